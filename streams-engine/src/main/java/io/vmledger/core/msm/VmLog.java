@@ -1,0 +1,89 @@
+package io.vmledger.core.msm;
+
+import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.state.VmLogEntry;
+import io.vmledger.core.store.CompositeKey;
+import io.vmledger.core.store.Cursor;
+import io.vmledger.core.store.OrderedTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * msm's VM log (kernel-semantics §3.8), kept as the full history: entry n of a VM is stored
+ * under {@code (vm, n)}. The kernel's ring of {@code 1 << min(vm_log_shift, 8)} entries holds
+ * exactly the last entries of that history, so {@link #ring} is a short range scan.
+ *
+ * <p>Known kernel behaviour, reported rather than reproduced silently: while the ring has not
+ * wrapped, the kernel's extraction prints {@code log_idx - 1} entries and so omits the newest
+ * one (with one entry written, the section is empty). {@link #kernelView} is what the kernel
+ * prints; {@link #ring} is what the ring really holds.
+ */
+public final class VmLog {
+    /** VM-log op for maps. */
+    public static final String MAP = "map";
+    /** VM-log op for VM_BIND job unmaps. */
+    public static final String UNMAP = "unmap";
+    /** Unmap reason of file-close teardown, and of the legacy handle-close teardown. */
+    public static final String CLOSE = "close";
+    /** Unmap reason of a shrinker purge. */
+    public static final String PURGE = "purge";
+    /** Unmap reason of the display VM's lazy teardown (no log exists on that VM). */
+    public static final String VMA_PUT = "vma_put";
+
+    private final OrderedTable<VmLogEntry> log;
+    private final int length;
+
+    public VmLog(OrderedTable<VmLogEntry> log, FoldConfig config) {
+        this.log = log;
+        this.length = config.logLength();
+    }
+
+    /** Whether VMs of the given kind have a log: only user-managed VMs, and only when enabled. */
+    public boolean enabledFor(boolean userManaged) {
+        return userManaged && length > 0;
+    }
+
+    /** Appends an entry to {@code vm}'s log. */
+    public void append(long vm, String op, long queue, long iova, long range) {
+        log.put(CompositeKey.of(vm, count(vm)), new VmLogEntry(op, queue, iova, range));
+    }
+
+    /** Number of entries ever written to {@code vm}'s log. */
+    public long count(long vm) {
+        Map.Entry<CompositeKey, VmLogEntry> last = log.floor(CompositeKey.of(vm, 0), CompositeKey.lastOf(vm));
+        return last == null ? 0 : last.getKey().b() + 1;
+    }
+
+    /** The ring's entries, oldest first (the last {@code min(count, ring length)} of the history). */
+    public List<VmLogEntry> ring(long vm) {
+        long total = count(vm);
+        return entries(vm, Math.max(0, total - length), total);
+    }
+
+    /**
+     * What the kernel extracts from the ring for a crash dump or the kernel log, oldest first,
+     * including its off-by-one: without a wrap, the newest entry is missing.
+     */
+    public List<VmLogEntry> kernelView(long vm) {
+        long total = count(vm);
+        if (total < length) {
+            return entries(vm, 0, Math.max(0, total - 1));
+        }
+        return entries(vm, total - length, total);
+    }
+
+    /** Entries {@code [from, to)} of the full history. */
+    public List<VmLogEntry> entries(long vm, long from, long to) {
+        List<VmLogEntry> out = new ArrayList<>();
+        if (to <= from) {
+            return out;
+        }
+        try (Cursor<VmLogEntry> c = log.range(CompositeKey.of(vm, from), CompositeKey.of(vm, to - 1))) {
+            while (c.hasNext()) {
+                out.add(c.next().getValue());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,28 @@
+package io.vmledger.core.store;
+
+import java.util.Map;
+
+/**
+ * The storage interface the domain core folds into: an ordered key/value table over
+ * {@link CompositeKey}s. Two implementations run the same fold: {@link InMemoryTable}
+ * (replay, tests, benchmarks) and the Kafka Streams state-store adapter of the engine.
+ *
+ * <p>Values are immutable; callers replace them with {@link #put}. A cursor must not be held
+ * across writes to the same table: collect what you need, close it, then write.
+ */
+public interface OrderedTable<V> {
+    /** The value under {@code key}, or null. */
+    V get(CompositeKey key);
+
+    /** Stores {@code value} under {@code key}. */
+    void put(CompositeKey key, V value);
+
+    /** Removes {@code key} if present. */
+    void delete(CompositeKey key);
+
+    /** Entries with {@code from <= key <= to} (both inclusive, as Kafka's stores), ascending. */
+    Cursor<V> range(CompositeKey from, CompositeKey to);
+
+    /** The greatest entry with {@code from <= key <= at}, or null. */
+    Map.Entry<CompositeKey, V> floor(CompositeKey from, CompositeKey at);
+}
