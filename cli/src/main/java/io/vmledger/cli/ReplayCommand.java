@@ -1,0 +1,128 @@
+package io.vmledger.cli;
+
+import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.fold.InMemoryLedger;
+import io.vmledger.core.fold.Outcome;
+import io.vmledger.core.query.DeviceQueries;
+import io.vmledger.core.query.VmView;
+import io.vmledger.core.state.BoRecord;
+import io.vmledger.engine.codec.EventDecoder;
+import io.vmledger.engine.codec.OutcomeEncoder;
+import io.vmledger.engine.json.StateJson;
+import io.vmledger.producer.trace.TraceLine;
+import io.vmledger.producer.trace.TraceReader;
+import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.json.LedgerJson;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vmledger replay}: folds a JSON trace in one process, without Kafka, through the same
+ * decode → fold → encode path as the engine, and prints one outcome line per event
+ * (trace-and-replay.md §2–§3), then the final state with {@code --state}.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Fold a JSON Lines trace offline and print one outcome line per event.",
+                "Exit status: 0 when every line was read (error outcomes are data), 2 for bad arguments"
+                        + " or an unreadable file. Bad lines are reported in place and counted on stderr."})
+public final class ReplayCommand implements Callable<Integer> {
+    @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE",
+            description = "Trace file (JSON Lines); '-' reads standard input.")
+    String input;
+
+    @Option(names = "--state", description = "After the outcomes, print the final state: VMs, then BOs, per device.")
+    boolean state;
+
+    @Option(names = "--vm-log-shift", paramLabel = "N", defaultValue = "8",
+            description = "msm vm_log_shift: VM-log ring of 2^min(N,8) entries, 0 disables it (default: ${DEFAULT-VALUE}).")
+    int vmLogShift;
+
+    @Option(names = "--quiet", description = "No summary line on stderr.")
+    boolean quiet;
+
+    private final PrintStream err = System.err;
+
+    @Override
+    public Integer call() {
+        if (vmLogShift < 0) {
+            err.println("vmledger replay: --vm-log-shift must be >= 0");
+            return 2;
+        }
+        BufferedReader in;
+        try {
+            in = TraceReader.open(input);
+        } catch (IOException e) {
+            err.println("vmledger replay: cannot read " + input + ": " + describe(e));
+            return 2;
+        }
+        FoldConfig config = new FoldConfig(vmLogShift);
+        InMemoryLedger ledger = new InMemoryLedger(config);
+        ReplayCounts counts = new ReplayCounts();
+        Progress progress = Progress.forStderr("replay");
+        Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+        StringBuilder line = new StringBuilder(512);
+        try (TraceReader reader = new TraceReader(in)) {
+            while (reader.hasNext()) {
+                LedgerEntry entry = replayLine(reader.next(), ledger);
+                counts.add(entry.getStatus());
+                line.setLength(0);
+                LedgerJson.write(entry, line);
+                out.append(line).append('\n');
+                progress.tick(counts.total());
+            }
+            if (state) {
+                writeState(ledger, out);
+            }
+            out.flush();
+        } catch (IOException | UncheckedIOException e) {
+            err.println("vmledger replay: cannot read " + input + ": " + describe(e));
+            return 2;
+        }
+        progress.done();
+        if (!quiet) {
+            err.println("vmledger replay: " + counts);
+        }
+        return 0;
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage();
+    }
+
+    private static LedgerEntry replayLine(TraceLine line, InMemoryLedger ledger) {
+        if (line instanceof TraceLine.Bad bad) {
+            return OutcomeEncoder.badEvent(bad.lineNo(), bad.reason(), bad.device(), bad.seq());
+        }
+        VmEvent e = ((TraceLine.Parsed) line).event();
+        Outcome o = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e));
+        return OutcomeEncoder.encode(o);
+    }
+
+    private static void writeState(InMemoryLedger ledger, Writer out) throws IOException {
+        for (Map.Entry<String, DeviceQueries> d : ledger.devices().entrySet()) {
+            for (VmView vm : d.getValue().vms()) {
+                out.append(StateJson.vm(d.getKey(), vm)).append('\n');
+            }
+            for (BoRecord bo : d.getValue().bos()) {
+                out.append(StateJson.bo(d.getKey(), bo)).append('\n');
+            }
+        }
+    }
+}

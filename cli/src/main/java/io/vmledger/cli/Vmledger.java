@@ -1,0 +1,38 @@
+package io.vmledger.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vmledger} command: the composition root of producer, engine and tools. */
+@Command(name = "vmledger", mixinStandardHelpOptions = true, versionProvider = Vmledger.Version.class,
+        description = "An event-sourced ledger of GPU virtual-memory operations (drm_gpuvm / msm VM_BIND).",
+        subcommands = {ReplayCommand.class, CommandLine.HelpCommand.class})
+public final class Vmledger implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "io.vmledger.schema");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (usage errors exit with picocli's code 2). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Vmledger());
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    /** Reports the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Vmledger.class.getPackage().getImplementationVersion();
+            return new String[] {"vmledger " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.vmledger.engine.json;
+
+import io.vmledger.core.gpuvm.Va;
+import io.vmledger.core.query.VmView;
+import io.vmledger.core.state.BoRecord;
+import io.vmledger.core.state.PageTableStats;
+import io.vmledger.core.state.VmLogEntry;
+import io.vmledger.schema.json.JsonOut;
+import java.util.Locale;
+
+/**
+ * The state lines of {@code vmledger replay --state} (trace-and-replay.md §2): one per VM and
+ * one per BO. Fields beyond the contract come last: the VM log's total length and whether the
+ * kernel's own extraction would omit the newest entry (§3.8), and a BO's name, flags, madvise
+ * state and VMA count.
+ */
+public final class StateJson {
+    private StateJson() {
+    }
+
+    /** A VM state line. */
+    public static String vm(String device, VmView v) {
+        StringBuilder out = new StringBuilder(256);
+        out.append("{\"state\":\"vm\",\"device\":");
+        JsonOut.string(out, device);
+        out.append(",\"vm\":");
+        JsonOut.u64(out, v.vm().vm());
+        out.append(",\"mode\":\"").append(v.vm().mode().label()).append('"');
+        out.append(",\"unusable\":").append(v.vm().unusable());
+        out.append(",\"closed\":").append(v.vm().closed());
+        out.append(",\"vas\":[");
+        for (int i = 0; i < v.vas().size(); i++) {
+            out.append(i == 0 ? "" : ",");
+            va(out, v.vas().get(i));
+        }
+        PageTableStats pt = v.pagetable();
+        out.append("],\"pagetable\":{\"l1\":").append(pt.l1()).append(",\"l2\":").append(pt.l2())
+                .append(",\"l3\":").append(pt.l3()).append(",\"ptes\":").append(pt.ptes()).append('}');
+        out.append(",\"log\":[");
+        for (int i = 0; i < v.log().size(); i++) {
+            VmLogEntry e = v.log().get(i);
+            out.append(i == 0 ? "" : ",").append("{\"op\":");
+            JsonOut.string(out, e.op());
+            out.append(",\"queue\":");
+            JsonOut.u64(out, e.queue());
+            out.append(",\"iova\":");
+            JsonOut.u64(out, e.iova());
+            out.append(",\"range\":");
+            JsonOut.u64(out, e.range());
+            out.append('}');
+        }
+        out.append("],\"log_total\":").append(v.logTotal());
+        out.append(",\"kernel_log_omits_newest\":").append(v.kernelOmitsNewest()).append('}');
+        return out.toString();
+    }
+
+    /** A BO state line. */
+    public static String bo(String device, BoRecord b) {
+        StringBuilder out = new StringBuilder(192);
+        out.append("{\"state\":\"bo\",\"device\":");
+        JsonOut.string(out, device);
+        out.append(",\"bo\":");
+        JsonOut.u64(out, b.bo());
+        out.append(",\"size\":");
+        JsonOut.u64(out, b.size());
+        out.append(",\"alive\":").append(b.alive())
+                .append(",\"handles\":").append(b.handles())
+                .append(",\"dmabufs\":").append(b.dmabufs())
+                .append(",\"vma_ref\":").append(b.vmaRef())
+                .append(",\"pins\":").append(b.pins())
+                .append(",\"vmaps\":").append(b.vmaps())
+                .append(",\"vmas\":").append(b.vmas())
+                .append(",\"madv\":\"").append(b.madv().name().toLowerCase(Locale.ROOT)).append('"')
+                .append(",\"flags\":");
+        JsonOut.u64(out, b.flags());
+        if (b.name() != null) {
+            out.append(",\"name\":");
+            JsonOut.string(out, b.name());
+        }
+        return out.append('}').toString();
+    }
+
+    /** The VA object of steps and state: {@code {"addr","range","bo","offset","dump"}}. */
+    public static void va(StringBuilder out, Va va) {
+        out.append("{\"addr\":");
+        JsonOut.u64(out, va.addr());
+        out.append(",\"range\":");
+        JsonOut.u64(out, va.range());
+        out.append(",\"bo\":");
+        if (va.bo() == null) {
+            out.append("null");
+        } else {
+            JsonOut.u64(out, va.bo());
+        }
+        out.append(",\"offset\":");
+        JsonOut.u64(out, va.offset());
+        out.append(",\"dump\":").append(va.dump()).append('}');
+    }
+}
