@@ -17,15 +17,15 @@ import io.vmledger.schema.json.LedgerJson;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code vmledger replay}: folds a JSON trace in one process, without Kafka, through the same
@@ -51,10 +51,12 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No summary line on stderr.")
     boolean quiet;
 
-    private final PrintStream err = System.err;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
         if (vmLogShift < 0) {
             err.println("vmledger replay: --vm-log-shift must be >= 0");
             return 2;
@@ -70,7 +72,7 @@ public final class ReplayCommand implements Callable<Integer> {
         InMemoryLedger ledger = new InMemoryLedger(config);
         ReplayCounts counts = new ReplayCounts();
         Progress progress = Progress.forStderr("replay");
-        Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+        Writer out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
         StringBuilder line = new StringBuilder(512);
         try (TraceReader reader = new TraceReader(in)) {
             while (reader.hasNext()) {

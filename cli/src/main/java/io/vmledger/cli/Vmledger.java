@@ -1,5 +1,8 @@
 package io.vmledger.cli;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +22,9 @@ public final class Vmledger implements Runnable {
 
     /** The configured command line (usage errors exit with picocli's code 2). */
     public static CommandLine commandLine() {
-        return new CommandLine(new Vmledger());
+        CommandLine cli = new CommandLine(new Vmledger());
+        cli.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));
+        return cli;
     }
 
     @Override

@@ -8,24 +8,24 @@ import io.vmledger.schema.VmEvent;
  */
 public sealed interface TraceLine permits TraceLine.Parsed, TraceLine.Bad {
 
-  /** The 1-based physical line number in the input (blank and comment lines count). */
-  long lineNo();
+    /** The 1-based physical line number in the input (blank and comment lines count). */
+    long lineNo();
 
-  /** A line that holds a valid event. */
-  record Parsed(long lineNo, VmEvent event) implements TraceLine {}
+    /** A line that holds a valid event. */
+    record Parsed(long lineNo, VmEvent event) implements TraceLine {}
 
-  /**
-   * A line that is not a valid event.
-   *
-   * @param reason one-line human reason, e.g. {@code field 'iova': "0x1g" is not a u64}
-   * @param device the line's device if it could be read, else null
-   * @param seq the line's seq if it could be read, else null
-   */
-  record Bad(long lineNo, String reason, String device, Long seq) implements TraceLine {
+    /**
+     * A line that is not a valid event.
+     *
+     * @param reason one-line human reason, e.g. {@code field 'iova': "0x1g" is not a u64}
+     * @param device the line's device if it could be read, else null
+     * @param seq the line's seq if it could be read, else null
+     */
+    record Bad(long lineNo, String reason, String device, Long seq) implements TraceLine {
 
-    /** A bad line whose device and seq are unknown. */
-    public Bad(long lineNo, String reason) {
-      this(lineNo, reason, null, null);
+        /** A bad line whose device and seq are unknown. */
+        public Bad(long lineNo, String reason) {
+            this(lineNo, reason, null, null);
+        }
     }
-  }
 }

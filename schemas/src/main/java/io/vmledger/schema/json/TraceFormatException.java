@@ -11,32 +11,32 @@ package io.vmledger.schema.json;
  */
 public class TraceFormatException extends IllegalArgumentException {
 
-  private final String device;
-  private final Long seq;
+    private final String device;
+    private final Long seq;
 
-  /** A problem with no known event identity. */
-  public TraceFormatException(String reason) {
-    this(reason, null, null);
-  }
+    /** A problem with no known event identity. */
+    public TraceFormatException(String reason) {
+        this(reason, null, null);
+    }
 
-  /**
-   * @param reason one-line human reason
-   * @param device the line's device if it was valid, else null
-   * @param seq the line's seq if it was valid, else null
-   */
-  public TraceFormatException(String reason, String device, Long seq) {
-    super(reason);
-    this.device = device;
-    this.seq = seq;
-  }
+    /**
+     * @param reason one-line human reason
+     * @param device the line's device if it was valid, else null
+     * @param seq the line's seq if it was valid, else null
+     */
+    public TraceFormatException(String reason, String device, Long seq) {
+        super(reason);
+        this.device = device;
+        this.seq = seq;
+    }
 
-  /** The line's device when it was readable and valid, else null. */
-  public String device() {
-    return device;
-  }
+    /** The line's device when it was readable and valid, else null. */
+    public String device() {
+        return device;
+    }
 
-  /** The line's seq when it was readable and valid, else null. */
-  public Long seq() {
-    return seq;
-  }
+    /** The line's seq when it was readable and valid, else null. */
+    public Long seq() {
+        return seq;
+    }
 }

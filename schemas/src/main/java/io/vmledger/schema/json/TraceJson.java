@@ -38,229 +38,229 @@ import org.apache.avro.generic.IndexedRecord;
  */
 public final class TraceJson {
 
-  private static final int DEVICE_MAX = 128;
-  private static final long DUMP_FLAG = 1L;
-  private static final Set<String> COMMON_FIELDS = Set.of("device", "seq", "ts", "type");
-  private static final String TS_EXPECTED =
-      "is not an integer >= 0 (microseconds since the epoch) or an ISO-8601 date-time with offset";
+    private static final int DEVICE_MAX = 128;
+    private static final long DUMP_FLAG = 1L;
+    private static final Set<String> COMMON_FIELDS = Set.of("device", "seq", "ts", "type");
+    private static final String TS_EXPECTED =
+            "is not an integer >= 0 (microseconds since the epoch) or an ISO-8601 date-time with offset";
 
-  /** One payload record type: its trace type, codec, and the text {@code ,"type":"..."}. */
-  private record PayloadType(String traceType, RecordCodec codec, String typeJson) {}
+    /** One payload record type: its trace type, codec, and the text {@code ,"type":"..."}. */
+    private record PayloadType(String traceType, RecordCodec codec, String typeJson) {}
 
-  private static final Map<String, PayloadType> BY_TRACE_TYPE = new HashMap<>();
-  private static final Map<String, PayloadType> BY_RECORD = new HashMap<>();
+    private static final Map<String, PayloadType> BY_TRACE_TYPE = new HashMap<>();
+    private static final Map<String, PayloadType> BY_RECORD = new HashMap<>();
 
-  static {
-    SchemaCodecs codecs = new SchemaCodecs(
-        Map.of(VmBindOp.SCHEMA$.getFullName() + ".op", new OpCodeCodec()),
-        List.of(new SchemaCodecs.FlagAlias(VmBindOp.SCHEMA$.getFullName(), "dump", "flags", DUMP_FLAG)));
-    for (Schema record : VmEvent.SCHEMA$.getField("payload").schema().getTypes()) {
-      String traceType = record.getProp("trace_type");
-      if (traceType == null) {
-        throw new IllegalStateException(record.getFullName() + " has no trace_type property");
-      }
-      for (Schema.Field field : record.getFields()) {
-        if (COMMON_FIELDS.contains(field.name())) {
-          throw new IllegalStateException(record.getFullName() + "." + field.name() + " clashes with a common field");
+    static {
+        SchemaCodecs codecs = new SchemaCodecs(
+                Map.of(VmBindOp.SCHEMA$.getFullName() + ".op", new OpCodeCodec()),
+                List.of(new SchemaCodecs.FlagAlias(VmBindOp.SCHEMA$.getFullName(), "dump", "flags", DUMP_FLAG)));
+        for (Schema record : VmEvent.SCHEMA$.getField("payload").schema().getTypes()) {
+            String traceType = record.getProp("trace_type");
+            if (traceType == null) {
+                throw new IllegalStateException(record.getFullName() + " has no trace_type property");
+            }
+            for (Schema.Field field : record.getFields()) {
+                if (COMMON_FIELDS.contains(field.name())) {
+                    throw new IllegalStateException(record.getFullName() + "." + field.name() + " clashes with a common field");
+                }
+            }
+            StringBuilder typeJson = new StringBuilder(",\"type\":");
+            JsonOut.string(typeJson, traceType);
+            PayloadType type = new PayloadType(traceType, codecs.record(record), typeJson.toString());
+            if (BY_TRACE_TYPE.put(traceType, type) != null) {
+                throw new IllegalStateException("trace_type " + traceType + " is used twice");
+            }
+            BY_RECORD.put(record.getFullName(), type);
         }
-      }
-      StringBuilder typeJson = new StringBuilder(",\"type\":");
-      JsonOut.string(typeJson, traceType);
-      PayloadType type = new PayloadType(traceType, codecs.record(record), typeJson.toString());
-      if (BY_TRACE_TYPE.put(traceType, type) != null) {
-        throw new IllegalStateException("trace_type " + traceType + " is used twice");
-      }
-      BY_RECORD.put(record.getFullName(), type);
     }
-  }
 
-  private TraceJson() {}
+    private TraceJson() {}
 
-  /**
-   * Reads one trace line.
-   *
-   * @param line one JSON object (without line terminator)
-   * @return the event; absent ts is null, absent fields with an Avro default take it
-   * @throws TraceFormatException with a one-line reason naming the problem
-   */
-  public static VmEvent parse(String line) throws TraceFormatException {
-    JsonNode root = JsonIn.readObject(line);
-    String device = null;
-    Long seq = null;
-    try {
-      device = device(root.get("device"));
-      seq = seq(root.get("seq"));
-      Long ts = ts(root.get("ts"));
-      PayloadType type = payloadType(root.get("type"), device, seq);
-      return new VmEvent(device, seq, ts, type.codec().readFields(root));
-    } catch (FieldError e) {
-      throw new TraceFormatException(e.getMessage(), device, seq);
+    /**
+     * Reads one trace line.
+     *
+     * @param line one JSON object (without line terminator)
+     * @return the event; absent ts is null, absent fields with an Avro default take it
+     * @throws TraceFormatException with a one-line reason naming the problem
+     */
+    public static VmEvent parse(String line) throws TraceFormatException {
+        JsonNode root = JsonIn.readObject(line);
+        String device = null;
+        Long seq = null;
+        try {
+            device = device(root.get("device"));
+            seq = seq(root.get("seq"));
+            Long ts = ts(root.get("ts"));
+            PayloadType type = payloadType(root.get("type"), device, seq);
+            return new VmEvent(device, seq, ts, type.codec().readFields(root));
+        } catch (FieldError e) {
+            throw new TraceFormatException(e.getMessage(), device, seq);
+        }
     }
-  }
 
-  /** One JSON line (no line terminator) for {@code event}; see {@link #write}. */
-  public static String format(VmEvent event) {
-    StringBuilder out = new StringBuilder(160);
-    write(event, out);
-    return out.toString();
-  }
+    /** One JSON line (no line terminator) for {@code event}; see {@link #write}. */
+    public static String format(VmEvent event) {
+        StringBuilder out = new StringBuilder(160);
+        write(event, out);
+        return out.toString();
+    }
 
-  /**
-   * Appends the JSON line of {@code event}: device, seq, ts (if not null), type, then the payload
-   * fields in schema order without the null ones; numbers as unsigned JSON integers. The event
-   * is not validated.
-   *
-   * @throws IllegalArgumentException if the payload is not a record of the VmEvent payload union
-   */
-  public static void write(VmEvent event, StringBuilder out) {
-    PayloadType type = payloadType(event);
-    out.append("{\"device\":");
-    JsonOut.string(out, event.getDevice());
-    out.append(",\"seq\":");
-    JsonOut.u64(out, event.getSeq());
-    if (event.getTs() != null) {
-      out.append(",\"ts\":");
-      JsonOut.u64(out, event.getTs());
+    /**
+     * Appends the JSON line of {@code event}: device, seq, ts (if not null), type, then the payload
+     * fields in schema order without the null ones; numbers as unsigned JSON integers. The event
+     * is not validated.
+     *
+     * @throws IllegalArgumentException if the payload is not a record of the VmEvent payload union
+     */
+    public static void write(VmEvent event, StringBuilder out) {
+        PayloadType type = payloadType(event);
+        out.append("{\"device\":");
+        JsonOut.string(out, event.getDevice());
+        out.append(",\"seq\":");
+        JsonOut.u64(out, event.getSeq());
+        if (event.getTs() != null) {
+            out.append(",\"ts\":");
+            JsonOut.u64(out, event.getTs());
+        }
+        out.append(type.typeJson());
+        type.codec().writeFields((IndexedRecord) event.getPayload(), out, false);
+        out.append('}');
     }
-    out.append(type.typeJson());
-    type.codec().writeFields((IndexedRecord) event.getPayload(), out, false);
-    out.append('}');
-  }
 
-  /**
-   * The trace {@code type} of an event, e.g. {@code "vm_bind"}: the {@code trace_type} of its
-   * payload record.
-   *
-   * @throws IllegalArgumentException if the payload is not a record of the VmEvent payload union
-   */
-  public static String traceType(VmEvent event) {
-    return payloadType(event).traceType();
-  }
+    /**
+     * The trace {@code type} of an event, e.g. {@code "vm_bind"}: the {@code trace_type} of its
+     * payload record.
+     *
+     * @throws IllegalArgumentException if the payload is not a record of the VmEvent payload union
+     */
+    public static String traceType(VmEvent event) {
+        return payloadType(event).traceType();
+    }
 
-  private static PayloadType payloadType(VmEvent event) {
-    Object payload = event.getPayload();
-    PayloadType type = payload instanceof IndexedRecord record ? BY_RECORD.get(record.getSchema().getFullName()) : null;
-    if (type == null) {
-      throw new IllegalArgumentException("not a VmEvent payload: " + (payload == null ? null : payload.getClass().getName()));
+    private static PayloadType payloadType(VmEvent event) {
+        Object payload = event.getPayload();
+        PayloadType type = payload instanceof IndexedRecord record ? BY_RECORD.get(record.getSchema().getFullName()) : null;
+        if (type == null) {
+            throw new IllegalArgumentException("not a VmEvent payload: " + (payload == null ? null : payload.getClass().getName()));
+        }
+        return type;
     }
-    return type;
-  }
 
-  private static PayloadType payloadType(JsonNode node, String device, Long seq) {
-    if (node == null) {
-      throw FieldError.missing().inField("type");
+    private static PayloadType payloadType(JsonNode node, String device, Long seq) {
+        if (node == null) {
+            throw FieldError.missing().inField("type");
+        }
+        if (!node.isTextual()) {
+            throw FieldError.invalid(node, "is not a string").inField("type");
+        }
+        PayloadType type = BY_TRACE_TYPE.get(node.textValue());
+        if (type == null) {
+            throw new TraceFormatException("unknown type '" + FieldError.abbreviate(node.textValue()) + "'", device, seq);
+        }
+        return type;
     }
-    if (!node.isTextual()) {
-      throw FieldError.invalid(node, "is not a string").inField("type");
-    }
-    PayloadType type = BY_TRACE_TYPE.get(node.textValue());
-    if (type == null) {
-      throw new TraceFormatException("unknown type '" + FieldError.abbreviate(node.textValue()) + "'", device, seq);
-    }
-    return type;
-  }
 
-  private static String device(JsonNode node) {
-    if (node == null) {
-      throw FieldError.missing().inField("device");
+    private static String device(JsonNode node) {
+        if (node == null) {
+            throw FieldError.missing().inField("device");
+        }
+        if (!node.isTextual() || !isDeviceName(node.textValue())) {
+            throw FieldError.invalid(node, "does not match [A-Za-z0-9._:-]{1,128}").inField("device");
+        }
+        return node.textValue();
     }
-    if (!node.isTextual() || !isDeviceName(node.textValue())) {
-      throw FieldError.invalid(node, "does not match [A-Za-z0-9._:-]{1,128}").inField("device");
-    }
-    return node.textValue();
-  }
 
-  private static boolean isDeviceName(String s) {
-    if (s.isEmpty() || s.length() > DEVICE_MAX) {
-      return false;
+    private static boolean isDeviceName(String s) {
+        if (s.isEmpty() || s.length() > DEVICE_MAX) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == ':' || c == '-';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
 
-  /** seq is compared as a signed long downstream, so it must stay in 1..2^63-1. */
-  private static long seq(JsonNode node) {
-    if (node == null) {
-      throw FieldError.missing().inField("seq");
+    /** seq is compared as a signed long downstream, so it must stay in 1..2^63-1. */
+    private static long seq(JsonNode node) {
+        if (node == null) {
+            throw FieldError.missing().inField("seq");
+        }
+        long seq;
+        try {
+            seq = SchemaCodecs.u64(node);
+        } catch (FieldError e) {
+            throw e.inField("seq");
+        }
+        if (seq < 1) {
+            throw FieldError.invalid(node, "is not in 1.." + Long.MAX_VALUE).inField("seq");
+        }
+        return seq;
     }
-    long seq;
-    try {
-      seq = SchemaCodecs.u64(node);
-    } catch (FieldError e) {
-      throw e.inField("seq");
-    }
-    if (seq < 1) {
-      throw FieldError.invalid(node, "is not in 1.." + Long.MAX_VALUE).inField("seq");
-    }
-    return seq;
-  }
 
-  private static Long ts(JsonNode node) {
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0) {
-      return node.longValue();
-    }
-    if (node.isTextual()) {
-      Instant time;
-      try {
-        time = OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-      } catch (DateTimeParseException e) {
+    private static Long ts(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0) {
+            return node.longValue();
+        }
+        if (node.isTextual()) {
+            Instant time;
+            try {
+                time = OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (DateTimeParseException e) {
+                throw FieldError.invalid(node, TS_EXPECTED).inField("ts");
+            }
+            long micros;
+            try {
+                micros = Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1000);
+            } catch (ArithmeticException e) {
+                micros = -1;
+            }
+            if (micros < 0) {
+                throw FieldError.invalid(node, "is not representable as microseconds since the epoch (>= 0)").inField("ts");
+            }
+            return micros;
+        }
         throw FieldError.invalid(node, TS_EXPECTED).inField("ts");
-      }
-      long micros;
-      try {
-        micros = Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1000);
-      } catch (ArithmeticException e) {
-        micros = -1;
-      }
-      if (micros < 0) {
-        throw FieldError.invalid(node, "is not representable as microseconds since the epoch (>= 0)").inField("ts");
-      }
-      return micros;
     }
-    throw FieldError.invalid(node, TS_EXPECTED).inField("ts");
-  }
 
-  /**
-   * The {@code op} of a vm_bind op: {@code "unmap"} (0), {@code "map"} (1), {@code "map_null"}
-   * (2) or any u64 passed through raw so that invalid codes can be expressed. Known codes are
-   * written as names.
-   */
-  private static final class OpCodeCodec implements ValueCodec {
-    private static final List<String> NAMES = List.of("unmap", "map", "map_null");
+    /**
+     * The {@code op} of a vm_bind op: {@code "unmap"} (0), {@code "map"} (1), {@code "map_null"}
+     * (2) or any u64 passed through raw so that invalid codes can be expressed. Known codes are
+     * written as names.
+     */
+    private static final class OpCodeCodec implements ValueCodec {
+        private static final List<String> NAMES = List.of("unmap", "map", "map_null");
 
-    @Override
-    public Object read(JsonNode node) {
-      if (node.isTextual()) {
-        int code = NAMES.indexOf(node.textValue());
-        if (code >= 0) {
-          return (long) code;
+        @Override
+        public Object read(JsonNode node) {
+            if (node.isTextual()) {
+                int code = NAMES.indexOf(node.textValue());
+                if (code >= 0) {
+                    return (long) code;
+                }
+            }
+            try {
+                return SchemaCodecs.u64(node);
+            } catch (FieldError e) {
+                throw FieldError.invalid(node, "is not an op: unmap, map, map_null or a u64");
+            }
         }
-      }
-      try {
-        return SchemaCodecs.u64(node);
-      } catch (FieldError e) {
-        throw FieldError.invalid(node, "is not an op: unmap, map, map_null or a u64");
-      }
-    }
 
-    @Override
-    public void write(Object value, StringBuilder out) {
-      long code = (Long) value;
-      if (code >= 0 && code < NAMES.size()) {
-        JsonOut.string(out, NAMES.get((int) code));
-      } else {
-        JsonOut.u64(out, code);
-      }
+        @Override
+        public void write(Object value, StringBuilder out) {
+            long code = (Long) value;
+            if (code >= 0 && code < NAMES.size()) {
+                JsonOut.string(out, NAMES.get((int) code));
+            } else {
+                JsonOut.u64(out, code);
+            }
+        }
     }
-  }
 }
