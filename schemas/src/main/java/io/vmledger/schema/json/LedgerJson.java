@@ -161,7 +161,8 @@ public final class LedgerJson {
         out.append('}');
     }
 
-    private static void writeVa(Va va, StringBuilder out) {
+    /** Appends the VA object of steps and state lines: {@code {"addr","range","bo","offset","dump"}}, or null. */
+    public static void writeVa(Va va, StringBuilder out) {
         if (va == null) {
             out.append("null");
             return;

@@ -1,11 +1,12 @@
 package io.vmledger.engine.json;
 
-import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.PageTableStats;
 import io.vmledger.core.state.VmLogEntry;
+import io.vmledger.engine.codec.OutcomeEncoder;
 import io.vmledger.schema.json.JsonOut;
+import io.vmledger.schema.json.LedgerJson;
 import java.util.Locale;
 
 /**
@@ -31,7 +32,7 @@ public final class StateJson {
         out.append(",\"vas\":[");
         for (int i = 0; i < v.vas().size(); i++) {
             out.append(i == 0 ? "" : ",");
-            va(out, v.vas().get(i));
+            LedgerJson.writeVa(OutcomeEncoder.va(v.vas().get(i)), out);
         }
         PageTableStats pt = v.pagetable();
         out.append("],\"pagetable\":{\"l1\":").append(pt.l1()).append(",\"l2\":").append(pt.l2())
@@ -78,22 +79,5 @@ public final class StateJson {
             JsonOut.string(out, b.name());
         }
         return out.append('}').toString();
-    }
-
-    /** The VA object of steps and state: {@code {"addr","range","bo","offset","dump"}}. */
-    public static void va(StringBuilder out, Va va) {
-        out.append("{\"addr\":");
-        JsonOut.u64(out, va.addr());
-        out.append(",\"range\":");
-        JsonOut.u64(out, va.range());
-        out.append(",\"bo\":");
-        if (va.bo() == null) {
-            out.append("null");
-        } else {
-            JsonOut.u64(out, va.bo());
-        }
-        out.append(",\"offset\":");
-        JsonOut.u64(out, va.offset());
-        out.append(",\"dump\":").append(va.dump()).append('}');
     }
 }
