@@ -30,9 +30,11 @@ public record Effect(Kind kind, Long vm, Long bo, Long iova, Long range, String 
         /** The kernel behaves in a way that is arguably a bug; vmledger models it and says so. */
         KERNEL_QUIRK;
 
+        private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
         /** The printed name. */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return label;
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.List;
 
 /** Adapts the domain core's {@link Outcome} to the Avro ledger record {@link LedgerEntry}. */
 public final class OutcomeEncoder {
+    /** Avro status by domain status ordinal (the enums list the same statuses in the same order). */
+    private static final Status[] STATUS = {Status.ok, Status.error, Status.duplicate, Status.bad_event};
     private OutcomeEncoder() {
     }
 
@@ -27,7 +29,7 @@ public final class OutcomeEncoder {
                 .setSeq(o.seq())
                 .setType(o.type())
                 .setTs(o.ts())
-                .setStatus(Status.valueOf(o.status().name().toLowerCase(java.util.Locale.ROOT)))
+                .setStatus(STATUS[o.status().ordinal()])
                 .setErrno(o.errno() == null ? null : o.errno().name())
                 .setReason(o.reason())
                 .setPreallocPages(o.preallocPages());
