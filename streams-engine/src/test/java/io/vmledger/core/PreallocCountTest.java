@@ -134,9 +134,11 @@ class PreallocCountTest {
         LedgerFixture t = ledgerWithBo();
         Outcome first = t.ok(bind(1, map(BO, 0, BASE, PAGE)));
         assertEquals(3L, first.preallocPages());
+        assertEquals(3L, first.preallocUsed());
         assertEquals(stats(1, 1, 1, 1), t.pt(1), "example 1: all three reserved pages consumed");
         Outcome second = t.ok(bind(1, map(BO, PAGE, BASE + PAGE, PAGE)));
         assertEquals(3L, second.preallocPages(), "example 2: still reserves 3");
+        assertEquals(0L, second.preallocUsed(), "example 2: consumes 0, returns 3");
         assertEquals(3, tables(t.pt(1)), "example 2: consumes 0");
     }
 
@@ -153,6 +155,7 @@ class PreallocCountTest {
         LedgerFixture t = ledgerWithBo();
         Outcome o = t.ok(bind(1, map(BO, 0, BASE, PAGE), map(BO, 0, 0x100400000L, PAGE)));
         assertEquals(6L, o.preallocPages());
+        assertEquals(4L, o.preallocUsed());
         assertEquals(4, tables(t.pt(1)));
         assertTrue(tables(t.pt(1)) <= o.preallocPages());
     }

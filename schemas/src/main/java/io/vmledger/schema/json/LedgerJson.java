@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * <p>Key order: a {@code bad_event} prints device and seq (each only if not null), line (if not
  * null), status and reason; a {@code duplicate} prints device, seq, type, ts (if not null) and
- * status; {@code ok} and {@code error} continue with errno, reason, prealloc_pages and ops
+ * status; {@code ok} and {@code error} continue with errno, reason, prealloc_pages, prealloc_used and ops
  * (each only if not null) and always effects. So {@code parse(format(e))} equals {@code e} for
  * entries that hold no other fields (e.g. no {@code line} on an {@code ok} entry). Thread-safe.
  */
@@ -68,6 +68,10 @@ public final class LedgerJson {
         if (entry.getPreallocPages() != null) {
             out.append(",\"prealloc_pages\":");
             JsonOut.u64(out, entry.getPreallocPages());
+        }
+        if (entry.getPreallocUsed() != null) {
+            out.append(",\"prealloc_used\":");
+            JsonOut.u64(out, entry.getPreallocUsed());
         }
         if (entry.getOps() != null) {
             out.append(",\"ops\":[");

@@ -23,7 +23,17 @@ class LedgerJsonTest {
 
     private static LedgerEntry entry(String device, Long seq, String type, Long ts, Status status, String errno,
             String reason, Long line, Long prealloc, List<OpOutcome> ops, List<Effect> effects) {
-        return new LedgerEntry(device, seq, type, ts, status, errno, reason, line, prealloc, ops, effects);
+        return new LedgerEntry(device, seq, type, ts, status, errno, reason, line, prealloc, null, ops, effects);
+    }
+
+    @Test
+    void preallocUsedFollowsPreallocPages() {
+        LedgerEntry e = new LedgerEntry("d1", 6L, "vm_bind", null, Status.ok, null, null, null, 6L, 4L, List.of(),
+                List.of());
+        String json = "{\"device\":\"d1\",\"seq\":6,\"type\":\"vm_bind\",\"status\":\"ok\",\"prealloc_pages\":6,"
+                + "\"prealloc_used\":4,\"ops\":[],\"effects\":[]}";
+        assertEquals(json, LedgerJson.format(e));
+        assertEquals(e, LedgerJson.parse(json));
     }
 
     private static Effect effect(String kind, Long vm, Long bo, Long iova, Long range, String reason, Long count) {

@@ -37,13 +37,14 @@ public final class DeviceFold {
         long lastTs = rec == null ? 0 : rec.lastTs();
         long time = ts != null ? ts : lastTs;
         if (rec != null && Long.compareUnsigned(seq, rec.lastSeq()) <= 0) {
-            return new Outcome(device, seq, event.type(), time, Status.DUPLICATE, null, null, null, null, List.of());
+            return new Outcome(device, seq, event.type(), time, Status.DUPLICATE, null, null, null, null, null, List.of());
         }
         tables.device().put(DEVICE_KEY, new DeviceRecord(seq, time));
         FoldContext ctx = new FoldContext(tables, config);
         DeviceModel m = new DeviceModel(ctx);
         BoRegistry bos = new BoRegistry(m);
         Long prealloc = null;
+        Long used = null;
         List<OpResult> ops = null;
         Rejection rejection;
         if (event instanceof Event.VmBind e) {
@@ -53,16 +54,18 @@ public final class DeviceFold {
                 rejection = r.rejection();
                 prealloc = r.preallocPages();
                 ops = rejection == null ? r.ops() : null;
+                used = rejection == null ? r.preallocUsed() : null;
             }
         } else {
             rejection = dispatch(event, m, bos);
         }
         if (rejection != null) {
             return new Outcome(device, seq, event.type(), time, Status.ERROR, rejection.errno(), rejection.reason(),
-                    prealloc, null, List.of());
+                    prealloc, null, null, List.of());
         }
         bos.freeUnreferenced();
-        return new Outcome(device, seq, event.type(), time, Status.OK, null, null, prealloc, ops, List.copyOf(ctx.effects()));
+        return new Outcome(device, seq, event.type(), time, Status.OK, null, null, prealloc, used, ops,
+                List.copyOf(ctx.effects()));
     }
 
     private static Rejection dispatch(Event event, DeviceModel m, BoRegistry bos) {

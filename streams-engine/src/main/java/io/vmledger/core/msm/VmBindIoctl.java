@@ -34,7 +34,7 @@ public final class VmBindIoctl {
     }
 
     /** What an accepted or pin-rejected ioctl produced. */
-    public record Result(Rejection rejection, long preallocPages, List<OpResult> ops) {
+    public record Result(Rejection rejection, long preallocPages, long preallocUsed, List<OpResult> ops) {
     }
 
     /** Runs a validated ioctl. */
@@ -42,7 +42,7 @@ public final class VmBindIoctl {
         long prealloc = PreallocCount.forJob(e.ops());
         Rejection pin = pinCheck(e.ops());
         if (pin != null) {
-            return new Result(pin, prealloc, List.of());
+            return new Result(pin, prealloc, 0, List.of());
         }
         VmRecord vm = m.vm(e.file());
         List<OpResult> results = new ArrayList<>(e.ops().size());
@@ -52,8 +52,9 @@ public final class VmBindIoctl {
             results.add(r);
             job.addAll(r.pt());
         }
-        runJob(vm, e.queue(), job, new PageTable.Pool(prealloc));
-        return new Result(null, prealloc, results);
+        PageTable.Pool pool = new PageTable.Pool(prealloc);
+        runJob(vm, e.queue(), job, pool);
+        return new Result(null, prealloc, prealloc - pool.remaining(), results);
     }
 
     /** §3.3 step 14: every MAP'ed BO must have its pages, i.e. madvise WILLNEED, else EBUSY. */

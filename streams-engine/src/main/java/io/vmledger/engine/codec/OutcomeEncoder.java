@@ -32,7 +32,8 @@ public final class OutcomeEncoder {
                 .setStatus(STATUS[o.status().ordinal()])
                 .setErrno(o.errno() == null ? null : o.errno().name())
                 .setReason(o.reason())
-                .setPreallocPages(o.preallocPages());
+                .setPreallocPages(o.preallocPages())
+                .setPreallocUsed(o.preallocUsed());
         if (o.ops() != null) {
             List<OpOutcome> ops = new ArrayList<>(o.ops().size());
             for (OpResult r : o.ops()) {

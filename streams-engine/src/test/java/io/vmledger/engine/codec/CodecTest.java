@@ -67,7 +67,7 @@ class CodecTest {
     @ParameterizedTest
     @MethodSource("statuses")
     void everyStatusEncodesToTheAvroStatusOfTheSameName(Status s) {
-        Outcome o = new Outcome("d", 1, "vmap", 5, s, s == Status.ERROR ? Errno.EINVAL : null, null, null, null,
+        Outcome o = new Outcome("d", 1, "vmap", 5, s, s == Status.ERROR ? Errno.EINVAL : null, null, null, null, null,
                 List.of(Effect.boFreed(3)));
         LedgerEntry e = OutcomeEncoder.encode(o);
         assertEquals(s.name().toLowerCase(java.util.Locale.ROOT), e.getStatus().name());
