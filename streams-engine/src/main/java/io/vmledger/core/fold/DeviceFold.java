@@ -10,6 +10,7 @@ import io.vmledger.core.msm.VmBindIoctl;
 import io.vmledger.core.msm.VmBindValidator;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
+import io.vmledger.core.state.WriteBackDeviceTables;
 import io.vmledger.core.store.CompositeKey;
 import java.util.List;
 
@@ -31,8 +32,17 @@ public final class DeviceFold {
         this.config = config;
     }
 
-    /** Folds one event of {@code device} into {@code tables}. */
-    public Outcome apply(String device, long seq, Long ts, Event event, DeviceTables tables) {
+    /** Folds one event of {@code device} into {@code deviceTables}. */
+    public Outcome apply(String device, long seq, Long ts, Event event, DeviceTables deviceTables) {
+        WriteBackDeviceTables tables = new WriteBackDeviceTables(deviceTables);
+        try {
+            return fold(device, seq, ts, event, tables);
+        } finally {
+            tables.flush();
+        }
+    }
+
+    private Outcome fold(String device, long seq, Long ts, Event event, DeviceTables tables) {
         DeviceRecord rec = tables.device().get(DEVICE_KEY);
         long lastTs = rec == null ? 0 : rec.lastTs();
         long time = ts != null ? ts : lastTs;

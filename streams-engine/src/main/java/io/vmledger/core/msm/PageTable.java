@@ -84,7 +84,9 @@ public final class PageTable {
         }
         if (total > 0) {
             for (int level = 0; level < 3; level++) {
-                tables.add(vm, level + 1, iova >>> SHIFTS[level], ((limit - 1) >>> SHIFTS[level]) + 1);
+                if (need[level] > 0) {
+                    tables.add(vm, level + 1, iova >>> SHIFTS[level], ((limit - 1) >>> SHIFTS[level]) + 1);
+                }
             }
             if (pool != null) {
                 pool.remaining -= total;

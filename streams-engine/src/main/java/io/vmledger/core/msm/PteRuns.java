@@ -25,9 +25,8 @@ final class PteRuns {
         if (below != null && Long.compareUnsigned(below.getValue().end(), lo) > 0) {
             return lo;
         }
-        try (Cursor<PteRun> c = runs.range(CompositeKey.of(vm, lo), CompositeKey.of(vm, hi - 1))) {
-            return c.hasNext() ? c.next().getKey().b() : null;
-        }
+        Map.Entry<CompositeKey, PteRun> above = runs.ceiling(CompositeKey.of(vm, lo), CompositeKey.of(vm, hi - 1));
+        return above == null ? null : above.getKey().b();
     }
 
     /** The run containing {@code iova} as {@code {start, run}}, or null. */
@@ -43,6 +42,12 @@ final class PteRuns {
 
     /** Clears {@code [lo, hi)}; returns the number of bytes that were populated. */
     long remove(long vm, long lo, long hi) {
+        CompositeKey exact = CompositeKey.of(vm, lo);
+        PteRun run = runs.get(exact);
+        if (run != null && run.end() == hi) {
+            runs.delete(exact);
+            return hi - lo;
+        }
         List<Map.Entry<CompositeKey, PteRun>> hit = new ArrayList<>(2);
         Map.Entry<CompositeKey, PteRun> below = runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, lo));
         if (below != null && below.getKey().b() != lo && Long.compareUnsigned(below.getValue().end(), lo) > 0) {

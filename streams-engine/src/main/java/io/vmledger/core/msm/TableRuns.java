@@ -28,6 +28,10 @@ final class TableRuns {
 
     /** How many of the indices {@code [lo, hi)} exist. */
     long countPresent(long vm, int level, long lo, long hi) {
+        Map.Entry<CompositeKey, Long> covering = runs.floor(CompositeKey.of(vm, level, 0), CompositeKey.of(vm, level, lo));
+        if (covering != null && covering.getValue() >= hi) {
+            return hi - lo;
+        }
         long n = 0;
         for (long[] r : overlapping(vm, level, lo, hi, false)) {
             n += Math.min(r[1], hi) - Math.max(r[0], lo);

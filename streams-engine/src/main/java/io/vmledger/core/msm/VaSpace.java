@@ -124,6 +124,17 @@ public final class VaSpace {
         vas.put(CompositeKey.of(vm, vma.va().addr()), vma);
     }
 
+    /**
+     * Replaces {@code old} by its lower remainder {@code head} (same address, same BO): one write
+     * instead of a remove and an insert, and the BO keeps its reference.
+     */
+    public void shrink(long vm, Vma old, Vma head) {
+        if (old.va().addr() != head.va().addr() || !old.va().sameObject(head.va().bo())) {
+            throw new IllegalArgumentException("not a head remainder of " + old + ": " + head);
+        }
+        vas.put(CompositeKey.of(vm, head.va().addr()), head);
+    }
+
     /** Removes a VMA; a BO VMA drops its BO reference (the BO may be freed at the end of the event). */
     public void remove(long vm, Vma vma) {
         Va va = vma.va();

@@ -138,9 +138,10 @@ public final class VmBindIoctl {
             long[] gap = r.unmapRange();
             pt.add(PtOp.unmap(gap[0], gap[1]));
         }
-        m.vaSpace().remove(vm.vm(), old);
         if (r.prev() != null) {
-            m.vaSpace().insert(vm.vm(), new Vma(r.prev(), old.mapped()));
+            m.vaSpace().shrink(vm.vm(), old, new Vma(r.prev(), old.mapped()));
+        } else {
+            m.vaSpace().remove(vm.vm(), old);
         }
         if (r.next() != null) {
             m.vaSpace().insert(vm.vm(), new Vma(r.next(), old.mapped()));

@@ -33,6 +33,9 @@ public final class VmLog {
 
     private final OrderedTable<VmLogEntry> log;
     private final int length;
+    /** The VM whose entry count is cached in {@link #cachedCount} (an event appends to one VM). */
+    private long cachedVm;
+    private long cachedCount = -1;
 
     public VmLog(OrderedTable<VmLogEntry> log, FoldConfig config) {
         this.log = log;
@@ -46,13 +49,19 @@ public final class VmLog {
 
     /** Appends an entry to {@code vm}'s log. */
     public void append(long vm, String op, long queue, long iova, long range) {
-        log.put(CompositeKey.of(vm, count(vm)), new VmLogEntry(op, queue, iova, range));
+        long n = count(vm);
+        log.put(CompositeKey.of(vm, n), new VmLogEntry(op, queue, iova, range));
+        cachedCount = n + 1;
     }
 
     /** Number of entries ever written to {@code vm}'s log. */
     public long count(long vm) {
-        Map.Entry<CompositeKey, VmLogEntry> last = log.floor(CompositeKey.of(vm, 0), CompositeKey.lastOf(vm));
-        return last == null ? 0 : last.getKey().b() + 1;
+        if (cachedCount < 0 || cachedVm != vm) {
+            Map.Entry<CompositeKey, VmLogEntry> last = log.floor(CompositeKey.of(vm, 0), CompositeKey.lastOf(vm));
+            cachedVm = vm;
+            cachedCount = last == null ? 0 : last.getKey().b() + 1;
+        }
+        return cachedCount;
     }
 
     /** The ring's entries, oldest first (the last {@code min(count, ring length)} of the history). */

@@ -38,6 +38,12 @@ public final class InMemoryTable<V> implements OrderedTable<V> {
         return e != null && e.getKey().compareTo(from) >= 0 ? e : null;
     }
 
+    @Override
+    public Map.Entry<CompositeKey, V> ceiling(CompositeKey at, CompositeKey to) {
+        Map.Entry<CompositeKey, V> e = map.ceilingEntry(at);
+        return e != null && e.getKey().compareTo(to) <= 0 ? e : null;
+    }
+
     /** Number of entries (for tests and statistics). */
     public int size() {
         return map.size();

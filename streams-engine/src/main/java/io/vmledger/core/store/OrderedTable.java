@@ -25,4 +25,7 @@ public interface OrderedTable<V> {
 
     /** The greatest entry with {@code from <= key <= at}, or null. */
     Map.Entry<CompositeKey, V> floor(CompositeKey from, CompositeKey at);
+
+    /** The least entry with {@code at <= key <= to}, or null. */
+    Map.Entry<CompositeKey, V> ceiling(CompositeKey at, CompositeKey to);
 }
