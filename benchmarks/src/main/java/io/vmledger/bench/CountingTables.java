@@ -1,15 +1,6 @@
 package io.vmledger.bench;
 
-import io.vmledger.core.state.BoRecord;
-import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
-import io.vmledger.core.state.FbRecord;
-import io.vmledger.core.state.FileRecord;
-import io.vmledger.core.state.PageTableStats;
-import io.vmledger.core.state.PteRun;
-import io.vmledger.core.state.VmLogEntry;
-import io.vmledger.core.state.VmRecord;
-import io.vmledger.core.state.Vma;
 import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.Cursor;
 import io.vmledger.core.store.OrderedTable;
@@ -28,7 +19,7 @@ import java.util.TreeMap;
  * comparison is counted per table. Used by {@link OpCountProbe} to explain where the fold's
  * time goes without a profiler; not used by the timed benchmarks.
  */
-public final class CountingTables implements DeviceTables {
+public final class CountingTables {
 
     /** Counters of one table. */
     public static final class Counts {
@@ -139,41 +130,26 @@ public final class CountingTables implements DeviceTables {
         }
     }
 
-    private final Table<DeviceRecord> device = new Table<>();
-    private final Table<VmRecord> vms = new Table<>();
-    private final Table<Vma> vas = new Table<>();
-    private final Table<Boolean> boVas = new Table<>();
-    private final Table<BoRecord> bos = new Table<>();
-    private final Table<FileRecord> files = new Table<>();
-    private final Table<Boolean> queues = new Table<>();
-    private final Table<Integer> handles = new Table<>();
-    private final Table<Boolean> prime = new Table<>();
-    private final Table<Long> dmabufs = new Table<>();
-    private final Table<FbRecord> fbs = new Table<>();
-    private final Table<Long> ptTables = new Table<>();
-    private final Table<PteRun> ptes = new Table<>();
-    private final Table<PageTableStats> ptStats = new Table<>();
-    private final Table<VmLogEntry> vmLog = new Table<>();
+    /** Every table by name, in the order the fold's {@link DeviceTables} asks for them. */
+    private final Map<String, Table<?>> tables = new LinkedHashMap<>();
+    /** The device's tables, over counting tables. */
+    private final DeviceTables device = new DeviceTables(new DeviceTables.TableSource() {
+        @Override
+        public <V> OrderedTable<V> table(String name) {
+            Table<V> t = new Table<>();
+            tables.put(name, t);
+            return t;
+        }
+    });
 
-    /** Every table by its accessor name, in declaration order. */
+    /** The device tables to fold into. */
+    public DeviceTables device() {
+        return device;
+    }
+
+    /** Every table by name. */
     public Map<String, Table<?>> tables() {
-        Map<String, Table<?>> m = new LinkedHashMap<>();
-        m.put("device", device);
-        m.put("vms", vms);
-        m.put("vas", vas);
-        m.put("boVas", boVas);
-        m.put("bos", bos);
-        m.put("files", files);
-        m.put("queues", queues);
-        m.put("handles", handles);
-        m.put("prime", prime);
-        m.put("dmabufs", dmabufs);
-        m.put("fbs", fbs);
-        m.put("ptTables", ptTables);
-        m.put("ptes", ptes);
-        m.put("ptStats", ptStats);
-        m.put("vmLog", vmLog);
-        return m;
+        return tables;
     }
 
     /** The sum of all tables' counters. */
@@ -194,80 +170,5 @@ public final class CountingTables implements DeviceTables {
             out.add(c);
         }
         return out;
-    }
-
-    @Override
-    public OrderedTable<DeviceRecord> device() {
-        return device;
-    }
-
-    @Override
-    public OrderedTable<VmRecord> vms() {
-        return vms;
-    }
-
-    @Override
-    public OrderedTable<Vma> vas() {
-        return vas;
-    }
-
-    @Override
-    public OrderedTable<Boolean> boVas() {
-        return boVas;
-    }
-
-    @Override
-    public OrderedTable<BoRecord> bos() {
-        return bos;
-    }
-
-    @Override
-    public OrderedTable<FileRecord> files() {
-        return files;
-    }
-
-    @Override
-    public OrderedTable<Boolean> queues() {
-        return queues;
-    }
-
-    @Override
-    public OrderedTable<Integer> handles() {
-        return handles;
-    }
-
-    @Override
-    public OrderedTable<Boolean> prime() {
-        return prime;
-    }
-
-    @Override
-    public OrderedTable<Long> dmabufs() {
-        return dmabufs;
-    }
-
-    @Override
-    public OrderedTable<FbRecord> fbs() {
-        return fbs;
-    }
-
-    @Override
-    public OrderedTable<Long> ptTables() {
-        return ptTables;
-    }
-
-    @Override
-    public OrderedTable<PteRun> ptes() {
-        return ptes;
-    }
-
-    @Override
-    public OrderedTable<PageTableStats> ptStats() {
-        return ptStats;
-    }
-
-    @Override
-    public OrderedTable<VmLogEntry> vmLog() {
-        return vmLog;
     }
 }

@@ -43,7 +43,7 @@ public final class OpCountProbe {
         for (TraceGenerator.TracedEvent t : trace) {
             CountingTables tables = devices.computeIfAbsent(t.device(), d -> new CountingTables());
             CountingTables.Counts before = tables.total();
-            Outcome o = fold.apply(t.device(), t.seq(), t.ts(), t.event(), tables);
+            Outcome o = fold.apply(t.device(), t.seq(), t.ts(), t.event(), tables.device());
             if (o.status() != Status.OK) {
                 throw new IllegalStateException("not OK: " + o);
             }
@@ -95,14 +95,14 @@ public final class OpCountProbe {
             DeviceFold fold = new DeviceFold(FoldConfig.DEFAULT);
             long seq = 0;
             for (Event e : PrefillPlan.setup(n)) {
-                check(fold.apply(PrefillPlan.DEVICE, ++seq, null, e, tables));
+                check(fold.apply(PrefillPlan.DEVICE, ++seq, null, e, tables.device()));
             }
             Event.VmBind[][] p = PrefillPlan.pairs(n, pairs);
             List<CountingTables.Counts> before = tables.snapshot();
             CountingTables.Counts b = tables.total();
             for (int i = 0; i < pairs; i++) {
-                check(fold.apply(PrefillPlan.DEVICE, ++seq, null, p[0][i], tables));
-                check(fold.apply(PrefillPlan.DEVICE, ++seq, null, p[1][i], tables));
+                check(fold.apply(PrefillPlan.DEVICE, ++seq, null, p[0][i], tables.device()));
+                check(fold.apply(PrefillPlan.DEVICE, ++seq, null, p[1][i], tables.device()));
             }
             CountingTables.Counts a = tables.total();
             List<CountingTables.Counts> after = tables.snapshot();

@@ -34,11 +34,11 @@ public final class DeviceFold {
 
     /** Folds one event of {@code device} into {@code deviceTables}. */
     public Outcome apply(String device, long seq, Long ts, Event event, DeviceTables deviceTables) {
-        WriteBackDeviceTables tables = new WriteBackDeviceTables(deviceTables);
+        DeviceTables tables = WriteBackDeviceTables.over(deviceTables);
         try {
             return fold(device, seq, ts, event, tables);
         } finally {
-            tables.flush();
+            WriteBackDeviceTables.flush(tables);
         }
     }
 

@@ -2,7 +2,7 @@ package io.vmledger.core.fold;
 
 import io.vmledger.core.event.Event;
 import io.vmledger.core.query.DeviceQueries;
-import io.vmledger.core.state.InMemoryDeviceTables;
+import io.vmledger.core.state.DeviceTables;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,7 +13,7 @@ import java.util.TreeMap;
 public final class InMemoryLedger {
     private final DeviceFold fold;
     private final FoldConfig config;
-    private final Map<String, InMemoryDeviceTables> devices = new TreeMap<>();
+    private final Map<String, DeviceTables> devices = new TreeMap<>();
 
     public InMemoryLedger(FoldConfig config) {
         this.config = config;
@@ -22,7 +22,7 @@ public final class InMemoryLedger {
 
     /** Folds one event. */
     public Outcome apply(String device, long seq, Long ts, Event event) {
-        return fold.apply(device, seq, ts, event, devices.computeIfAbsent(device, d -> new InMemoryDeviceTables()));
+        return fold.apply(device, seq, ts, event, devices.computeIfAbsent(device, d -> DeviceTables.inMemory()));
     }
 
     /** Queries over each device, ascending by device id. */

@@ -1,55 +1,177 @@
 package io.vmledger.core.state;
 
 import io.vmledger.core.store.OrderedTable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * All state of one device, as ordered tables (keys in each accessor's javadoc). The fold
- * reads and writes only through these; the engine backs them with Kafka Streams stores,
- * replay with {@link InMemoryDeviceTables}.
+ * All state of one device, as named ordered tables (keys in each accessor's javadoc). The fold
+ * reads and writes only through these. Where the tables live is up to a {@link TableSource}:
+ * in memory for replay ({@link #inMemory()}), Kafka Streams stores in the engine.
  */
-public interface DeviceTables {
+public final class DeviceTables {
+    /** Table names, also the store names of the engine. */
+    public static final String DEVICE = "device";
+    public static final String VMS = "vms";
+    public static final String VAS = "vas";
+    public static final String BO_VAS = "bo-vas";
+    public static final String BOS = "bos";
+    public static final String FILES = "files";
+    public static final String QUEUES = "queues";
+    public static final String HANDLES = "handles";
+    public static final String PRIME = "prime";
+    public static final String DMABUFS = "dmabufs";
+    public static final String FBS = "fbs";
+    public static final String PT_TABLES = "pt-tables";
+    public static final String PTES = "ptes";
+    public static final String PT_STATS = "pt-stats";
+    public static final String VM_LOG = "vm-log";
+
+    /** Supplies the table of each name. */
+    public interface TableSource {
+        /** The table called {@code name}. */
+        <V> OrderedTable<V> table(String name);
+    }
+
+    private final Map<String, OrderedTable<?>> byName = new LinkedHashMap<>();
+    private final OrderedTable<DeviceRecord> device;
+    private final OrderedTable<VmRecord> vms;
+    private final OrderedTable<Vma> vas;
+    private final OrderedTable<Boolean> boVas;
+    private final OrderedTable<BoRecord> bos;
+    private final OrderedTable<FileRecord> files;
+    private final OrderedTable<Boolean> queues;
+    private final OrderedTable<Integer> handles;
+    private final OrderedTable<Boolean> prime;
+    private final OrderedTable<Long> dmabufs;
+    private final OrderedTable<FbRecord> fbs;
+    private final OrderedTable<Long> ptTables;
+    private final OrderedTable<PteRun> ptes;
+    private final OrderedTable<PageTableStats> ptStats;
+    private final OrderedTable<VmLogEntry> vmLog;
+
+    public DeviceTables(TableSource source) {
+        device = add(source, DEVICE);
+        vms = add(source, VMS);
+        vas = add(source, VAS);
+        boVas = add(source, BO_VAS);
+        bos = add(source, BOS);
+        files = add(source, FILES);
+        queues = add(source, QUEUES);
+        handles = add(source, HANDLES);
+        prime = add(source, PRIME);
+        dmabufs = add(source, DMABUFS);
+        fbs = add(source, FBS);
+        ptTables = add(source, PT_TABLES);
+        ptes = add(source, PTES);
+        ptStats = add(source, PT_STATS);
+        vmLog = add(source, VM_LOG);
+    }
+
+    /** A device whose tables are {@link io.vmledger.core.store.InMemoryTable}s. */
+    public static DeviceTables inMemory() {
+        return new DeviceTables(new TableSource() {
+            @Override
+            public <V> OrderedTable<V> table(String name) {
+                return new io.vmledger.core.store.InMemoryTable<>();
+            }
+        });
+    }
+
+    /** The table called {@code name}. */
+    @SuppressWarnings("unchecked")
+    public <V> OrderedTable<V> table(String name) {
+        OrderedTable<?> t = byName.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no table " + name);
+        }
+        return (OrderedTable<V>) t;
+    }
+
+    /** Calls {@code action} with every table, in declaration order. */
+    public void forEachTable(Consumer<OrderedTable<?>> action) {
+        byName.values().forEach(action);
+    }
+
+    private <V> OrderedTable<V> add(TableSource source, String name) {
+        OrderedTable<V> t = source.table(name);
+        byName.put(name, t);
+        return t;
+    }
+
     /** {@code (0)} → the device record. */
-    OrderedTable<DeviceRecord> device();
+    public OrderedTable<DeviceRecord> device() {
+        return device;
+    }
 
     /** {@code (vm)} → VM. */
-    OrderedTable<VmRecord> vms();
+    public OrderedTable<VmRecord> vms() {
+        return vms;
+    }
 
     /** {@code (vm, addr)} → VMA. */
-    OrderedTable<Vma> vas();
+    public OrderedTable<Vma> vas() {
+        return vas;
+    }
 
     /** {@code (bo, vm, addr)} → marker: the VMAs of each BO (the kernel's vm_bo lists). */
-    OrderedTable<Boolean> boVas();
+    public OrderedTable<Boolean> boVas() {
+        return boVas;
+    }
 
     /** {@code (bo)} → BO. */
-    OrderedTable<BoRecord> bos();
+    public OrderedTable<BoRecord> bos() {
+        return bos;
+    }
 
     /** {@code (file)} → file. */
-    OrderedTable<FileRecord> files();
+    public OrderedTable<FileRecord> files() {
+        return files;
+    }
 
     /** {@code (file, queue)} → whether it is a VM_BIND queue. */
-    OrderedTable<Boolean> queues();
+    public OrderedTable<Boolean> queues() {
+        return queues;
+    }
 
     /** {@code (file, bo)} → number of GEM handles the file holds on the BO. */
-    OrderedTable<Integer> handles();
+    public OrderedTable<Integer> handles() {
+        return handles;
+    }
 
     /** {@code (dmabuf, file)} → marker: the PRIME lookup tables of the files (which files know the dma-buf). */
-    OrderedTable<Boolean> prime();
+    public OrderedTable<Boolean> prime() {
+        return prime;
+    }
 
     /** {@code (dmabuf)} → the exported BO. */
-    OrderedTable<Long> dmabufs();
+    public OrderedTable<Long> dmabufs() {
+        return dmabufs;
+    }
 
     /** {@code (fb)} → framebuffer. */
-    OrderedTable<FbRecord> fbs();
+    public OrderedTable<FbRecord> fbs() {
+        return fbs;
+    }
 
     /** {@code (vm, level, first index)} → end index (exclusive) of a run of allocated tables. */
-    OrderedTable<Long> ptTables();
+    public OrderedTable<Long> ptTables() {
+        return ptTables;
+    }
 
     /** {@code (vm, start)} → run of populated PTEs. */
-    OrderedTable<PteRun> ptes();
+    public OrderedTable<PteRun> ptes() {
+        return ptes;
+    }
 
     /** {@code (vm)} → page-table counters. */
-    OrderedTable<PageTableStats> ptStats();
+    public OrderedTable<PageTableStats> ptStats() {
+        return ptStats;
+    }
 
     /** {@code (vm, n)} → the n-th VM-log entry. */
-    OrderedTable<VmLogEntry> vmLog();
+    public OrderedTable<VmLogEntry> vmLog() {
+        return vmLog;
+    }
 }
