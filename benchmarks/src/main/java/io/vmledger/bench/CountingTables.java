@@ -133,16 +133,16 @@ public final class CountingTables {
     /** Every table by name, in the order the fold's {@link DeviceTables} asks for them. */
     private final Map<String, Table<?>> tables = new LinkedHashMap<>();
     /** The device's tables, over counting tables. */
-    private final DeviceTables device = new DeviceTables(new DeviceTables.TableSource() {
+    private final DeviceTables device = new DeviceTables(DeviceTables.withWriteBack(new DeviceTables.TableSource() {
         @Override
         public <V> OrderedTable<V> table(String name) {
             Table<V> t = new Table<>();
             tables.put(name, t);
             return t;
         }
-    });
+    }));
 
-    /** The device tables to fold into. */
+    /** The device tables to fold into (with the fold's usual write-back buffering in front). */
     public DeviceTables device() {
         return device;
     }

@@ -10,7 +10,6 @@ import io.vmledger.core.msm.VmBindIoctl;
 import io.vmledger.core.msm.VmBindValidator;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
-import io.vmledger.core.state.WriteBackDeviceTables;
 import io.vmledger.core.store.CompositeKey;
 import java.util.List;
 
@@ -32,13 +31,12 @@ public final class DeviceFold {
         this.config = config;
     }
 
-    /** Folds one event of {@code device} into {@code deviceTables}. */
-    public Outcome apply(String device, long seq, Long ts, Event event, DeviceTables deviceTables) {
-        DeviceTables tables = WriteBackDeviceTables.over(deviceTables);
+    /** Folds one event of {@code device} into {@code tables}. */
+    public Outcome apply(String device, long seq, Long ts, Event event, DeviceTables tables) {
         try {
             return fold(device, seq, ts, event, tables);
         } finally {
-            WriteBackDeviceTables.flush(tables);
+            tables.flush();
         }
     }
 

@@ -1,14 +1,22 @@
 package io.vmledger.core.state;
 
+import io.vmledger.core.store.BTreeTable;
 import io.vmledger.core.store.OrderedTable;
+import io.vmledger.core.store.WriteBackTable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.Set;
 
 /**
  * All state of one device, as named ordered tables (keys in each accessor's javadoc). The fold
  * reads and writes only through these. Where the tables live is up to a {@link TableSource}:
  * in memory for replay ({@link #inMemory()}), Kafka Streams stores in the engine.
+ *
+ * <p>The small records an event rewrites many times (device, VMs, BOs, page-table counters) can
+ * be buffered per event ({@link #withWriteBack}); the fold calls {@link #flush()} after every
+ * event.
  */
 public final class DeviceTables {
     /** Table names, also the store names of the engine. */
@@ -28,6 +36,9 @@ public final class DeviceTables {
     public static final String PT_STATS = "pt-stats";
     public static final String VM_LOG = "vm-log";
 
+    /** The tables {@link #withWriteBack} buffers. */
+    private static final Set<String> WRITE_BACK = Set.of(DEVICE, VMS, BOS, PT_STATS);
+
     /** Supplies the table of each name. */
     public interface TableSource {
         /** The table called {@code name}. */
@@ -35,6 +46,7 @@ public final class DeviceTables {
     }
 
     private final Map<String, OrderedTable<?>> byName = new LinkedHashMap<>();
+    private final List<WriteBackTable<?>> buffered = new ArrayList<>(4);
     private final OrderedTable<DeviceRecord> device;
     private final OrderedTable<VmRecord> vms;
     private final OrderedTable<Vma> vas;
@@ -69,14 +81,32 @@ public final class DeviceTables {
         vmLog = add(source, VM_LOG);
     }
 
-    /** A device whose tables are {@link io.vmledger.core.store.InMemoryTable}s. */
+    /** A device whose tables live in memory ({@link BTreeTable}s), with write-back. */
     public static DeviceTables inMemory() {
-        return new DeviceTables(new TableSource() {
+        return new DeviceTables(withWriteBack(new TableSource() {
             @Override
             public <V> OrderedTable<V> table(String name) {
-                return new io.vmledger.core.store.InMemoryTable<>();
+                return new BTreeTable<>();
             }
-        });
+        }));
+    }
+
+    /** {@code source} with the frequently rewritten tables buffered in {@link WriteBackTable}s. */
+    public static TableSource withWriteBack(TableSource source) {
+        return new TableSource() {
+            @Override
+            public <V> OrderedTable<V> table(String name) {
+                OrderedTable<V> t = source.table(name);
+                return WRITE_BACK.contains(name) ? new WriteBackTable<>(t) : t;
+            }
+        };
+    }
+
+    /** Writes what write-back tables buffered during the event. */
+    public void flush() {
+        for (WriteBackTable<?> t : buffered) {
+            t.flush();
+        }
     }
 
     /** The table called {@code name}. */
@@ -89,14 +119,12 @@ public final class DeviceTables {
         return (OrderedTable<V>) t;
     }
 
-    /** Calls {@code action} with every table, in declaration order. */
-    public void forEachTable(Consumer<OrderedTable<?>> action) {
-        byName.values().forEach(action);
-    }
-
     private <V> OrderedTable<V> add(TableSource source, String name) {
         OrderedTable<V> t = source.table(name);
         byName.put(name, t);
+        if (t instanceof WriteBackTable<?> w) {
+            buffered.add(w);
+        }
         return t;
     }
 
