@@ -16,24 +16,28 @@ import java.util.NoSuchElementException;
  *       probe once and then binary-searches a node with no key objects, no {@code compareTo}
  *       calls and no pointer loads: the probed slots of one node sit in a few adjacent cache
  *       lines.</li>
- *   <li><b>Leaves</b> ({@link Leaf}) hold up to {@value #LEAF_MAX} entries: the key arrays plus an
+ *   <li><b>Leaves</b> ({@code Leaf}) hold up to {@value #LEAF_MAX} entries: the key arrays plus an
  *       {@code Object[]} of values. Leaves are doubly linked in key order, so a range scan walks
  *       arrays sequentially and {@code floor}/{@code ceiling} step to a neighbour leaf without
  *       re-descending.</li>
- *   <li><b>Inner nodes</b> ({@link Inner}) hold up to {@value #INNER_MAX} separator keys and one
+ *   <li><b>Inner nodes</b> ({@code Inner}) hold up to {@value #INNER_MAX} separator keys and one
  *       more child reference. Child {@code i} holds exactly the keys {@code k} with
  *       {@code sep[i-1] <= k < sep[i]}.</li>
- *   <li><b>Fan-out</b> is 64 for both node kinds (chosen by measurement against 16, 32 and 128
- *       on 5k–1M entry tables): a 250k-entry table is three levels deep, against ~18 for a
- *       red-black tree.</li>
+ *   <li><b>Fan-out</b> is {@value #LEAF_MAX} entries per leaf and {@value #INNER_MAX} separators
+ *       per inner node, chosen by measurement ({@code OrderedTableBench} over 5k–1M entries
+ *       against 16/16, 32/32, 32/64, 64/64, 128/128 and 128/64): a leaf's three key arrays are
+ *       8 cache lines each, so a leaf search touches a handful of lines, and the wider inner
+ *       nodes keep tables of up to ~250k entries at two inner levels (three node visits per
+ *       lookup against ~18 for a red-black tree). Wider leaves made inserts and deletes slower
+ *       (longer array shifts); narrower ones added a level.</li>
  * </ul>
  *
  * <h2>Why</h2>
  * A {@link java.util.TreeMap} lookup visits ~log2(n) nodes, each a separately allocated object
  * whose key is another object: two dependent cache misses per level once the table outgrows the
  * cache. Here a lookup touches three or four nodes, and inside a node the binary search runs over
- * contiguous primitive arrays. Memory per entry is ~32 bytes (24 key bytes, a value reference,
- * slack) against ~80 for a TreeMap entry plus its key object.
+ * contiguous primitive arrays. Memory per entry is ~30–55 bytes (24 key bytes and a value
+ * reference, at 50–100% leaf fill) against ~80 for a TreeMap entry plus the key object it keeps.
  *
  * <h2>Maintenance</h2>
  * Inserts split a full node; an insert at the very end of a node (ascending appends, the common
@@ -54,7 +58,7 @@ public final class BTreeTable<V> implements OrderedTable<V> {
     /** Most entries in a leaf. */
     static final int LEAF_MAX = 64;
     /** Most separator keys in an inner node (it then has one more child). */
-    static final int INNER_MAX = 64;
+    static final int INNER_MAX = 128;
     /** A non-root leaf with fewer entries is rebalanced. */
     private static final int LEAF_MIN = LEAF_MAX / 2;
     /** A non-root inner node with fewer separators is rebalanced. */
@@ -599,7 +603,7 @@ public final class BTreeTable<V> implements OrderedTable<V> {
 
     /**
      * Checks the structure (for tests): ascending keys, separator intervals, uniform leaf depth,
-     * no empty non-root node, cleared spare slots, leaf links in key order and the entry count.
+     * no empty node but a root leaf, cleared spare slots, leaf links in key order and the entry count.
      *
      * @throws IllegalStateException on the first violation
      */
@@ -617,7 +621,7 @@ public final class BTreeTable<V> implements OrderedTable<V> {
     /** Bounds are flipped keys as {@code long[3]}: {@code lo <= key < hi}; null = unbounded. */
     private long verify(Node x, int h, long[] lo, long[] hi, Leaf[] last, boolean isRoot) {
         int max = h == 0 ? LEAF_MAX : INNER_MAX;
-        if (x.n > max || (!isRoot && x.n < 1)) {
+        if (x.n > max || ((!isRoot || h > 0) && x.n < 1)) {
             throw new IllegalStateException("node of " + x.n + " keys at height " + h);
         }
         for (int i = 0; i < x.n; i++) {

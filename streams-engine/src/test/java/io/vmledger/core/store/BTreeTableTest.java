@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,8 +48,13 @@ class BTreeTableTest {
             this.r = new SplittableRandom(seed);
         }
 
-        String msg(String what) {
-            return "seed=" + seed + " size=" + ref.size() + ": " + what;
+        /** A lazy assertion message (most checks pass; building strings would dominate). */
+        Supplier<String> msg(String what) {
+            return () -> "seed=" + seed + " size=" + ref.size() + ": " + what;
+        }
+
+        Supplier<String> msg(Supplier<String> what) {
+            return () -> "seed=" + seed + " size=" + ref.size() + ": " + what.get();
         }
 
         void put(CompositeKey k) {
@@ -222,7 +228,7 @@ class BTreeTableTest {
                 p.delete(useKnown ? p.existing() : keys.next(p.r));
             } else {
                 CompositeKey k = useKnown ? p.existing() : keys.next(p.r);
-                assertEquals(p.ref.get(k), p.tree.get(k), p.msg("get " + k));
+                assertEquals(p.ref.get(k), p.tree.get(k), p.msg(() -> "get " + k));
             }
             if (op % every == 0) {
                 compare(p, keys, op % (every * 10) == 0);
@@ -269,28 +275,26 @@ class BTreeTableTest {
         try {
             t.verify();
         } catch (IllegalStateException e) {
-            fail(p.msg("structure: " + e.getMessage()));
+            fail(p.msg(() -> "structure: " + e.getMessage()));
         }
         // depth stays logarithmic: with >= 2 children per inner node (and far more in practice)
         int bound = 1 + (int) Math.ceil(Math.log(Math.max(2, ref.size())) / Math.log(8));
-        assertTrue(t.height() <= bound, p.msg("height " + t.height() + " > " + bound));
+        assertTrue(t.height() <= bound, p.msg(() -> "height " + t.height() + " > " + bound));
         SplittableRandom r = p.r;
         for (int i = 0; i < 20; i++) {
             CompositeKey k = pick(p, keys);
-            assertEquals(ref.get(k), t.get(k), p.msg("get " + k));
+            assertEquals(ref.get(k), t.get(k), p.msg(() -> "get " + k));
             CompositeKey k2 = pick(p, keys);
             CompositeKey from = r.nextInt(8) == 0 ? k2 : k; // sometimes from > to
-            CompositeKey to = from == k ? k2 : k;
-            if (r.nextInt(6) == 0) {
-                to = from; // single element (or empty) range
-            }
-            assertEquals(ref.floor(from, to), t.floor(from, to), p.msg("floor " + from + " " + to));
+            // sometimes a single element (or empty) range
+            CompositeKey to = r.nextInt(6) == 0 ? from : from == k ? k2 : k;
+            assertEquals(ref.floor(from, to), t.floor(from, to), p.msg(() -> "floor " + from + " " + to));
             assertEquals(ref.ceiling(from, to), t.ceiling(from, to),
-                    p.msg("ceiling " + from + " " + to));
+                    p.msg(() -> "ceiling " + from + " " + to));
             CompositeKey lo = CompositeKey.of(0, 0, 0);
             CompositeKey hi = CompositeKey.of(-1L, -1L, -1L);
-            assertEquals(ref.floor(lo, k), t.floor(lo, k), p.msg("floor from 0 to " + k));
-            assertEquals(ref.ceiling(k, hi), t.ceiling(k, hi), p.msg("ceiling " + k + " to -1"));
+            assertEquals(ref.floor(lo, k), t.floor(lo, k), p.msg(() -> "floor from 0 to " + k));
+            assertEquals(ref.ceiling(k, hi), t.ceiling(k, hi), p.msg(() -> "ceiling " + k + " to -1"));
             if (i < 4) {
                 assertRange(p, from, to, 2_000);
                 assertRange(p, CompositeKey.lastOf(k.a()), CompositeKey.lastOf(-1L), 300);
@@ -327,16 +331,17 @@ class BTreeTableTest {
             int n = 0;
             while (n < limit) {
                 boolean has = a.hasNext();
-                assertEquals(has, b.hasNext(), p.msg("range " + from + ".." + to + " hasNext at " + n));
+                int at = n;
+                assertEquals(has, b.hasNext(), p.msg(() -> "range " + from + ".." + to + " hasNext at " + at));
                 if (!has) {
                     return;
                 }
                 Map.Entry<CompositeKey, Long> x = a.next();
                 Map.Entry<CompositeKey, Long> y = b.next();
-                assertEquals(x, y, p.msg("range " + from + ".." + to + " entry " + n));
+                assertEquals(x, y, p.msg(() -> "range " + from + ".." + to + " entry " + at));
                 n++;
             }
-            assertEquals(a.hasNext(), b.hasNext(), p.msg("range " + from + ".." + to + " tail"));
+            assertEquals(a.hasNext(), b.hasNext(), p.msg(() -> "range " + from + ".." + to + " tail"));
         }
     }
 }
