@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * The storage interface the domain core folds into: an ordered key/value table over
- * {@link CompositeKey}s. Two implementations run the same fold: {@link InMemoryTable}
- * (replay, tests, benchmarks) and the Kafka Streams state-store adapter of the engine.
+ * {@link CompositeKey}s. The same fold runs on {@link BTreeTable} (replay, tests, benchmarks)
+ * and on the Kafka Streams state stores of the engine.
  *
  * <p>Values are immutable; callers replace them with {@link #put}. A cursor must not be held
  * across writes to the same table: collect what you need, close it, then write.
