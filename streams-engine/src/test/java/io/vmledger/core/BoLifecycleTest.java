@@ -333,10 +333,23 @@ class BoLifecycleTest {
     }
 
     @Test
-    void purgeNeedsDontneed() {
+    void purgeIsAnObservedFactEvenWithoutDontneed() {
         LedgerFixture t = new LedgerFixture();
         t.vmBindFile(1);
         t.boNew(1, BO, 0x1000);
+        t.ok(new Event.Madvise(BO, Madv.PURGED));
+        assertEquals(Madv.PURGED, t.bo(BO).madv());
+        // a purged BO cannot be MAP'ed: its pages are gone (§3.3 step 14)
+        t.error(bind(1, map(BO, 0, BASE, PAGE)), Errno.EBUSY);
+    }
+
+    @Test
+    void exportedOrPinnedBosAreNeverPurged() {
+        LedgerFixture t = new LedgerFixture();
+        t.vmBindFile(1);
+        t.boNew(1, BO, 0x1000);
+        t.ok(new Event.Madvise(BO, Madv.DONTNEED));
+        t.ok(new Event.DmabufExport(BO, 5, null));
         LedgerFixture.Snapshot before = t.snapshot();
         t.error(new Event.Madvise(BO, Madv.PURGED), Errno.EINVAL);
         assertEquals(before, t.snapshot());

@@ -110,9 +110,10 @@ public final class BoRegistry {
     }
 
     /**
-     * GEM_MADVISE, or with {@link Madv#PURGED} the shrinker's purge: only a DONTNEED BO that is
-     * not pinned and not exported can be purged; its VMAs stay but are unmapped (reason
-     * {@code purge}). A purged BO stays purged whatever userspace advises later.
+     * GEM_MADVISE, or with {@link Madv#PURGED} the shrinker's purge, which the trace reports as
+     * an observed fact: it is applied whatever the advice was, but a pinned or exported BO is
+     * never on the shrinker's purgeable list, so that is refused. The VMAs stay but are unmapped
+     * (reason {@code purge}). A purged BO stays purged whatever userspace advises later.
      */
     public Rejection madvise(long bo, Madv madv) {
         BoRecord b = m.liveBo(bo);
@@ -120,9 +121,9 @@ public final class BoRegistry {
             return noBo(bo);
         }
         if (madv == Madv.PURGED) {
-            if (b.madv() != Madv.DONTNEED || b.pins() > 0 || b.dmabuf() != null) {
-                return Rejection.of(Errno.EINVAL, "bo " + U64.toString(bo)
-                        + " is not purgeable (needs madv dontneed, no pins, not exported)");
+            if (b.pins() > 0 || b.dmabuf() != null) {
+                return Rejection.of(Errno.EINVAL, "bo " + U64.toString(bo) + " cannot be purged: it is "
+                        + (b.pins() > 0 ? "pinned" : "exported"));
             }
             purge(b);
             return null;
