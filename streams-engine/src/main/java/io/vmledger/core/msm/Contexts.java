@@ -180,7 +180,7 @@ public final class Contexts {
     }
 
     private static Rejection checkWindow(long start, long size) {
-        if (size == 0 || U64.addOverflows(start, size) || !U64.pageAligned(start) || !U64.pageAligned(size)) {
+        if (size == 0 || U64.addOverflows(start, size)) {
             return Rejection.of(Errno.EINVAL, "invalid VA window " + U64.hex(start) + " + " + U64.hex(size));
         }
         return null;
