@@ -79,6 +79,13 @@ public final class BTreeTable<V> implements OrderedTable<V> {
         }
     }
 
+    /** {@code System.arraycopy} of {@code len} keys (all three parts) from {@code src} to {@code dst}. */
+    private static void copyKeys(Node src, int from, Node dst, int to, int len) {
+        System.arraycopy(src.a, from, dst.a, to, len);
+        System.arraycopy(src.b, from, dst.b, to, len);
+        System.arraycopy(src.c, from, dst.c, to, len);
+    }
+
     static final class Leaf extends Node {
         final Object[] v = new Object[LEAF_MAX + 1];
         Leaf prev;
@@ -294,9 +301,7 @@ public final class BTreeTable<V> implements OrderedTable<V> {
             int n = leaf.n;
             int move = n - i;
             if (move > 0) {
-                System.arraycopy(leaf.a, i, leaf.a, i + 1, move);
-                System.arraycopy(leaf.b, i, leaf.b, i + 1, move);
-                System.arraycopy(leaf.c, i, leaf.c, i + 1, move);
+                copyKeys(leaf, i, leaf, i + 1, move);
                 System.arraycopy(leaf.v, i, leaf.v, i + 1, move);
             }
             leaf.a[i] = a;
@@ -316,9 +321,7 @@ public final class BTreeTable<V> implements OrderedTable<V> {
         int n = in.n;
         int move = n - ci;
         if (move > 0) {
-            System.arraycopy(in.a, ci, in.a, ci + 1, move);
-            System.arraycopy(in.b, ci, in.b, ci + 1, move);
-            System.arraycopy(in.c, ci, in.c, ci + 1, move);
+            copyKeys(in, ci, in, ci + 1, move);
             System.arraycopy(in.kids, ci + 1, in.kids, ci + 2, move);
         }
         in.a[ci] = splitA;
@@ -336,9 +339,7 @@ public final class BTreeTable<V> implements OrderedTable<V> {
         int keep = i == n - 1 ? n - 1 : n / 2;
         int move = n - keep;
         Leaf right = new Leaf();
-        System.arraycopy(left.a, keep, right.a, 0, move);
-        System.arraycopy(left.b, keep, right.b, 0, move);
-        System.arraycopy(left.c, keep, right.c, 0, move);
+        copyKeys(left, keep, right, 0, move);
         System.arraycopy(left.v, keep, right.v, 0, move);
         java.util.Arrays.fill(left.v, keep, n, null);
         right.n = move;
@@ -365,9 +366,7 @@ public final class BTreeTable<V> implements OrderedTable<V> {
         int m = i == n - 1 ? n - 2 : n / 2;
         Inner right = new Inner();
         int move = n - m - 1;
-        System.arraycopy(left.a, m + 1, right.a, 0, move);
-        System.arraycopy(left.b, m + 1, right.b, 0, move);
-        System.arraycopy(left.c, m + 1, right.c, 0, move);
+        copyKeys(left, m + 1, right, 0, move);
         System.arraycopy(left.kids, m + 1, right.kids, 0, move + 1);
         java.util.Arrays.fill(left.kids, m + 1, n + 1, null);
         right.n = move;
@@ -406,9 +405,7 @@ public final class BTreeTable<V> implements OrderedTable<V> {
             int n = leaf.n - 1;
             int move = n - r;
             if (move > 0) {
-                System.arraycopy(leaf.a, r + 1, leaf.a, r, move);
-                System.arraycopy(leaf.b, r + 1, leaf.b, r, move);
-                System.arraycopy(leaf.c, r + 1, leaf.c, r, move);
+                copyKeys(leaf, r + 1, leaf, r, move);
                 System.arraycopy(leaf.v, r + 1, leaf.v, r, move);
             }
             leaf.v[n] = null;
@@ -465,9 +462,7 @@ public final class BTreeTable<V> implements OrderedTable<V> {
         int n = in.n - 1;
         int move = n - p;
         if (move > 0) {
-            System.arraycopy(in.a, p + 1, in.a, p, move);
-            System.arraycopy(in.b, p + 1, in.b, p, move);
-            System.arraycopy(in.c, p + 1, in.c, p, move);
+            copyKeys(in, p + 1, in, p, move);
             System.arraycopy(in.kids, p + 2, in.kids, p + 1, move);
         }
         in.kids[n + 1] = null;
@@ -477,9 +472,7 @@ public final class BTreeTable<V> implements OrderedTable<V> {
     private static void mergeLeaves(Leaf l, Leaf r) {
         int ln = l.n;
         int rn = r.n;
-        System.arraycopy(r.a, 0, l.a, ln, rn);
-        System.arraycopy(r.b, 0, l.b, ln, rn);
-        System.arraycopy(r.c, 0, l.c, ln, rn);
+        copyKeys(r, 0, l, ln, rn);
         System.arraycopy(r.v, 0, l.v, ln, rn);
         l.n = ln + rn;
         l.next = r.next;
@@ -492,13 +485,9 @@ public final class BTreeTable<V> implements OrderedTable<V> {
     private static void leafToRight(Inner in, int p, Leaf l, Leaf r, int k) {
         int rn = r.n;
         int from = l.n - k;
-        System.arraycopy(r.a, 0, r.a, k, rn);
-        System.arraycopy(r.b, 0, r.b, k, rn);
-        System.arraycopy(r.c, 0, r.c, k, rn);
+        copyKeys(r, 0, r, k, rn);
         System.arraycopy(r.v, 0, r.v, k, rn);
-        System.arraycopy(l.a, from, r.a, 0, k);
-        System.arraycopy(l.b, from, r.b, 0, k);
-        System.arraycopy(l.c, from, r.c, 0, k);
+        copyKeys(l, from, r, 0, k);
         System.arraycopy(l.v, from, r.v, 0, k);
         java.util.Arrays.fill(l.v, from, l.n, null);
         l.n = from;
@@ -512,13 +501,9 @@ public final class BTreeTable<V> implements OrderedTable<V> {
     private static void leafToLeft(Inner in, int p, Leaf l, Leaf r, int k) {
         int ln = l.n;
         int rn = r.n - k;
-        System.arraycopy(r.a, 0, l.a, ln, k);
-        System.arraycopy(r.b, 0, l.b, ln, k);
-        System.arraycopy(r.c, 0, l.c, ln, k);
+        copyKeys(r, 0, l, ln, k);
         System.arraycopy(r.v, 0, l.v, ln, k);
-        System.arraycopy(r.a, k, r.a, 0, rn);
-        System.arraycopy(r.b, k, r.b, 0, rn);
-        System.arraycopy(r.c, k, r.c, 0, rn);
+        copyKeys(r, k, r, 0, rn);
         System.arraycopy(r.v, k, r.v, 0, rn);
         java.util.Arrays.fill(r.v, rn, r.n, null);
         l.n = ln + k;
@@ -535,9 +520,7 @@ public final class BTreeTable<V> implements OrderedTable<V> {
         l.a[ln] = in.a[p];
         l.b[ln] = in.b[p];
         l.c[ln] = in.c[p];
-        System.arraycopy(r.a, 0, l.a, ln + 1, rn);
-        System.arraycopy(r.b, 0, l.b, ln + 1, rn);
-        System.arraycopy(r.c, 0, l.c, ln + 1, rn);
+        copyKeys(r, 0, l, ln + 1, rn);
         System.arraycopy(r.kids, 0, l.kids, ln + 1, rn + 1);
         l.n = ln + 1 + rn;
     }
@@ -549,16 +532,12 @@ public final class BTreeTable<V> implements OrderedTable<V> {
     private static void innerToRight(Inner in, int p, Inner l, Inner r, int k) {
         int ln = l.n;
         int rn = r.n;
-        System.arraycopy(r.a, 0, r.a, k, rn);
-        System.arraycopy(r.b, 0, r.b, k, rn);
-        System.arraycopy(r.c, 0, r.c, k, rn);
+        copyKeys(r, 0, r, k, rn);
         System.arraycopy(r.kids, 0, r.kids, k, rn + 1);
         r.a[k - 1] = in.a[p];
         r.b[k - 1] = in.b[p];
         r.c[k - 1] = in.c[p];
-        System.arraycopy(l.a, ln - k + 1, r.a, 0, k - 1);
-        System.arraycopy(l.b, ln - k + 1, r.b, 0, k - 1);
-        System.arraycopy(l.c, ln - k + 1, r.c, 0, k - 1);
+        copyKeys(l, ln - k + 1, r, 0, k - 1);
         System.arraycopy(l.kids, ln - k + 1, r.kids, 0, k);
         in.a[p] = l.a[ln - k];
         in.b[p] = l.b[ln - k];
@@ -578,16 +557,12 @@ public final class BTreeTable<V> implements OrderedTable<V> {
         l.a[ln] = in.a[p];
         l.b[ln] = in.b[p];
         l.c[ln] = in.c[p];
-        System.arraycopy(r.a, 0, l.a, ln + 1, k - 1);
-        System.arraycopy(r.b, 0, l.b, ln + 1, k - 1);
-        System.arraycopy(r.c, 0, l.c, ln + 1, k - 1);
+        copyKeys(r, 0, l, ln + 1, k - 1);
         System.arraycopy(r.kids, 0, l.kids, ln + 1, k);
         in.a[p] = r.a[k - 1];
         in.b[p] = r.b[k - 1];
         in.c[p] = r.c[k - 1];
-        System.arraycopy(r.a, k, r.a, 0, rn - k);
-        System.arraycopy(r.b, k, r.b, 0, rn - k);
-        System.arraycopy(r.c, k, r.c, 0, rn - k);
+        copyKeys(r, k, r, 0, rn - k);
         System.arraycopy(r.kids, k, r.kids, 0, rn - k + 1);
         java.util.Arrays.fill(r.kids, rn - k + 1, rn + 1, null);
         l.n = ln + k;
