@@ -3,6 +3,7 @@ package io.vmledger.cli;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vmledger", mixinStandardHelpOptions = true, versionProvider = Vmledger.Version.class,
         description = "An event-sourced ledger of GPU virtual-memory operations (drm_gpuvm / msm VM_BIND).",
         subcommands = {ReplayCommand.class, CommandLine.HelpCommand.class})
-public final class Vmledger implements Runnable {
+public final class Vmledger implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -27,9 +28,11 @@ public final class Vmledger implements Runnable {
         return cli;
     }
 
+    /** Without a subcommand: usage on stderr, exit 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
     }
 
     /** Reports the version from the jar manifest. */

@@ -142,6 +142,10 @@ class ReplayCommandTest {
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("no such file"), missing.err());
         assertEquals(2, run("replay").exit());
+        Run bare = run();
+        assertEquals(2, bare.exit());
+        assertTrue(bare.err().contains("replay"), bare.err());
+        assertEquals(0, run("--help").exit());
         assertEquals(2, run("replay", "--input", "x", "--vm-log-shift", "-1").exit());
     }
 
