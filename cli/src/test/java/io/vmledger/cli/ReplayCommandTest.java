@@ -43,7 +43,7 @@ class ReplayCommandTest {
         int exit = cli.execute(args);
         List<JsonNode> lines = new ArrayList<>();
         for (String l : out.toString().split("\n")) {
-            if (!l.isBlank()) {
+            if (l.startsWith("{")) {
                 lines.add(JSON.readTree(l));
             }
         }
