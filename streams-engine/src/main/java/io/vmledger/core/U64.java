@@ -11,19 +11,9 @@ public final class U64 {
     private U64() {
     }
 
-    /** {@code a < b} as unsigned values. */
-    public static boolean lt(long a, long b) {
-        return Long.compareUnsigned(a, b) < 0;
-    }
-
     /** {@code a <= b} as unsigned values. */
     public static boolean le(long a, long b) {
         return Long.compareUnsigned(a, b) <= 0;
-    }
-
-    /** {@code a > b} as unsigned values. */
-    public static boolean gt(long a, long b) {
-        return Long.compareUnsigned(a, b) > 0;
     }
 
     /** True when {@code a + b} overflows 64 bits as unsigned values. */

@@ -333,6 +333,21 @@ class BoLifecycleTest {
     }
 
     @Test
+    void aFileKnowsItsExportedDmabufUntilItsLastHandleOnTheBoCloses() {
+        LedgerFixture t = new LedgerFixture();
+        t.vmBindFile(1);
+        t.boNew(1, BO, 0x1000);
+        t.ok(new Event.HandleOpen(1, BO));
+        t.ok(new Event.DmabufExport(BO, 5, 1L));
+        t.ok(new Event.HandleClose(1, BO));
+        t.ok(new Event.DmabufImport(1, 5));
+        assertEquals(1, t.bo(BO).handles(), "PRIME returns the existing handle");
+        t.ok(new Event.HandleClose(1, BO));
+        t.ok(new Event.DmabufImport(1, 5));
+        assertEquals(1, t.bo(BO).handles(), "the file forgot the dma-buf: a new handle");
+    }
+
+    @Test
     void purgeIsAnObservedFactEvenWithoutDontneed() {
         LedgerFixture t = new LedgerFixture();
         t.vmBindFile(1);

@@ -88,4 +88,31 @@ class ContextsTest {
         assertTrue(t.vm(1).vm().closed());
         t.error(new Event.GpuHang(1), Errno.EBADF);
     }
+
+    @Test
+    void theSameBoOnTwoPlanesCannotBeGivenTwoAddresses() {
+        LedgerFixture t = new LedgerFixture();
+        t.legacyFile(1);
+        t.boNew(1, 8, 0x4000);
+        t.ok(new Event.KmsVm(0x1000, 0x100000000L));
+        t.error(new Event.FbPrepare(1, List.of(8L, 8L), List.of(0x1000000L, 0x2000000L)), Errno.EINVAL);
+        t.ok(new Event.FbPrepare(1, List.of(8L, 8L), List.of(0x1000000L, 0x1000000L)));
+        assertEquals(1, t.vm(0).vas().size());
+        assertEquals(2, t.bo(8).pins());
+    }
+
+    @Test
+    void blockUnmapsNearTheTopOfTheAddressSpaceFreeOnlyCoveredTables() {
+        // §5.1: a kernel-managed VM frees the L3 table of a fully covered 2 MiB region only
+        LedgerFixture t = new LedgerFixture();
+        t.ok(new Event.FileOpen(1, false, 0xffffffffffc00000L, 0x3ff000L, true));
+        t.boNew(1, 1, 0x4000);
+        t.boNew(1, 2, 0x4000);
+        t.ok(new Event.GetIova(1, 1, 0xffffffffffe01000L));
+        t.ok(new Event.GetIova(1, 2, 0xffffffffffc00000L));
+        assertEquals(2, t.pt(1).l3());
+        t.ok(new Event.HandleClose(1, 1));
+        assertEquals(2, t.pt(1).l3(), "a 16 KiB unmap covers no 2 MiB region");
+        assertEquals(4, t.pt(1).ptes());
+    }
 }

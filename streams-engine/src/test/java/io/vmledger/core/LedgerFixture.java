@@ -62,6 +62,11 @@ final class LedgerFixture {
         return o;
     }
 
+    /** The device's tables. */
+    io.vmledger.core.state.DeviceTables ledgerTables() {
+        return ledger.tables(DEVICE);
+    }
+
     // ---- setup shorthands ----
 
     /** A VM_BIND context with the default window, PRR, and VM_BIND queue {@link #Q}. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.core.event.Event;
+import io.vmledger.core.msm.VmLog;
 import io.vmledger.core.event.Madv;
 import io.vmledger.core.event.VmBindOp;
 import io.vmledger.core.fold.FoldConfig;
@@ -99,6 +100,27 @@ class VmLogTest {
         assertFalse(t.vm(F).kernelOmitsNewest(), "256 entries: log_idx wrapped to 0, slot 0 written");
         t.ok(nullMaps(256, 1));
         assertFalse(t.vm(F).kernelOmitsNewest());
+    }
+
+    @Test
+    void kernelViewIsTheKernelsExtraction() {
+        // §3.8: oldest first; without a wrap log_idx - 1 entries (newest missing); after a wrap all
+        LedgerFixture t = ledger(new FoldConfig(2));
+        VmLog log = new VmLog(t.ledgerTables().vmLog(), new FoldConfig(2));
+        assertEquals(List.of(), log.kernelView(F));
+        t.ok(nullMaps(0, 1));
+        assertEquals(List.of(), log.kernelView(F), "one entry: the section has no lines");
+        t.ok(nullMaps(1, 2));
+        assertEquals(List.of(entry(0), entry(1)), log.kernelView(F));
+        t.ok(nullMaps(3, 1));
+        assertEquals(List.of(entry(0), entry(1), entry(2), entry(3)), log.kernelView(F), "wrapped: all four slots");
+        t.ok(nullMaps(4, 1));
+        assertEquals(List.of(entry(1), entry(2), entry(3), entry(4)), log.kernelView(F));
+        assertEquals(log.ring(F), log.kernelView(F));
+    }
+
+    private static VmLogEntry entry(long page) {
+        return new VmLogEntry("map", LedgerFixture.Q, BASE + page * PAGE, PAGE);
     }
 
     @Test

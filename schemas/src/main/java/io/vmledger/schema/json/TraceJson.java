@@ -26,7 +26,7 @@ import org.apache.avro.generic.IndexedRecord;
  * vm_bind ops, the op names and the {@code "dump": true} shorthand for flag bit 0:
  * <ul>
  *   <li>{@code device}: a string matching {@code [A-Za-z0-9._:-]{1,128}};
- *   <li>{@code seq}: a u64 in 1..2^63-1 (it is compared as a signed long downstream);
+ *   <li>{@code seq}: a u64 in 1..2^63-1 (so it orders the same as a signed or an unsigned long wherever it is compared);
  *   <li>{@code ts}: absent or null (Avro null), a JSON integer &gt;= 0 (microseconds since the
  *       epoch) or an ISO-8601 date-time with offset, e.g. {@code "2026-01-02T03:04:05.123456Z"}
  *       (digits below the microsecond are dropped).
@@ -185,7 +185,7 @@ public final class TraceJson {
         return true;
     }
 
-    /** seq is compared as a signed long downstream, so it must stay in 1..2^63-1. */
+    /** seq stays in 1..2^63-1, so it orders the same as a signed or an unsigned long wherever it is compared. */
     private static long seq(JsonNode node) {
         if (node == null) {
             throw FieldError.missing().inField("seq");

@@ -33,11 +33,9 @@ public final class DeviceFold {
 
     /** Folds one event of {@code device} into {@code tables}. */
     public Outcome apply(String device, long seq, Long ts, Event event, DeviceTables tables) {
-        try {
-            return fold(device, seq, ts, event, tables);
-        } finally {
-            tables.flush();
-        }
+        Outcome o = fold(device, seq, ts, event, tables);
+        tables.flush();
+        return o;
     }
 
     private Outcome fold(String device, long seq, Long ts, Event event, DeviceTables tables) {

@@ -25,6 +25,11 @@ public final class InMemoryLedger {
         return fold.apply(device, seq, ts, event, devices.computeIfAbsent(device, d -> DeviceTables.inMemory()));
     }
 
+    /** The tables of {@code device}, or null if it has no event yet. */
+    public DeviceTables tables(String device) {
+        return devices.get(device);
+    }
+
     /** Queries over each device, ascending by device id. */
     public Map<String, DeviceQueries> devices() {
         Map<String, DeviceQueries> out = new TreeMap<>();

@@ -244,9 +244,7 @@ public final class BoRegistry {
     /** Unmaps and closes every VMA of {@code bo} in {@code vm}, recording why. */
     public void tearDown(VmRecord vm, long bo, String reason) {
         for (Vma vma : m.vaSpace().ofBo(bo, vm.vm())) {
-            m.unmapNow(vm, vma, reason);
-            m.vaSpace().remove(vm.vm(), vma);
-            m.ctx().effect(Effect.vma(Effect.Kind.VMA_TORN_DOWN, vm.vm(), bo, vma.va().addr(), vma.va().range(), reason));
+            m.tearDown(vm, vma, reason);
         }
     }
 
@@ -267,8 +265,9 @@ public final class BoRegistry {
     }
 
     /**
-     * Deletes one handle: the file forgets the BO's dma-buf, a legacy context tears down the
-     * BO's VMAs in its VM (reason {@code close}), and {@code vma_ref} drops.
+     * Deletes one handle: with its last handle on the BO the file forgets the BO's dma-buf, a
+     * legacy context tears down the BO's VMAs in its VM (reason {@code close}), and
+     * {@code vma_ref} drops.
      */
     private void dropHandle(FileRecord f, long bo) {
         int left = m.handles(f.file(), bo) - 1;
@@ -281,7 +280,7 @@ public final class BoRegistry {
         BoRecord b = m.liveBo(bo);
         m.putBo(b.withHandles(b.handles() - 1));
         m.ctx().released(bo);
-        if (b.dmabuf() != null) {
+        if (left == 0 && b.dmabuf() != null) {
             m.tables().prime().delete(CompositeKey.of(b.dmabuf(), f.file()));
         }
         if (!f.vmBind()) {

@@ -120,10 +120,7 @@ public final class Contexts {
         queues.forEach(m.tables().queues()::delete);
         VmRecord vm = m.vm(e.file());
         for (Vma vma : m.vaSpace().all(vm.vm())) {
-            m.unmapNow(vm, vma, VmLog.CLOSE);
-            m.vaSpace().remove(vm.vm(), vma);
-            m.ctx().effect(Effect.vma(Effect.Kind.VMA_TORN_DOWN, vm.vm(), vma.va().bo(), vma.va().addr(),
-                    vma.va().range(), VmLog.CLOSE));
+            m.tearDown(vm, vma, VmLog.CLOSE);
         }
         m.pageTable().destroy(vm.vm());
         m.putVm(m.vm(vm.vm()).markClosed());
@@ -179,6 +176,11 @@ public final class Contexts {
         return null;
     }
 
+    /**
+     * A VM window must be non-empty and must not overflow u64. Windows above the 48-bit address
+     * space of the kernel's 4-level page tables are accepted; their page-table counts extend the
+     * same per-level indexing (§5.1 assumes ias = 48).
+     */
     private static Rejection checkWindow(long start, long size) {
         if (size == 0 || U64.addOverflows(start, size)) {
             return Rejection.of(Errno.EINVAL, "invalid VA window " + U64.hex(start) + " + " + U64.hex(size));

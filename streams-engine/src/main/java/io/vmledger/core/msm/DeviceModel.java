@@ -1,5 +1,6 @@
 package io.vmledger.core.msm;
 
+import io.vmledger.core.fold.Effect;
 import io.vmledger.core.fold.FoldContext;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceTables;
@@ -80,6 +81,13 @@ public final class DeviceModel {
     public int handles(long file, long bo) {
         Integer n = tables().handles().get(CompositeKey.of(file, bo));
         return n == null ? 0 : n;
+    }
+
+    /** Unmaps a VMA if mapped and closes it, recording why; closing drops its BO reference. */
+    public void tearDown(VmRecord vm, Vma vma, String reason) {
+        unmapNow(vm, vma, reason);
+        vaSpace.remove(vm.vm(), vma);
+        ctx.effect(Effect.vma(Effect.Kind.VMA_TORN_DOWN, vm.vm(), vma.va().bo(), vma.va().addr(), vma.va().range(), reason));
     }
 
     /**

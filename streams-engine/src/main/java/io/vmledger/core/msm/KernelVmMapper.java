@@ -46,6 +46,10 @@ public final class KernelVmMapper {
         }
         for (Va p : planned) {
             if (p.sameObject(bo.bo())) {
+                if (requested != null && requested != p.addr()) {
+                    return Rejection.of(Errno.EINVAL, "bo " + U64.toString(bo.bo()) + " is mapped at " + U64.hex(p.addr())
+                            + " for another plane, not " + U64.hex(requested));
+                }
                 out[0] = p.addr();
                 return null;
             }

@@ -3,10 +3,8 @@ package io.vmledger.core.msm;
 import io.vmledger.core.U64;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.PageTableStats;
-import io.vmledger.core.state.PteRun;
 import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.OrderedTable;
-import java.util.Map;
 
 /**
  * The io-pgtable-arm model of a VM's GPU page table (kernel-semantics §5.1, §5.4): 48-bit VA,
@@ -35,7 +33,7 @@ public final class PageTable {
         OK,
         /** A target PTE was already populated: nothing written (msm undoes the partial map). */
         EEXIST,
-        /** The job's pre-allocated table pool ran out: nothing written. */
+        /** The job's pre-allocated table pool ran out: no PTE written, the tables allocated until then stay. */
         POOL_EXHAUSTED
     }
 
@@ -97,7 +95,7 @@ public final class PageTable {
             return MapResult.EEXIST;
         }
         ptes.add(vm, iova, end, bo, offset);
-        addStats(vm, need[0], need[1], need[2], range / U64.PAGE_SIZE);
+        addStats(vm, need[0], need[1], need[2], range >>> 12);
         return MapResult.OK;
     }
 
@@ -113,16 +111,20 @@ public final class PageTable {
         long freedL2 = 0;
         long freedL3 = 0;
         if (blockUnmap) {
-            freedL3 = tables.remove(vm, 3, U64.alignUp(iova, 21) >>> 21, U64.alignDown(end, 21) >>> 21);
-            freedL2 = tables.remove(vm, 2, U64.alignUp(iova, 30) >>> 30, U64.alignDown(end, 30) >>> 30);
+            freedL3 = freeCovered(vm, 3, iova, end, 21);
+            freedL2 = freeCovered(vm, 2, iova, end, 30);
         }
-        addStats(vm, 0, -freedL2, -freedL3, -(cleared / U64.PAGE_SIZE));
+        addStats(vm, 0, -freedL2, -freedL3, -(cleared >>> 12));
         return cleared;
     }
 
-    /** The PTE run containing {@code iova} as {@code (vm, start) → run}, or null. */
-    public Map.Entry<CompositeKey, PteRun> walk(long vm, long iova) {
-        return ptes.containing(vm, iova);
+    /** Frees the tables of {@code level} whose whole region ({@code 2^shift} bytes) lies in {@code [iova, end)}. */
+    private long freeCovered(long vm, int level, long iova, long end, int shift) {
+        long first = U64.alignUp(iova, shift);
+        if (Long.compareUnsigned(first, iova) < 0) {
+            return 0;
+        }
+        return tables.remove(vm, level, first >>> shift, U64.alignDown(end, shift) >>> shift);
     }
 
     /** Frees the whole tree of {@code vm} (the VM was destroyed). */

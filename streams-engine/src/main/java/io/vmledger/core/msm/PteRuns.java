@@ -29,12 +29,6 @@ final class PteRuns {
         return above == null ? null : above.getKey().b();
     }
 
-    /** The run containing {@code iova} as {@code {start, run}}, or null. */
-    Map.Entry<CompositeKey, PteRun> containing(long vm, long iova) {
-        Map.Entry<CompositeKey, PteRun> e = runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, iova));
-        return e != null && Long.compareUnsigned(iova, e.getValue().end()) < 0 ? e : null;
-    }
-
     /** Populates {@code [lo, hi)} with {@code bo} from {@code offset}. */
     void add(long vm, long lo, long hi, Long bo, long offset) {
         runs.put(CompositeKey.of(vm, lo), new PteRun(hi, bo, offset));

@@ -58,16 +58,6 @@ public final class VaSpace {
         return out;
     }
 
-    /** The VMA containing {@code iova}, or null. */
-    public Vma containing(long vm, long iova) {
-        Map.Entry<CompositeKey, Vma> e = vas.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, iova));
-        if (e == null) {
-            return null;
-        }
-        Va va = e.getValue().va();
-        return Long.compareUnsigned(iova, va.end()) < 0 ? e.getValue() : null;
-    }
-
     /** The VMA with the highest address in {@code vm}, or null. */
     public Vma last(long vm) {
         Map.Entry<CompositeKey, Vma> e = vas.floor(CompositeKey.of(vm, 0), CompositeKey.lastOf(vm));

@@ -14,6 +14,7 @@ import io.vmledger.core.gpuvm.SplitStep;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.Vma;
+import io.vmledger.core.state.VmMode;
 import io.vmledger.core.state.VmRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,12 +150,15 @@ public final class VmBindIoctl {
     }
 
     /**
-     * The job run (§3.6): each op is logged, then performed; once a MAP fails, later MAPs are
-     * skipped while UNMAPs still run, and the VM becomes unusable.
+     * The job run (§3.6): on an unusable VM no MAP runs; otherwise each op is logged, then
+     * performed; once a MAP fails, later MAPs are skipped while UNMAPs still run, and the VM
+     * becomes unusable. With jobs run right after their ioctl, a job never starts on an unusable
+     * VM and never fails a MAP (the pre-allocation is an upper bound, and every populated PTE it
+     * maps over was unmapped first); the paths model the kernel for completeness.
      */
     private void runJob(VmRecord vm, long queue, List<PtOp> job, PageTable.Pool pool) {
-        boolean logged = m.vmLog().enabledFor(true);
-        String failure = null;
+        boolean logged = m.vmLog().enabledFor(vm.mode() == VmMode.VM_BIND);
+        String failure = vm.unusable() ? "the VM is unusable: MAPs are skipped, UNMAPs still run" : null;
         for (PtOp op : job) {
             if (op.map() && failure != null) {
                 continue;
@@ -172,7 +176,7 @@ public final class VmBindIoctl {
                         + (r == PageTable.MapResult.EEXIST ? "PTE already populated (EEXIST)" : "pre-allocated pages exhausted");
             }
         }
-        if (failure != null) {
+        if (failure != null && !vm.unusable()) {
             m.putVm(m.vm(vm.vm()).markUnusable());
             m.ctx().effect(Effect.vm(Effect.Kind.VM_UNUSABLE, vm.vm(), failure));
         }

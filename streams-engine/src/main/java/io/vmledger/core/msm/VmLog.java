@@ -33,7 +33,10 @@ public final class VmLog {
 
     private final OrderedTable<VmLogEntry> log;
     private final int length;
-    /** The VM whose entry count is cached in {@link #cachedCount} (an event appends to one VM). */
+    /**
+     * The next entry index of {@link #cachedVm}, kept between appends: a VmLog serves one event,
+     * which appends to one VM, so only the first append looks the count up.
+     */
     private long cachedVm;
     private long cachedCount = -1;
 
@@ -49,19 +52,18 @@ public final class VmLog {
 
     /** Appends an entry to {@code vm}'s log. */
     public void append(long vm, String op, long queue, long iova, long range) {
-        long n = count(vm);
-        log.put(CompositeKey.of(vm, n), new VmLogEntry(op, queue, iova, range));
-        cachedCount = n + 1;
+        if (cachedCount < 0 || cachedVm != vm) {
+            cachedVm = vm;
+            cachedCount = count(vm);
+        }
+        log.put(CompositeKey.of(vm, cachedCount), new VmLogEntry(op, queue, iova, range));
+        cachedCount++;
     }
 
     /** Number of entries ever written to {@code vm}'s log. */
     public long count(long vm) {
-        if (cachedCount < 0 || cachedVm != vm) {
-            Map.Entry<CompositeKey, VmLogEntry> last = log.floor(CompositeKey.of(vm, 0), CompositeKey.lastOf(vm));
-            cachedVm = vm;
-            cachedCount = last == null ? 0 : last.getKey().b() + 1;
-        }
-        return cachedCount;
+        Map.Entry<CompositeKey, VmLogEntry> last = log.floor(CompositeKey.of(vm, 0), CompositeKey.lastOf(vm));
+        return last == null ? 0 : last.getKey().b() + 1;
     }
 
     /** The ring's entries, oldest first (the last {@code min(count, ring length)} of the history). */

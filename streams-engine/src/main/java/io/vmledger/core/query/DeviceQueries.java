@@ -7,6 +7,7 @@ import io.vmledger.core.msm.DeviceModel;
 import io.vmledger.core.msm.VmLog;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceTables;
+import io.vmledger.core.state.VmLogEntry;
 import io.vmledger.core.state.Vma;
 import io.vmledger.core.state.VmRecord;
 import io.vmledger.core.store.CompositeKey;
@@ -18,12 +19,10 @@ import java.util.List;
 public final class DeviceQueries {
     private final DeviceTables tables;
     private final DeviceModel model;
-    private final int logLength;
 
     public DeviceQueries(DeviceTables tables, FoldConfig config) {
         this.tables = tables;
         this.model = new DeviceModel(new FoldContext(tables, config));
-        this.logLength = config.logLength();
     }
 
     /** Every VM, ascending by vm id. */
@@ -48,9 +47,9 @@ public final class DeviceQueries {
             vas.add(vma.va());
         }
         VmLog log = model.vmLog();
-        long total = log.count(vm.vm());
-        boolean omits = total > 0 && total < logLength;
-        return new VmView(vm, vas, model.pageTable().stats(vm.vm()), log.ring(vm.vm()), total, omits);
+        List<VmLogEntry> ring = log.ring(vm.vm());
+        boolean omits = log.kernelView(vm.vm()).size() < ring.size();
+        return new VmView(vm, vas, model.pageTable().stats(vm.vm()), ring, log.count(vm.vm()), omits);
     }
 
     /** Every BO ever created (freed ones with {@code alive=false}), ascending by id. */
