@@ -68,7 +68,7 @@ public final class PageTable {
         long limit = populated == null ? end : populated;
         long[] need = new long[3];
         long total = 0;
-        if (Long.compareUnsigned(limit, iova) > 0) {
+        if (Long.compareUnsigned(limit, iova) > 0 && !allL3Present(vm, iova, limit)) {
             for (int level = 0; level < 3; level++) {
                 long lo = iova >>> SHIFTS[level];
                 long hi = ((limit - 1) >>> SHIFTS[level]) + 1;
@@ -116,6 +116,16 @@ public final class PageTable {
         }
         addStats(vm, 0, -freedL2, -freedL3, -(cleared >>> 12));
         return cleared;
+    }
+
+    /**
+     * Whether every L3 table of {@code [iova, limit)} exists; then their L2 and L1 parents exist
+     * too (tables are created top-down, and a freed L2 table takes the L3 tables under it along).
+     */
+    private boolean allL3Present(long vm, long iova, long limit) {
+        long lo = iova >>> SHIFTS[2];
+        long hi = ((limit - 1) >>> SHIFTS[2]) + 1;
+        return tables.countPresent(vm, 3, lo, hi) == hi - lo;
     }
 
     /** Frees the tables of {@code level} whose whole region ({@code 2^shift} bytes) lies in {@code [iova, end)}. */

@@ -19,8 +19,18 @@ final class PteRuns {
         this.runs = runs;
     }
 
-    /** The lowest populated address in {@code [lo, hi)}, or null. */
+    /**
+     * The lowest populated address in {@code [lo, hi)}, or null. Runs never overlap, so the run
+     * starting last at or below {@code hi - 1} answers the common "nothing there" case alone.
+     */
     Long firstPopulated(long vm, long lo, long hi) {
+        Map.Entry<CompositeKey, PteRun> last = runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, hi - 1));
+        if (last == null || Long.compareUnsigned(last.getValue().end(), lo) <= 0) {
+            return null;
+        }
+        if (Long.compareUnsigned(last.getKey().b(), lo) <= 0) {
+            return lo;
+        }
         Map.Entry<CompositeKey, PteRun> below = runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, lo));
         if (below != null && Long.compareUnsigned(below.getValue().end(), lo) > 0) {
             return lo;

@@ -58,7 +58,7 @@ public final class VmBindValidator {
         }
         for (int i = 0; i < e.ops().size(); i++) {
             List<String> problems = opProblems(e.ops().get(i), vm);
-            if (!problems.isEmpty()) {
+            if (problems != null) {
                 return Rejection.of(Errno.EINVAL, "op " + i + ": " + String.join("; ", problems));
             }
         }
@@ -71,8 +71,11 @@ public final class VmBindValidator {
         return null;
     }
 
-    /** Every §3.4 check that fails for one op, in the kernel's order (all EINVAL). */
+    /** Every §3.4 check that fails for one op, in the kernel's order (all EINVAL); null when none does. */
     static List<String> opProblems(VmBindOp op, VmRecord vm) {
+        if (opValid(op, vm)) {
+            return null;
+        }
         List<String> out = new ArrayList<>(2);
         if ((op.flags() & ~VmBindOp.FLAG_DUMP) != 0) {
             out.add("invalid flags " + U64.hex(op.flags()));
@@ -101,6 +104,17 @@ public final class VmBindValidator {
             out.add("PRR not supported");
         }
         return out;
+    }
+
+    /** The §3.4 checks of {@link #opProblems} as one test, without building messages. */
+    private static boolean opValid(VmBindOp op, VmRecord vm) {
+        boolean handleOk = op.op() == VmBindOp.MAP ? op.bo() != null : op.bo() == null;
+        return (op.flags() & ~VmBindOp.FLAG_DUMP) == 0
+                && U64.pageAligned(op.iova() | op.objOffset() | op.range())
+                && vm.window().rangeValid(op.iova(), op.range())
+                && handleOk
+                && Long.compareUnsigned(op.op(), VmBindOp.MAP_NULL) <= 0
+                && (op.op() != VmBindOp.MAP_NULL || vm.hasPrr());
     }
 
     /**
