@@ -8,7 +8,6 @@ import io.vmledger.core.fold.Effect;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.FileRecord;
 import io.vmledger.core.state.Vma;
-import io.vmledger.core.state.VmMode;
 import io.vmledger.core.state.VmRecord;
 import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.Cursor;
@@ -315,6 +314,18 @@ public final class BoRegistry {
             }
         }
         return name;
+    }
+
+    /**
+     * Pinning a BO needs its backing pages, which a DONTNEED or purged BO does not get: EBUSY
+     * (§3.3 step 14). {@code where} says which pin it was, e.g. {@code " at index 2"}.
+     */
+    static Rejection pinRefusal(BoRecord b, String where) {
+        if (b.madv() == Madv.WILLNEED) {
+            return null;
+        }
+        return Rejection.of(Errno.EBUSY, "bo " + U64.toString(b.bo()) + where + " cannot be pinned: "
+                + b.madv().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     static Rejection notOpen(long file) {

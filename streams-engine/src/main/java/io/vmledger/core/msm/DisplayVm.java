@@ -4,7 +4,6 @@ import io.vmledger.core.Errno;
 import io.vmledger.core.Rejection;
 import io.vmledger.core.U64;
 import io.vmledger.core.event.Event;
-import io.vmledger.core.event.Madv;
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.state.BoRecord;
@@ -60,11 +59,10 @@ public final class DisplayVm {
             if (b == null) {
                 return BoRegistry.noBo(e.bos().get(i));
             }
-            if (b.madv() != Madv.WILLNEED) {
-                return Rejection.of(Errno.EBUSY, "bo " + U64.toString(b.bo()) + " cannot be pinned: "
-                        + b.madv().name().toLowerCase(java.util.Locale.ROOT));
+            Rejection r = BoRegistry.pinRefusal(b, "");
+            if (r == null) {
+                r = mapper.place(kms, b, e.iovas() == null ? null : e.iovas().get(i), planned, at);
             }
-            Rejection r = mapper.place(kms, b, e.iovas() == null ? null : e.iovas().get(i), planned, at);
             if (r != null) {
                 return r;
             }

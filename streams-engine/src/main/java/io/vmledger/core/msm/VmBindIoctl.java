@@ -1,10 +1,8 @@
 package io.vmledger.core.msm;
 
-import io.vmledger.core.Errno;
 import io.vmledger.core.Rejection;
 import io.vmledger.core.U64;
 import io.vmledger.core.event.Event;
-import io.vmledger.core.event.Madv;
 import io.vmledger.core.event.VmBindOp;
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.fold.OpResult;
@@ -12,7 +10,6 @@ import io.vmledger.core.fold.PtOp;
 import io.vmledger.core.gpuvm.GpuvmSplit;
 import io.vmledger.core.gpuvm.SplitStep;
 import io.vmledger.core.gpuvm.Va;
-import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.Vma;
 import io.vmledger.core.state.VmMode;
 import io.vmledger.core.state.VmRecord;
@@ -63,10 +60,9 @@ public final class VmBindIoctl {
         for (int i = 0; i < ops.size(); i++) {
             VmBindOp op = ops.get(i);
             if (op.op() == VmBindOp.MAP) {
-                BoRecord b = m.liveBo(op.bo());
-                if (b.madv() != Madv.WILLNEED) {
-                    return Rejection.of(Errno.EBUSY, "bo " + U64.toString(op.bo()) + " at index " + i + " is "
-                            + b.madv().name().toLowerCase(java.util.Locale.ROOT));
+                Rejection r = BoRegistry.pinRefusal(m.liveBo(op.bo()), " at index " + i);
+                if (r != null) {
+                    return r;
                 }
             }
         }
