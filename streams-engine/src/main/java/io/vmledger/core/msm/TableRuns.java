@@ -39,19 +39,16 @@ final class TableRuns {
         return n;
     }
 
-    /** Adds indices {@code [lo, hi)}, coalescing with neighbours; returns how many were new. */
-    long add(long vm, int level, long lo, long hi) {
-        long present = 0;
+    /** Adds indices {@code [lo, hi)}, coalescing with neighbours ({@link #countPresent} says how many are new). */
+    void add(long vm, int level, long lo, long hi) {
         long newLo = lo;
         long newHi = hi;
         for (long[] r : overlapping(vm, level, lo, hi, true)) {
-            present += Math.max(0, Math.min(r[1], hi) - Math.max(r[0], lo));
             newLo = Math.min(newLo, r[0]);
             newHi = Math.max(newHi, r[1]);
             runs.delete(CompositeKey.of(vm, level, r[0]));
         }
         runs.put(CompositeKey.of(vm, level, newLo), newHi);
-        return (hi - lo) - present;
     }
 
     /** Removes indices {@code [lo, hi)}; returns how many existed. */
