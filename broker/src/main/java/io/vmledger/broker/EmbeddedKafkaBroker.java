@@ -1,0 +1,205 @@
+package io.vmledger.broker;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * The embedded default: a real single-node Kafka broker (combined broker and KRaft controller)
+ * started in-process from Kafka's own server classes, listening on loopback.
+ *
+ * <p>This is the one class that touches Kafka's server internals (pinned to the version in the
+ * root pom). The log directory is formatted on first use only, so a broker restarted on the same
+ * directory keeps its topics, offsets and transactions. Every internal topic is configured for a
+ * single replica (the settings without which consumers and Kafka Streams wait forever on one
+ * broker), and the first consumer group rebalance is not delayed.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+    private static final int NODE_ID = 1;
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final int BIND_ATTEMPTS = 5;
+
+    private final Path dataDir;
+    private final KafkaRaftServer server;
+    private final int port;
+
+    private EmbeddedKafkaBroker(Path dataDir, KafkaRaftServer server, int port) {
+        this.dataDir = dataDir;
+        this.server = server;
+        this.port = port;
+    }
+
+    /**
+     * Starts a broker whose data lives in {@code dataDir} (created if missing), on {@code port}
+     * (0 picks a free one), and waits until it answers clients.
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, int port) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create broker data dir " + dataDir, e);
+        }
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < (port == 0 ? BIND_ATTEMPTS : 1); attempt++) {
+            int brokerPort = port == 0 ? freePort() : port;
+            int controllerPort = freePort();
+            KafkaConfig config = new KafkaConfig(config(dataDir, brokerPort, controllerPort), false);
+            formatOnce(dataDir, config);
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            try {
+                server.startup();
+            } catch (RuntimeException e) {
+                shutdownQuietly(server);
+                if (!causedByBind(e)) {
+                    throw e;
+                }
+                last = e;
+                continue;
+            }
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, server, brokerPort);
+            broker.awaitReady(Duration.ofSeconds(60));
+            return broker;
+        }
+        throw new IllegalStateException("cannot bind the embedded broker to " + LOOPBACK + ":" + port, last);
+    }
+
+    /** The {@code bootstrap.servers} value of this broker. */
+    public String bootstrapServers() {
+        return LOOPBACK + ":" + port;
+    }
+
+    /** The broker's data directory. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Shuts the broker down and waits until it has stopped; the data directory is kept. */
+    @Override
+    public void close() {
+        shutdownQuietly(server);
+    }
+
+    private static Map<String, Object> config(Path dataDir, int brokerPort, int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
+        p.put("log.dirs", logDir(dataDir).toString());
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("num.partitions", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("auto.create.topics.enable", "false");
+        p.put("server.max.startup.time.ms", "60000");
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Map<String, Object> m = (Map) p;
+        return m;
+    }
+
+    private static Path logDir(Path dataDir) {
+        return dataDir.resolve("kraft-logs");
+    }
+
+    /** Formats the log directory unless it already holds a {@code meta.properties} (formatting twice throws). */
+    private static void formatOnce(Path dataDir, KafkaConfig config) {
+        Path dir = logDir(dataDir);
+        if (Files.exists(dir.resolve("meta.properties"))) {
+            return;
+        }
+        try {
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(NODE_ID)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(dir.toString()))
+                    .setMetadataLogDirectory(dir.toString())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot format the broker data dir " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(p)) {
+            while (true) {
+                try {
+                    admin.describeCluster().nodes().get();
+                    admin.listTopics().names().get();
+                    return;
+                } catch (ExecutionException e) {
+                    if (System.nanoTime() > deadline) {
+                        close();
+                        throw new IllegalStateException("embedded broker did not become ready", e);
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("interrupted while waiting for the embedded broker", e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + LOOPBACK, e);
+        }
+    }
+
+    private static boolean causedByBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void shutdownQuietly(KafkaRaftServer server) {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException ignored) {
+            // a half-started server may fail to stop parts it never started
+        }
+    }
+}
