@@ -1,11 +1,13 @@
 package io.vmledger.core.query;
 
+import io.vmledger.core.event.Madv;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.fold.FoldContext;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.msm.DeviceModel;
 import io.vmledger.core.msm.VmLog;
 import io.vmledger.core.state.BoRecord;
+import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.VmLogEntry;
 import io.vmledger.core.state.Vma;
@@ -46,6 +48,77 @@ public final class DeviceQueries {
         for (Vma vma : model.vaSpace().all(vm.vm())) {
             vas.add(vma.va());
         }
+        return view(vm, vas);
+    }
+
+    /** One VM's view without its VAs (they can be many: ask {@link #vas} for a window), or null if unknown. */
+    public VmView vmWithoutVas(long vm) {
+        VmRecord r = tables.vms().get(CompositeKey.of(vm));
+        return r == null ? null : view(r, List.of());
+    }
+
+    /** The device's record (last seq and time), or null if the device has no events. */
+    public DeviceRecord device() {
+        return tables.device().get(CompositeKey.of(0));
+    }
+
+    /** VAs of {@code vm} overlapping {@code [from, to]} (inclusive), ascending. */
+    public List<Va> vas(long vm, long from, long to) {
+        List<Va> out = new ArrayList<>();
+        long range = to - from + 1;
+        List<Vma> found = range == 0
+                ? model.vaSpace().all(vm)
+                : model.vaSpace().overlapping(vm, from, range);
+        for (Vma vma : found) {
+            out.add(vma.va());
+        }
+        return out;
+    }
+
+    /** The VA of {@code vm} containing {@code iova}, or null. */
+    public Va lookup(long vm, long iova) {
+        List<Vma> found = model.vaSpace().overlapping(vm, iova, 1);
+        return found.isEmpty() ? null : found.get(0).va();
+    }
+
+    /** One BO (also a freed one), or null if never created. */
+    public BoRecord bo(long bo) {
+        return tables.bos().get(CompositeKey.of(bo));
+    }
+
+    /**
+     * The device's memory accounting, named as fdinfo names it (drm-total/shared/resident/
+     * purgeable-memory), over live BOs: shared ones are exported as a dma-buf, resident ones have
+     * backing pages (mapped, pinned or vmapped, not purged), purgeable ones are resident and
+     * marked DONTNEED.
+     */
+    public DeviceSummary summary() {
+        long count = 0;
+        long total = 0;
+        long shared = 0;
+        long resident = 0;
+        long purgeable = 0;
+        for (BoRecord b : bos()) {
+            if (!b.alive()) {
+                continue;
+            }
+            count++;
+            total += b.size();
+            if (b.dmabuf() != null) {
+                shared += b.size();
+            }
+            boolean hasPages = b.madv() != Madv.PURGED && (b.vmas() > 0 || b.pins() > 0 || b.vmaps() > 0);
+            if (hasPages) {
+                resident += b.size();
+                if (b.madv() == Madv.DONTNEED) {
+                    purgeable += b.size();
+                }
+            }
+        }
+        return new DeviceSummary(count, total, shared, resident, purgeable);
+    }
+
+    private VmView view(VmRecord vm, List<Va> vas) {
         VmLog log = model.vmLog();
         List<VmLogEntry> ring = log.ring(vm.vm());
         boolean omits = log.kernelView(vm.vm()).size() < ring.size();

@@ -51,10 +51,15 @@ public record CompositeKey(long a, long b, long c) implements Comparable<Composi
     /** The big-endian byte form (see the class comment). */
     public byte[] toBytes() {
         byte[] out = new byte[BYTES];
-        put(out, 0, a);
-        put(out, 8, b);
-        put(out, 16, c);
+        writeTo(out, 0);
         return out;
+    }
+
+    /** Writes the byte form into {@code out} at {@code offset}. */
+    public void writeTo(byte[] out, int offset) {
+        put(out, offset, a);
+        put(out, offset + 8, b);
+        put(out, offset + 16, c);
     }
 
     /** Decodes {@link #toBytes()}. */

@@ -1,5 +1,6 @@
 package io.vmledger.engine.json;
 
+import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.PageTableStats;
@@ -7,6 +8,7 @@ import io.vmledger.core.state.VmLogEntry;
 import io.vmledger.engine.codec.OutcomeEncoder;
 import io.vmledger.schema.json.JsonOut;
 import io.vmledger.schema.json.LedgerJson;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,6 +23,11 @@ public final class StateJson {
 
     /** A VM state line. */
     public static String vm(String device, VmView v) {
+        return vm(device, v, true);
+    }
+
+    /** A VM state line, without the {@code vas} field if {@code withVas} is false. */
+    public static String vm(String device, VmView v, boolean withVas) {
         StringBuilder out = new StringBuilder(256);
         out.append("{\"state\":\"vm\",\"device\":");
         JsonOut.string(out, device);
@@ -29,13 +36,12 @@ public final class StateJson {
         out.append(",\"mode\":\"").append(v.vm().mode().label()).append('"');
         out.append(",\"unusable\":").append(v.vm().unusable());
         out.append(",\"closed\":").append(v.vm().closed());
-        out.append(",\"vas\":[");
-        for (int i = 0; i < v.vas().size(); i++) {
-            out.append(i == 0 ? "" : ",");
-            LedgerJson.writeVa(OutcomeEncoder.va(v.vas().get(i)), out);
+        if (withVas) {
+            out.append(",\"vas\":");
+            vas(out, v.vas());
         }
         PageTableStats pt = v.pagetable();
-        out.append("],\"pagetable\":{\"l1\":").append(pt.l1()).append(",\"l2\":").append(pt.l2())
+        out.append(",\"pagetable\":{\"l1\":").append(pt.l1()).append(",\"l2\":").append(pt.l2())
                 .append(",\"l3\":").append(pt.l3()).append(",\"ptes\":").append(pt.ptes()).append('}');
         out.append(",\"log\":[");
         for (int i = 0; i < v.log().size(); i++) {
@@ -53,6 +59,16 @@ public final class StateJson {
         out.append("],\"log_total\":").append(v.logTotal());
         out.append(",\"kernel_log_omits_newest\":").append(v.kernelOmitsNewest()).append('}');
         return out.toString();
+    }
+
+    /** Appends {@code vas} as a JSON array of VA objects. */
+    public static void vas(StringBuilder out, List<Va> vas) {
+        out.append('[');
+        for (int i = 0; i < vas.size(); i++) {
+            out.append(i == 0 ? "" : ",");
+            LedgerJson.writeVa(OutcomeEncoder.va(vas.get(i)), out);
+        }
+        out.append(']');
     }
 
     /** A BO state line. */

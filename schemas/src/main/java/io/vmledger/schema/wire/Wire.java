@@ -1,0 +1,91 @@
+package io.vmledger.schema.wire;
+
+import io.vmledger.schema.DeadLetter;
+import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.VmEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+
+/**
+ * The wire forms of vmledger's Kafka topics: keys are device ids in UTF-8; values are Avro
+ * single-object encoded ({@code C3 01}, the writer schema's CRC-64-AVRO fingerprint in 8
+ * little-endian bytes, then the binary record), so any Avro library can decode them with the
+ * schema files and no registry.
+ */
+public final class Wire {
+    private Wire() {
+    }
+
+    /** The key of a device's records. */
+    public static byte[] deviceKey(String device) {
+        return device.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The value of an input event. */
+    public static byte[] event(VmEvent e) {
+        return encode(VmEvent.getEncoder(), e);
+    }
+
+    /**
+     * Decodes an input event value.
+     *
+     * @throws IOException for a value that is not a readable single-object VmEvent (bad header,
+     *     unknown schema fingerprint, truncated or malformed binary)
+     */
+    public static VmEvent event(byte[] value) throws IOException {
+        return decode(VmEvent.getDecoder(), value);
+    }
+
+    /** The value of a ledger entry. */
+    public static byte[] ledger(LedgerEntry e) {
+        return encode(LedgerEntry.getEncoder(), e);
+    }
+
+    /** Decodes a ledger value written by {@link #ledger(LedgerEntry)}. */
+    public static LedgerEntry ledger(byte[] value) {
+        return decodeTrusted(LedgerEntry.getDecoder(), value);
+    }
+
+    /** The value of a dead letter. */
+    public static byte[] deadLetter(DeadLetter d) {
+        return encode(DeadLetter.getEncoder(), d);
+    }
+
+    /** Decodes a dead-letter value written by {@link #deadLetter(DeadLetter)}. */
+    public static DeadLetter deadLetter(byte[] value) {
+        return decodeTrusted(DeadLetter.getDecoder(), value);
+    }
+
+    private static <T> byte[] encode(BinaryMessageEncoder<T> encoder, T record) {
+        try {
+            ByteBuffer b = encoder.encode(record);
+            byte[] out = new byte[b.remaining()];
+            b.get(out);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T decode(BinaryMessageDecoder<T> decoder, byte[] value) throws IOException {
+        try {
+            return decoder.decode(value);
+        } catch (IOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+        }
+    }
+
+    private static <T> T decodeTrusted(BinaryMessageDecoder<T> decoder, byte[] value) {
+        try {
+            return decode(decoder, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

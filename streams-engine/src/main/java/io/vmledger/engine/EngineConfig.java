@@ -1,0 +1,51 @@
+package io.vmledger.engine;
+
+import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.engine.topology.EngineTopology.StoreType;
+import io.vmledger.engine.topology.Topics;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything one engine instance needs: where Kafka is, its identity and state directory, the
+ * processing guarantee, threads, topics, how the fold is configured and where queries are served.
+ *
+ * @param applicationId Kafka Streams {@code application.id}: instances with the same id share the work
+ * @param guarantee     {@code exactly_once_v2} (default) or {@code at_least_once}
+ * @param httpHost      query server address; {@code httpPort} 0 picks a free port
+ * @param overrides     extra Kafka Streams properties, applied last
+ */
+public record EngineConfig(String bootstrap, String applicationId, Path stateDir, String guarantee, int threads,
+                           int standbyReplicas, Topics topics, FoldConfig fold, StoreType storeType,
+                           String httpHost, int httpPort, Map<String, String> overrides) {
+    /** The default application id. */
+    public static final String APPLICATION_ID = "vmledger-engine";
+    /** The default processing guarantee. */
+    public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
+
+    public EngineConfig {
+        Objects.requireNonNull(bootstrap, "bootstrap");
+        Objects.requireNonNull(stateDir, "stateDir");
+        if (!guarantee.equals(EXACTLY_ONCE_V2) && !guarantee.equals("at_least_once")) {
+            throw new IllegalArgumentException("processing guarantee must be exactly_once_v2 or at_least_once, got "
+                    + guarantee);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1");
+        }
+        overrides = Map.copyOf(overrides);
+    }
+
+    /** Defaults for everything but the broker and state directory: exactly-once, one thread, RocksDB, HTTP on 127.0.0.1:8080. */
+    public static EngineConfig defaults(String bootstrap, Path stateDir) {
+        return new EngineConfig(bootstrap, APPLICATION_ID, stateDir, EXACTLY_ONCE_V2, 1, 0, Topics.defaults(4),
+                FoldConfig.DEFAULT, StoreType.ROCKSDB, "127.0.0.1", 8080, Map.of());
+    }
+
+    /** This configuration with another state directory and HTTP port (for a further instance). */
+    public EngineConfig withInstance(Path dir, int port) {
+        return new EngineConfig(bootstrap, applicationId, dir, guarantee, threads, standbyReplicas, topics, fold,
+                storeType, httpHost, port, overrides);
+    }
+}

@@ -1,0 +1,129 @@
+package io.vmledger.engine;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vmledger.engine.query.QueryRouter;
+import io.vmledger.engine.query.QueryServer;
+import io.vmledger.engine.topology.EngineTopology;
+import io.vmledger.engine.topology.LedgerCounters;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running engine instance: the topology in Kafka Streams plus its HTTP query server.
+ * Instances started with the same application id on the same brokers share the partitions;
+ * Kafka assigns them, restores their state from the changelogs and routes queries by the
+ * {@code application.server} each announces.
+ */
+public final class VmledgerEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VmledgerEngine.class);
+
+    private final KafkaStreams streams;
+    private final QueryServer http;
+    private final RestoreProgress restore;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    private VmledgerEngine(KafkaStreams streams, QueryServer http, RestoreProgress restore,
+                           KafkaStreamsMetrics streamsMetrics) {
+        this.streams = streams;
+        this.http = http;
+        this.restore = restore;
+        this.streamsMetrics = streamsMetrics;
+    }
+
+    /** Creates missing topics, binds the query server and starts processing (returns without waiting). */
+    public static VmledgerEngine start(EngineConfig config) throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap()))) {
+            config.topics().ensure(admin);
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        QueryServer http = QueryServer.start(config.httpHost(), config.httpPort());
+        KafkaStreams streams;
+        try {
+            streams = new KafkaStreams(
+                    EngineTopology.build(config.topics(), config.fold(), config.storeType(), new LedgerCounters(registry)),
+                    properties(config, http.hostInfo()));
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
+        }
+        RestoreProgress restore = new RestoreProgress();
+        streams.setGlobalStateRestoreListener(restore);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; stopping this engine instance", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+        metrics.bindTo(registry);
+        http.attach(new QueryRouter(streams, http.hostInfo(), config.fold(), registry));
+        streams.start();
+        return new VmledgerEngine(streams, http, restore, metrics);
+    }
+
+    static Properties properties(EngineConfig config, HostInfo http) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replication());
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.host() + ":" + http.port());
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+        p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        p.putAll(config.overrides());
+        return p;
+    }
+
+    /** Waits until the instance is RUNNING (false on timeout or if it stopped). */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = streams.state();
+            if (s == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING
+                    || s == KafkaStreams.State.PENDING_SHUTDOWN || s == KafkaStreams.State.PENDING_ERROR) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** The Kafka Streams instance (state, metadata, queries). */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Where this instance serves HTTP queries. */
+    public HostInfo http() {
+        return http.hostInfo();
+    }
+
+    /** State restored from changelogs since start. */
+    public RestoreProgress restore() {
+        return restore;
+    }
+
+    /** Stops processing (committing what was processed) and the query server. */
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+        http.close();
+    }
+}

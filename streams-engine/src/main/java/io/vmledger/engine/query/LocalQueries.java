@@ -1,0 +1,144 @@
+package io.vmledger.engine.query;
+
+import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.gpuvm.Va;
+import io.vmledger.core.query.DeviceQueries;
+import io.vmledger.core.query.DeviceSummary;
+import io.vmledger.core.query.VmView;
+import io.vmledger.core.state.BoRecord;
+import io.vmledger.core.state.DeviceRecord;
+import io.vmledger.core.state.DeviceTables;
+import io.vmledger.engine.json.StateJson;
+import io.vmledger.engine.store.StateCodecs;
+import io.vmledger.engine.store.StoreLayout;
+import io.vmledger.engine.store.StoreTableSource;
+import io.vmledger.engine.store.ValueCodec;
+import io.vmledger.engine.codec.OutcomeEncoder;
+import io.vmledger.schema.json.JsonOut;
+import io.vmledger.schema.json.LedgerJson;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * Answers queries from this instance's own stores over IQv2: the domain core's
+ * {@link DeviceQueries} run on read-only views of the same tables the fold writes, so a query
+ * sees exactly what {@code replay --state} would print.
+ */
+final class LocalQueries {
+    private static final ValueCodec<DeviceRecord> DEVICE_CODEC = StateCodecs.of(DeviceTables.DEVICE);
+
+    private final KafkaStreams streams;
+    private final FoldConfig config;
+
+    LocalQueries(KafkaStreams streams, FoldConfig config) {
+        this.streams = streams;
+        this.config = config;
+    }
+
+    /** Devices whose active partition is on this instance, with their last seq and time. */
+    Map<String, DeviceRecord> devices() {
+        StateQueryResult<KeyValueIterator<Bytes, byte[]>> r = streams.query(
+                StateQueryRequest.inStore(StoreLayout.DEVICES)
+                        .withQuery(RangeQuery.<Bytes, byte[]>withNoBounds()).requireActive());
+        Map<String, DeviceRecord> out = new TreeMap<>();
+        for (Map.Entry<Integer, QueryResult<KeyValueIterator<Bytes, byte[]>>> e : r.getPartitionResults().entrySet()) {
+            QueryResult<KeyValueIterator<Bytes, byte[]>> p = e.getValue();
+            if (p.isFailure()) {
+                throw new Unavailable(p.getFailureReason() + ": " + p.getFailureMessage());
+            }
+            try (KeyValueIterator<Bytes, byte[]> it = p.getResult()) {
+                while (it.hasNext()) {
+                    KeyValue<Bytes, byte[]> kv = it.next();
+                    String device = StoreLayout.device(kv.key.get());
+                    out.put(device, DEVICE_CODEC.decode(kv.value));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The device's queries on {@code partition}; 404 if the device has no events. */
+    DeviceQueries device(String device, int partition) {
+        DeviceQueries q = queries(device, partition);
+        if (q.device() == null) {
+            throw new BadRequest(404, "no device '" + device + "'");
+        }
+        return q;
+    }
+
+    private DeviceQueries queries(String device, int partition) {
+        DeviceTables tables = new DeviceTables(new StoreTableSource(device,
+                store -> new Iqv2ByteStore(streams, store, partition)));
+        return new DeviceQueries(tables, config);
+    }
+
+    static String vms(String device, List<VmView> vms) {
+        StringBuilder b = new StringBuilder(256);
+        b.append("{\"device\":");
+        JsonOut.string(b, device);
+        b.append(",\"vms\":[");
+        for (int i = 0; i < vms.size(); i++) {
+            b.append(i == 0 ? "" : ",").append(StateJson.vm(device, vms.get(i), false));
+        }
+        return b.append("]}").toString();
+    }
+
+    static String vas(String device, long vm, long from, long to, List<Va> vas) {
+        StringBuilder b = new StringBuilder(256);
+        b.append("{\"device\":");
+        JsonOut.string(b, device);
+        b.append(",\"vm\":");
+        JsonOut.u64(b, vm);
+        b.append(",\"from\":");
+        JsonOut.u64(b, from);
+        b.append(",\"to\":");
+        JsonOut.u64(b, to);
+        b.append(",\"vas\":");
+        StateJson.vas(b, vas);
+        return b.append('}').toString();
+    }
+
+    static String lookup(String device, long vm, long iova, Va va) {
+        StringBuilder b = new StringBuilder(128);
+        b.append("{\"device\":");
+        JsonOut.string(b, device);
+        b.append(",\"vm\":");
+        JsonOut.u64(b, vm);
+        b.append(",\"iova\":");
+        JsonOut.u64(b, iova);
+        b.append(",\"va\":");
+        if (va == null) {
+            b.append("null");
+        } else {
+            LedgerJson.writeVa(OutcomeEncoder.va(va), b);
+        }
+        return b.append('}').toString();
+    }
+
+    static String bo(String device, BoRecord bo) {
+        return StateJson.bo(device, bo);
+    }
+
+    static String summary(String device, DeviceRecord d, DeviceSummary s) {
+        StringBuilder b = new StringBuilder(160);
+        b.append("{\"device\":");
+        JsonOut.string(b, device);
+        b.append(",\"last_seq\":");
+        JsonOut.u64(b, d.lastSeq());
+        b.append(",\"bos\":").append(s.bos());
+        b.append(",\"total\":").append(s.total());
+        b.append(",\"shared\":").append(s.shared());
+        b.append(",\"resident\":").append(s.resident());
+        b.append(",\"purgeable\":").append(s.purgeable());
+        return b.append('}').toString();
+    }
+}

@@ -1,0 +1,230 @@
+package io.vmledger.engine.query;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.gpuvm.Va;
+import io.vmledger.core.query.DeviceQueries;
+import io.vmledger.core.query.VmView;
+import io.vmledger.core.state.BoRecord;
+import io.vmledger.core.state.DeviceRecord;
+import io.vmledger.engine.json.StateJson;
+import io.vmledger.engine.store.StoreLayout;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Routes each query to the instance that owns the device: Kafka Streams' metadata (from every
+ * instance's {@code application.server}) names the active host of the device's partition; this
+ * instance answers from its own stores or forwards the request there and relays the answer.
+ * {@code GET /devices} gathers every instance's local devices.
+ *
+ * <p>Routes: {@code /healthz}, {@code /metrics}, {@code /devices}, {@code /devices/{d}/vms},
+ * {@code /devices/{d}/vms/{vm}}, {@code /devices/{d}/vms/{vm}/vas?from=&to=},
+ * {@code /devices/{d}/vms/{vm}/lookup?iova=}, {@code /devices/{d}/bos/{bo}},
+ * {@code /devices/{d}/summary}. Numbers are decimal or {@code 0x} hex u64.
+ */
+public final class QueryRouter {
+    /** Marks a forwarded request, so that it is never forwarded twice. */
+    static final String FORWARDED = "X-Vmledger-Forwarded";
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final LocalQueries local;
+    private final PrometheusMeterRegistry metrics;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public QueryRouter(KafkaStreams streams, HostInfo self, FoldConfig config, PrometheusMeterRegistry metrics) {
+        this.streams = streams;
+        this.self = self;
+        this.local = new LocalQueries(streams, config);
+        this.metrics = metrics;
+    }
+
+    /** Answers {@code GET path?query}; {@code forwarded} if another instance sent it here. */
+    public HttpReply get(String path, String query, boolean forwarded) {
+        try {
+            return route(segments(path), params(query), path, query, forwarded);
+        } catch (BadRequest e) {
+            return HttpReply.error(e.status(), e.getMessage());
+        } catch (Unavailable e) {
+            return HttpReply.error(503, e.getMessage());
+        }
+    }
+
+    private HttpReply route(List<String> s, Map<String, String> params, String path, String query, boolean forwarded) {
+        if (s.size() == 1 && s.get(0).equals("healthz")) {
+            return health();
+        }
+        if (s.size() == 1 && s.get(0).equals("metrics")) {
+            return new HttpReply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+        }
+        if (s.isEmpty() || !s.get(0).equals("devices")) {
+            throw new BadRequest(404, "no such path: " + path);
+        }
+        requireRunning();
+        if (s.size() == 1) {
+            return HttpReply.json(DevicesJson.format("local".equals(params.get("scope")) ? local.devices() : allDevices()));
+        }
+        String device = s.get(1);
+        KeyQueryMetadata md = streams.queryMetadataForKey(StoreLayout.DEVICES, device, KEYS);
+        if (md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE) || md.activeHost() == null) {
+            throw new Unavailable("rebalancing: no instance owns device '" + device + "' yet");
+        }
+        if (!md.activeHost().equals(self)) {
+            if (forwarded) {
+                throw new Unavailable("rebalancing: ownership of device '" + device + "' is moving");
+            }
+            return forward(md.activeHost(), path, query);
+        }
+        return deviceQuery(device, md.partition(), s.subList(2, s.size()), params, path);
+    }
+
+    private HttpReply deviceQuery(String device, int partition, List<String> s, Map<String, String> params,
+                                  String path) {
+        DeviceQueries q = local.device(device, partition);
+        if (s.size() == 1 && s.get(0).equals("vms")) {
+            List<VmView> vms = new ArrayList<>();
+            for (VmView v : q.vms()) {
+                vms.add(q.vmWithoutVas(v.vm().vm()));
+            }
+            return HttpReply.json(LocalQueries.vms(device, vms));
+        }
+        if (s.size() == 1 && s.get(0).equals("summary")) {
+            return HttpReply.json(LocalQueries.summary(device, q.device(), q.summary()));
+        }
+        if (s.size() == 2 && s.get(0).equals("bos")) {
+            BoRecord bo = q.bo(u64("bo", s.get(1)));
+            if (bo == null) {
+                throw new BadRequest(404, "no BO " + s.get(1) + " on device '" + device + "'");
+            }
+            return HttpReply.json(LocalQueries.bo(device, bo));
+        }
+        if (s.size() >= 2 && s.get(0).equals("vms")) {
+            long vm = u64("vm", s.get(1));
+            VmView view = q.vmWithoutVas(vm);
+            if (view == null) {
+                throw new BadRequest(404, "no VM " + s.get(1) + " on device '" + device + "'");
+            }
+            if (s.size() == 2) {
+                return HttpReply.json(StateJson.vm(device, view, false));
+            }
+            if (s.size() == 3 && s.get(2).equals("vas")) {
+                long from = params.containsKey("from") ? u64("from", params.get("from")) : 0;
+                long to = params.containsKey("to") ? u64("to", params.get("to")) : -1L;
+                if (Long.compareUnsigned(from, to) > 0) {
+                    throw new BadRequest(400, "from must not be above to");
+                }
+                List<Va> vas = q.vas(vm, from, to);
+                return HttpReply.json(LocalQueries.vas(device, vm, from, to, vas));
+            }
+            if (s.size() == 3 && s.get(2).equals("lookup")) {
+                String iova = params.get("iova");
+                if (iova == null) {
+                    throw new BadRequest(400, "missing parameter iova");
+                }
+                long at = u64("iova", iova);
+                return HttpReply.json(LocalQueries.lookup(device, vm, at, q.lookup(vm, at)));
+            }
+        }
+        throw new BadRequest(404, "no such path: " + path);
+    }
+
+    private HttpReply health() {
+        KafkaStreams.State state = streams.state();
+        String body = "{\"status\":\"" + (state == KafkaStreams.State.RUNNING ? "ok" : "unavailable")
+                + "\",\"state\":\"" + state + "\"}";
+        return new HttpReply(state == KafkaStreams.State.RUNNING ? 200 : 503, HttpReply.JSON, body);
+    }
+
+    private void requireRunning() {
+        KafkaStreams.State state = streams.state();
+        if (state == KafkaStreams.State.REBALANCING) {
+            throw new Unavailable("rebalancing: try again shortly");
+        }
+        if (state != KafkaStreams.State.RUNNING) {
+            throw new Unavailable("engine is " + state);
+        }
+    }
+
+    private Map<String, DeviceRecord> allDevices() {
+        Map<String, DeviceRecord> out = new TreeMap<>(local.devices());
+        for (StreamsMetadata m : streams.metadataForAllStreamsClients()) {
+            if (m.hostInfo().equals(self)) {
+                continue;
+            }
+            HttpReply r = forward(m.hostInfo(), "/devices", "scope=local");
+            if (r.status() != 200) {
+                throw new Unavailable("instance " + m.hostInfo().host() + ":" + m.hostInfo().port()
+                        + " answered " + r.status());
+            }
+            out.putAll(DevicesJson.parse(r.body()));
+        }
+        return out;
+    }
+
+    private HttpReply forward(HostInfo host, String path, String query) {
+        URI uri = URI.create("http://" + host.host() + ":" + host.port() + path + (query == null ? "" : "?" + query));
+        HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header(FORWARDED, "1").GET().build();
+        try {
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            return new HttpReply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(HttpReply.JSON), r.body());
+        } catch (IOException e) {
+            throw new Unavailable("owner instance " + host.host() + ":" + host.port() + " unreachable: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted");
+        }
+    }
+
+    private static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        for (String p : path.split("/")) {
+            if (!p.isEmpty()) {
+                out.add(URLDecoder.decode(p, StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> params(String query) {
+        Map<String, String> out = new HashMap<>();
+        if (query == null || query.isEmpty()) {
+            return out;
+        }
+        for (String kv : query.split("&")) {
+            int eq = kv.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
+            out.put(k, eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** A u64 parameter, decimal or 0x hex. */
+    static long u64(String name, String text) {
+        try {
+            if (text.startsWith("0x") || text.startsWith("0X")) {
+                return Long.parseUnsignedLong(text.substring(2), 16);
+            }
+            return Long.parseUnsignedLong(text);
+        } catch (NumberFormatException e) {
+            throw new BadRequest(400, name + " must be a u64 (decimal or 0x hex), got '" + text + "'");
+        }
+    }
+}

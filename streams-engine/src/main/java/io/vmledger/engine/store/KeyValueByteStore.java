@@ -1,0 +1,57 @@
+package io.vmledger.engine.store;
+
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** A processor's read-write {@link KeyValueStore} as a {@link ByteStore}. */
+public final class KeyValueByteStore implements ByteStore {
+    private final KeyValueStore<Bytes, byte[]> store;
+
+    public KeyValueByteStore(KeyValueStore<Bytes, byte[]> store) {
+        this.store = store;
+    }
+
+    @Override
+    public byte[] get(Bytes key) {
+        return store.get(key);
+    }
+
+    @Override
+    public void put(Bytes key, byte[] value) {
+        store.put(key, value);
+    }
+
+    @Override
+    public void delete(Bytes key) {
+        store.delete(key);
+    }
+
+    @Override
+    public CloseableIterator range(Bytes from, Bytes to, boolean descending) {
+        return iterator(descending ? store.reverseRange(from, to) : store.range(from, to));
+    }
+
+    /** A Kafka Streams iterator as a {@link CloseableIterator}. */
+    static CloseableIterator iterator(KeyValueIterator<Bytes, byte[]> it) {
+        return new CloseableIterator() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Map.Entry<Bytes, byte[]> next() {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                return Map.entry(kv.key, kv.value);
+            }
+
+            @Override
+            public void close() {
+                it.close();
+            }
+        };
+    }
+}

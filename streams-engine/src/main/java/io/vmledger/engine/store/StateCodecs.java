@@ -1,0 +1,179 @@
+package io.vmledger.engine.store;
+
+import io.vmledger.core.event.Madv;
+import io.vmledger.core.gpuvm.Va;
+import io.vmledger.core.gpuvm.VmWindow;
+import io.vmledger.core.state.BoRecord;
+import io.vmledger.core.state.DeviceRecord;
+import io.vmledger.core.state.DeviceTables;
+import io.vmledger.core.state.FbRecord;
+import io.vmledger.core.state.FileRecord;
+import io.vmledger.core.state.PageTableStats;
+import io.vmledger.core.state.PteRun;
+import io.vmledger.core.state.VmLogEntry;
+import io.vmledger.core.state.VmMode;
+import io.vmledger.core.state.VmRecord;
+import io.vmledger.core.state.Vma;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * The value codec of every {@link DeviceTables} table. Each form starts with a version byte
+ * ({@value #V1}); decoding refuses a version it does not know rather than misreading state.
+ */
+public final class StateCodecs {
+    static final byte V1 = 1;
+    private static final Madv[] MADV = Madv.values();
+    private static final VmMode[] MODES = VmMode.values();
+
+    private static final Map<String, ValueCodec<?>> BY_TABLE = Map.ofEntries(
+            Map.entry(DeviceTables.DEVICE, codec(r -> 16, (DeviceRecord r, ByteBuffer b) -> b.putLong(r.lastSeq()).putLong(r.lastTs()),
+                    b -> new DeviceRecord(b.getLong(), b.getLong()))),
+            Map.entry(DeviceTables.VMS, codec(r -> 8 + 1 + 16 + 4, StateCodecs::putVm, StateCodecs::getVm)),
+            Map.entry(DeviceTables.VAS, codec(r -> 8 + 8 + Bin.nullableLongSize(r.va().bo()) + 8 + 2,
+                    StateCodecs::putVma, StateCodecs::getVma)),
+            Map.entry(DeviceTables.BO_VAS, marker()),
+            Map.entry(DeviceTables.BOS, codec(r -> 8 * 4 + Bin.nullableBytesSize(Bin.utf8(r.name())) + 1 + 4 * 4
+                    + Bin.nullableLongSize(r.dmabuf()) + 1, StateCodecs::putBo, StateCodecs::getBo)),
+            Map.entry(DeviceTables.FILES, codec(r -> 8 + 2, (FileRecord r, ByteBuffer b) -> b.putLong(r.file())
+                    .put(Bin.bool(r.vmBind())).put(Bin.bool(r.open())),
+                    b -> new FileRecord(b.getLong(), Bin.bool(b), Bin.bool(b)))),
+            Map.entry(DeviceTables.QUEUES, marker()),
+            Map.entry(DeviceTables.HANDLES, codec(r -> 4, (Integer r, ByteBuffer b) -> b.putInt(r), ByteBuffer::getInt)),
+            Map.entry(DeviceTables.PRIME, marker()),
+            Map.entry(DeviceTables.DMABUFS, longCodec()),
+            Map.entry(DeviceTables.FBS, codec(r -> 8 + 4 + 4 + 8 * r.bos().size(), StateCodecs::putFb, StateCodecs::getFb)),
+            Map.entry(DeviceTables.PT_TABLES, longCodec()),
+            Map.entry(DeviceTables.PTES, codec(r -> 8 + Bin.nullableLongSize(r.bo()) + 8,
+                    (PteRun r, ByteBuffer b) -> {
+                        b.putLong(r.end());
+                        Bin.putNullableLong(b, r.bo());
+                        b.putLong(r.offset());
+                    },
+                    b -> new PteRun(b.getLong(), Bin.getNullableLong(b), b.getLong()))),
+            Map.entry(DeviceTables.PT_STATS, codec(r -> 32, (PageTableStats r, ByteBuffer b) -> b.putLong(r.l1())
+                    .putLong(r.l2()).putLong(r.l3()).putLong(r.ptes()),
+                    b -> new PageTableStats(b.getLong(), b.getLong(), b.getLong(), b.getLong()))),
+            Map.entry(DeviceTables.VM_LOG, codec(r -> Bin.nullableBytesSize(Bin.utf8(r.op())) + 24,
+                    (VmLogEntry r, ByteBuffer b) -> {
+                        Bin.putNullableBytes(b, Bin.utf8(r.op()));
+                        b.putLong(r.queue()).putLong(r.iova()).putLong(r.range());
+                    },
+                    b -> new VmLogEntry(Bin.getNullableString(b), b.getLong(), b.getLong(), b.getLong()))));
+
+    private StateCodecs() {
+    }
+
+    /** The codec of the table called {@code table}. */
+    @SuppressWarnings("unchecked")
+    public static <V> ValueCodec<V> of(String table) {
+        ValueCodec<?> c = BY_TABLE.get(table);
+        if (c == null) {
+            throw new IllegalArgumentException("no codec for table " + table);
+        }
+        return (ValueCodec<V>) c;
+    }
+
+    private interface Writer<V> {
+        void write(V value, ByteBuffer out);
+    }
+
+    private static <V> ValueCodec<V> codec(ToIntFunction<V> size, Writer<V> writer, Function<ByteBuffer, V> reader) {
+        return new ValueCodec<>() {
+            @Override
+            public byte[] encode(V value) {
+                ByteBuffer b = ByteBuffer.allocate(1 + size.applyAsInt(value));
+                b.put(V1);
+                writer.write(value, b);
+                return b.array();
+            }
+
+            @Override
+            public V decode(byte[] bytes) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                byte version = b.get();
+                if (version != V1) {
+                    throw new IllegalStateException("state value of unknown version " + version);
+                }
+                return reader.apply(b);
+            }
+        };
+    }
+
+    private static ValueCodec<Boolean> marker() {
+        return codec(r -> 1, (Boolean r, ByteBuffer b) -> b.put(Bin.bool(r)), Bin::bool);
+    }
+
+    private static ValueCodec<Long> longCodec() {
+        return codec(r -> 8, (Long r, ByteBuffer b) -> b.putLong(r), ByteBuffer::getLong);
+    }
+
+    private static void putVm(VmRecord r, ByteBuffer b) {
+        b.putLong(r.vm()).put((byte) r.mode().ordinal());
+        b.putLong(r.window().start()).putLong(r.window().size());
+        b.put(Bin.bool(r.hasPrr())).put(Bin.bool(r.unusable())).put(Bin.bool(r.closed())).put((byte) 0);
+    }
+
+    private static VmRecord getVm(ByteBuffer b) {
+        long vm = b.getLong();
+        VmMode mode = MODES[b.get()];
+        VmWindow window = new VmWindow(b.getLong(), b.getLong());
+        VmRecord r = new VmRecord(vm, mode, window, Bin.bool(b), Bin.bool(b), Bin.bool(b));
+        b.get();
+        return r;
+    }
+
+    private static void putVma(Vma r, ByteBuffer b) {
+        Va va = r.va();
+        b.putLong(va.addr()).putLong(va.range());
+        Bin.putNullableLong(b, va.bo());
+        b.putLong(va.offset()).put(Bin.bool(va.dump())).put(Bin.bool(r.mapped()));
+    }
+
+    private static Vma getVma(ByteBuffer b) {
+        Va va = new Va(b.getLong(), b.getLong(), Bin.getNullableLong(b), b.getLong(), Bin.bool(b));
+        return new Vma(va, Bin.bool(b));
+    }
+
+    private static void putBo(BoRecord r, ByteBuffer b) {
+        b.putLong(r.bo()).putLong(r.size()).putLong(r.flags());
+        Bin.putNullableBytes(b, Bin.utf8(r.name()));
+        b.put(Bin.bool(r.alive())).putInt(r.handles());
+        Bin.putNullableLong(b, r.dmabuf());
+        b.putInt(r.vmaRef()).putInt(r.pins()).putInt(r.vmaps()).put((byte) r.madv().ordinal()).putLong(r.vmas());
+    }
+
+    private static BoRecord getBo(ByteBuffer b) {
+        long bo = b.getLong();
+        long size = b.getLong();
+        long flags = b.getLong();
+        String name = Bin.getNullableString(b);
+        boolean alive = Bin.bool(b);
+        int handles = b.getInt();
+        Long dmabuf = Bin.getNullableLong(b);
+        return new BoRecord(bo, size, flags, name, alive, handles, dmabuf, b.getInt(), b.getInt(), b.getInt(),
+                MADV[b.get()], b.getLong());
+    }
+
+    private static void putFb(FbRecord r, ByteBuffer b) {
+        b.putLong(r.fb()).putInt(r.prepareCount()).putInt(r.bos().size());
+        for (Long bo : r.bos()) {
+            b.putLong(bo);
+        }
+    }
+
+    private static FbRecord getFb(ByteBuffer b) {
+        long fb = b.getLong();
+        int prepared = b.getInt();
+        int n = b.getInt();
+        List<Long> bos = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            bos.add(b.getLong());
+        }
+        return new FbRecord(fb, List.copyOf(bos), prepared);
+    }
+}

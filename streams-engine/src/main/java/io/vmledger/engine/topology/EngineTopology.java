@@ -1,0 +1,55 @@
+package io.vmledger.engine.topology;
+
+import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.engine.store.StoreLayout;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The engine's Processor-API topology:
+ *
+ * <pre>
+ *   events-source (vmledger.events) → fold [stores: devices, files, vms, vas, bos, pagetables, vm-log]
+ *       fold → ledger-sink (vmledger.ledger)           one entry per event
+ *       fold → deadletter-sink (vmledger.deadletter)   undecodable records
+ * </pre>
+ *
+ * Every store is a named, changelogged key/value store of raw bytes (RocksDB unless in-memory
+ * stores are asked for). Store caching is off: the fold buffers its hot records per event
+ * itself, and the stores feed no downstream KTable.
+ */
+public final class EngineTopology {
+    public static final String SOURCE = "events-source";
+    public static final String FOLD = "fold";
+    public static final String LEDGER_SINK = "ledger-sink";
+    public static final String DEADLETTER_SINK = "deadletter-sink";
+
+    private EngineTopology() {
+    }
+
+    /** Whether stores live in RocksDB (on disk) or in memory (changelogged either way). */
+    public enum StoreType {
+        ROCKSDB, MEMORY
+    }
+
+    /** The topology over {@code topics}, folding with {@code config}. */
+    public static Topology build(Topics topics, FoldConfig config, StoreType storeType, LedgerCounters counters) {
+        Topology t = new Topology();
+        t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
+        t.addProcessor(FOLD, () -> new FoldProcessor(config, counters, LEDGER_SINK, DEADLETTER_SINK), SOURCE);
+        for (String name : StoreLayout.STORES) {
+            KeyValueBytesStoreSupplier supplier = storeType == StoreType.MEMORY
+                    ? Stores.inMemoryKeyValueStore(name)
+                    : Stores.persistentKeyValueStore(name);
+            t.addStateStore(Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray())
+                    .withCachingDisabled(), FOLD);
+        }
+        t.addSink(LEDGER_SINK, topics.ledger(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
+        t.addSink(DEADLETTER_SINK, topics.deadletter(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
+        return t;
+    }
+}

@@ -1,0 +1,130 @@
+package io.vmledger.engine.topology;
+
+import io.vmledger.core.event.Event;
+import io.vmledger.core.fold.DeviceFold;
+import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.fold.Outcome;
+import io.vmledger.core.state.DeviceTables;
+import io.vmledger.engine.codec.EventDecoder;
+import io.vmledger.engine.codec.OutcomeEncoder;
+import io.vmledger.engine.store.ByteStore;
+import io.vmledger.engine.store.KeyValueByteStore;
+import io.vmledger.engine.store.StoreLayout;
+import io.vmledger.engine.store.StoreTableSource;
+import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.wire.Wire;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The engine's one processor: decodes each input record, folds it into the device's state in
+ * the task's stores with the domain core, and forwards one ledger entry per event (the same
+ * entry {@code replay} prints). Records that are not a decodable event keyed by its device go
+ * to the dead-letter sink with their raw bytes, source position and reason.
+ */
+final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    /** Device tables kept per task: building them is cheap, but there is no need to per event. */
+    private static final int MAX_CACHED_DEVICES = 4096;
+
+    private final DeviceFold fold;
+    private final LedgerCounters counters;
+    private final String ledgerSink;
+    private final String deadLetterSink;
+    private ProcessorContext<byte[], byte[]> context;
+    private Map<String, ByteStore> stores;
+    private Map<String, DeviceTables> devices;
+
+    FoldProcessor(FoldConfig config, LedgerCounters counters, String ledgerSink, String deadLetterSink) {
+        this.fold = new DeviceFold(config);
+        this.counters = counters;
+        this.ledgerSink = ledgerSink;
+        this.deadLetterSink = deadLetterSink;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.stores = new HashMap<>();
+        for (String name : StoreLayout.STORES) {
+            KeyValueStore<Bytes, byte[]> s = context.getStateStore(name);
+            stores.put(name, new KeyValueByteStore(s));
+        }
+        this.devices = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, DeviceTables> eldest) {
+                return size() > MAX_CACHED_DEVICES;
+            }
+        };
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        VmEvent event;
+        Event domain;
+        try {
+            if (record.value() == null) {
+                deadLetter(record, "no value (tombstone)");
+                return;
+            }
+            event = Wire.event(record.value());
+            domain = EventDecoder.decode(event);
+        } catch (IOException | RuntimeException e) {
+            deadLetter(record, "undecodable event: " + describe(e));
+            return;
+        }
+        String key = keyString(record.key());
+        if (key == null || !key.equals(event.getDevice())) {
+            deadLetter(record, "record key " + (key == null ? "(none or not UTF-8)" : "'" + key + "'")
+                    + " is not the event's device '" + event.getDevice() + "'");
+            return;
+        }
+        DeviceTables tables = devices.computeIfAbsent(event.getDevice(),
+                d -> new DeviceTables(DeviceTables.withWriteBack(new StoreTableSource(d, stores::get))));
+        Outcome o = fold.apply(event.getDevice(), event.getSeq(), event.getTs(), domain, tables);
+        LedgerEntry entry = OutcomeEncoder.encode(o);
+        counters.outcome(entry.getStatus());
+        context.forward(record.withValue(Wire.ledger(entry)), ledgerSink);
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String reason) {
+        RecordMetadata md = context.recordMetadata().orElse(null);
+        byte[] value = Wire.deadLetter(DeadLetters.of(
+                md == null ? "" : md.topic(), md == null ? -1 : md.partition(), md == null ? -1 : md.offset(),
+                record.timestamp(), record.key(), record.value(), reason));
+        counters.deadLetter();
+        context.forward(record.withValue(value), deadLetterSink);
+    }
+
+    private static String keyString(byte[] key) {
+        if (key == null) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(key)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        String kind = e.getClass().getSimpleName();
+        if (e.getCause() != null && e.getCause().getClass().getSimpleName().endsWith("Exception")
+                && !(e.getCause() instanceof IOException)) {
+            kind = e.getCause().getClass().getSimpleName();
+        }
+        return m == null ? kind : kind + ": " + m;
+    }
+}
