@@ -1,0 +1,188 @@
+package io.vmledger.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vmledger.core.VectorTraces;
+import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.query.DeviceQueries;
+import io.vmledger.core.state.DeviceTables;
+import io.vmledger.engine.store.ByteStore;
+import io.vmledger.engine.store.KeyValueByteStore;
+import io.vmledger.engine.store.StoreLayout;
+import io.vmledger.engine.store.StoreTableSource;
+import io.vmledger.engine.topology.EngineTopology;
+import io.vmledger.engine.topology.LedgerCounters;
+import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.DeadLetter;
+import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.json.LedgerJson;
+import io.vmledger.schema.wire.Wire;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The topology under Kafka's TopologyTestDriver, with real RocksDB (or in-memory) stores: one
+ * ledger entry per event equal to the in-memory replay, state equal to {@code replay --state},
+ * duplicates reported, undecodable records dead-lettered with their bytes while processing goes on.
+ */
+class EngineTopologyTest {
+    private static final Topics TOPICS = Topics.defaults(1);
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> events;
+    private TestOutputTopic<byte[], byte[]> ledger;
+    private TestOutputTopic<byte[], byte[]> deadletter;
+
+    @BeforeEach
+    void start() {
+        open(EngineTopology.StoreType.ROCKSDB);
+    }
+
+    private void open(EngineTopology.StoreType type) {
+        if (driver != null) {
+            driver.close();
+        }
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(type.name()).toString());
+        driver = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT, type,
+                new LedgerCounters(new SimpleMeterRegistry())), p);
+        events = driver.createInputTopic(TOPICS.events(), new ByteArraySerializer(), new ByteArraySerializer());
+        ledger = driver.createOutputTopic(TOPICS.ledger(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        deadletter = driver.createOutputTopic(TOPICS.deadletter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private static List<String> vectorFleet() {
+        List<String> trace = new ArrayList<>();
+        int i = 0;
+        for (var v : VectorTraces.vectors()) {
+            trace.addAll(VectorTraces.trace(v, "vec-" + i++));
+        }
+        return trace;
+    }
+
+    @ParameterizedTest
+    @EnumSource(EngineTopology.StoreType.class)
+    void ledgerAndStateEqualReplay(EngineTopology.StoreType type) {
+        open(type);
+        ReplayReference ref = new ReplayReference(vectorFleet());
+        for (VmEvent e : ref.events()) {
+            events.pipeInput(Wire.deviceKey(e.getDevice()), Wire.event(e));
+        }
+        List<String> actual = new ArrayList<>();
+        for (byte[] v : ledger.readValuesToList()) {
+            actual.add(LedgerJson.format(Wire.ledger(v)));
+        }
+        assertEquals(ref.outcomes(), actual);
+        assertTrue(deadletter.isEmpty());
+
+        List<String> state = new ArrayList<>();
+        for (String device : new java.util.TreeSet<>(ref.events().stream().map(VmEvent::getDevice).toList())) {
+            state.addAll(ReplayReference.stateLines(device, queries(device)));
+        }
+        List<String> expected = new ArrayList<>(ref.stateLines());
+        assertEquals(expected, state);
+    }
+
+    @Test
+    void aRepeatedSeqIsReportedAsDuplicateAndNotApplied() {
+        ReplayReference ref = new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d"));
+        VmEvent first = ref.events().get(0);
+        events.pipeInput(Wire.deviceKey("d"), Wire.event(first));
+        events.pipeInput(Wire.deviceKey("d"), Wire.event(first));
+        List<byte[]> out = ledger.readValuesToList();
+        assertEquals(2, out.size());
+        assertEquals("ok", Wire.ledger(out.get(0)).getStatus().name());
+        assertEquals("duplicate", Wire.ledger(out.get(1)).getStatus().name());
+    }
+
+    @Test
+    void undecodableRecordsAreDeadLetteredWithTheirBytesAndProcessingGoesOn() {
+        ReplayReference ref = new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d"));
+        byte[] good = Wire.event(ref.events().get(0));
+        byte[] garbage = "not avro at all".getBytes();
+        byte[] truncated = Arrays.copyOf(good, good.length - 3);
+        byte[] unknownFingerprint = good.clone();
+        for (int i = 2; i < 10; i++) {
+            unknownFingerprint[i] ^= 0x5a;
+        }
+        byte[] key = Wire.deviceKey("d");
+        events.pipeInput(key, garbage);
+        events.pipeInput(key, truncated);
+        events.pipeInput(key, unknownFingerprint);
+        events.pipeInput(Wire.deviceKey("other"), good);
+        events.pipeInput(key, (byte[]) null);
+        events.pipeInput(key, good);
+
+        List<DeadLetter> dead = new ArrayList<>();
+        for (byte[] v : deadletter.readValuesToList()) {
+            dead.add(Wire.deadLetter(v));
+        }
+        assertEquals(5, dead.size());
+        Map<Long, DeadLetter> byOffset = new HashMap<>();
+        dead.forEach(d -> byOffset.put(d.getOffset(), d));
+        assertArrayEquals(garbage, bytes(byOffset.get(0L).getValue()));
+        assertTrue(byOffset.get(0L).getReason().contains("undecodable event"), byOffset.get(0L).getReason());
+        assertArrayEquals(truncated, bytes(byOffset.get(1L).getValue()));
+        assertTrue(byOffset.get(1L).getReason().contains("undecodable event"), byOffset.get(1L).getReason());
+        assertTrue(byOffset.get(2L).getReason().contains("fingerprint")
+                || byOffset.get(2L).getReason().contains("schema"), byOffset.get(2L).getReason());
+        assertTrue(byOffset.get(3L).getReason().contains("is not the event's device 'd'"), byOffset.get(3L).getReason());
+        assertArrayEquals(Wire.deviceKey("other"), bytes(byOffset.get(3L).getKey()));
+        assertTrue(byOffset.get(4L).getReason().contains("tombstone"));
+        for (DeadLetter d : dead) {
+            assertEquals(TOPICS.events(), d.getTopic());
+            assertEquals(0, d.getPartition());
+        }
+        List<byte[]> out = ledger.readValuesToList();
+        assertEquals(1, out.size());
+        assertEquals(ref.outcomes().get(0), LedgerJson.format(Wire.ledger(out.get(0))));
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    private DeviceQueries queries(String device) {
+        Map<String, ByteStore> stores = new HashMap<>();
+        for (String name : StoreLayout.STORES) {
+            KeyValueStore<Bytes, byte[]> s = driver.getKeyValueStore(name);
+            stores.put(name, new KeyValueByteStore(s));
+        }
+        return new DeviceQueries(new DeviceTables(new StoreTableSource(device, stores::get)), FoldConfig.DEFAULT);
+    }
+}
