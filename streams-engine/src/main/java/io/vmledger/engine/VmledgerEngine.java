@@ -9,9 +9,17 @@ import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.LedgerCounters;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.query.DeviceQueries;
+import io.vmledger.engine.query.LocalQueries;
+import io.vmledger.engine.store.StoreLayout;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -32,9 +40,11 @@ public final class VmledgerEngine implements AutoCloseable {
     private final QueryServer http;
     private final RestoreProgress restore;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final FoldConfig fold;
 
     private VmledgerEngine(KafkaStreams streams, QueryServer http, RestoreProgress restore,
-                           KafkaStreamsMetrics streamsMetrics) {
+                           KafkaStreamsMetrics streamsMetrics, FoldConfig fold) {
+        this.fold = fold;
         this.streams = streams;
         this.http = http;
         this.restore = restore;
@@ -67,7 +77,7 @@ public final class VmledgerEngine implements AutoCloseable {
         metrics.bindTo(registry);
         http.attach(new QueryRouter(streams, http.hostInfo(), config.fold(), registry));
         streams.start();
-        return new VmledgerEngine(streams, http, restore, metrics);
+        return new VmledgerEngine(streams, http, restore, metrics, config.fold());
     }
 
     static Properties properties(EngineConfig config, HostInfo http) {
@@ -109,6 +119,18 @@ public final class VmledgerEngine implements AutoCloseable {
         return streams;
     }
 
+    /**
+     * Read-only queries over a device's state, if this instance hosts the device's active
+     * partition (empty otherwise, or while the device's owner is unknown).
+     */
+    public Optional<DeviceQueries> deviceQueries(String device) {
+        KeyQueryMetadata md = streams.queryMetadataForKey(StoreLayout.DEVICES, device, new StringSerializer());
+        if (md == null || md.activeHost() == null || !md.activeHost().equals(http.hostInfo())) {
+            return Optional.empty();
+        }
+        return Optional.of(new LocalQueries(streams, fold).device(device, md.partition()));
+    }
+
     /** Where this instance serves HTTP queries. */
     public HostInfo http() {
         return http.hostInfo();
@@ -119,10 +141,14 @@ public final class VmledgerEngine implements AutoCloseable {
         return restore;
     }
 
-    /** Stops processing (committing what was processed) and the query server. */
+    /**
+     * Stops processing (committing what was processed), leaves the consumer group so that the
+     * partitions move at once rather than after the session timeout, and stops the query server.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
         streamsMetrics.close();
         http.close();
     }

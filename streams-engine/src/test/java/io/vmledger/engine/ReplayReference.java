@@ -38,6 +38,11 @@ public final class ReplayReference {
         }
     }
 
+    /** The in-memory ledger after the whole trace. */
+    public InMemoryLedger ledger() {
+        return ledger;
+    }
+
     /** The trace's events, in order. */
     public List<VmEvent> events() {
         return events;

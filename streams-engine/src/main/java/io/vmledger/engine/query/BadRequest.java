@@ -1,7 +1,7 @@
 package io.vmledger.engine.query;
 
 /** A query with a missing or malformed parameter, or an unknown path: HTTP 400 or 404. */
-final class BadRequest extends RuntimeException {
+final class BadRequest extends IllegalArgumentException {
     private final int status;
 
     BadRequest(int status, String message) {

@@ -33,13 +33,13 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * {@link DeviceQueries} run on read-only views of the same tables the fold writes, so a query
  * sees exactly what {@code replay --state} would print.
  */
-final class LocalQueries {
+public final class LocalQueries {
     private static final ValueCodec<DeviceRecord> DEVICE_CODEC = StateCodecs.of(DeviceTables.DEVICE);
 
     private final KafkaStreams streams;
     private final FoldConfig config;
 
-    LocalQueries(KafkaStreams streams, FoldConfig config) {
+    public LocalQueries(KafkaStreams streams, FoldConfig config) {
         this.streams = streams;
         this.config = config;
     }
@@ -66,8 +66,12 @@ final class LocalQueries {
         return out;
     }
 
-    /** The device's queries on {@code partition}; 404 if the device has no events. */
-    DeviceQueries device(String device, int partition) {
+    /**
+     * The device's queries on {@code partition} (which must be active on this instance).
+     *
+     * @throws IllegalArgumentException (a 404 to HTTP clients) if the device has no events
+     */
+    public DeviceQueries device(String device, int partition) {
         DeviceQueries q = queries(device, partition);
         if (q.device() == null) {
             throw new BadRequest(404, "no device '" + device + "'");

@@ -1,5 +1,6 @@
 package io.vmledger.engine.topology;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -7,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -19,6 +22,8 @@ public record Topics(String events, String ledger, String deadletter, int partit
     public static final String EVENTS = "vmledger.events";
     public static final String LEDGER = "vmledger.ledger";
     public static final String DEADLETTER = "vmledger.deadletter";
+
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(60);
 
     public Topics {
         if (partitions < 1) {
@@ -51,6 +56,37 @@ public record Topics(String events, String ledger, String deadletter, int partit
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e.getCause());
             }
+        }
+        awaitLeaders(admin);
+    }
+
+    /**
+     * Waits until every partition has a leader in the brokers' metadata: a producer that asks
+     * earlier is told NOT_LEADER_OR_FOLLOWER and may sit in retries for a long time.
+     */
+    private void awaitLeaders(Admin admin) throws InterruptedException {
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (true) {
+            try {
+                boolean ready = true;
+                for (TopicDescription d : admin.describeTopics(List.of(events, ledger, deadletter))
+                        .allTopicNames().get().values()) {
+                    for (TopicPartitionInfo p : d.partitions()) {
+                        ready &= p.leader() != null && !p.leader().isEmpty();
+                    }
+                }
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics not ready: " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics have no partition leaders after " + LEADER_WAIT.toSeconds() + " s");
+            }
+            Thread.sleep(50);
         }
     }
 }

@@ -1,0 +1,249 @@
+package io.vmledger.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vmledger.core.VectorTraces;
+import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.engine.topology.EngineTopology;
+import io.vmledger.engine.topology.Topics;
+import io.vmledger.producer.kafka.EventPublisher;
+import io.vmledger.schema.DeadLetter;
+import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.json.LedgerJson;
+import io.vmledger.schema.wire.Wire;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine against a real broker, whichever provides it (the embedded KRaft broker, or a
+ * Testcontainers Kafka when Docker is there): same test bodies for both.
+ */
+abstract class EngineContract {
+    private static final AtomicInteger RUN = new AtomicInteger();
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    /** The broker's bootstrap servers. */
+    abstract String bootstrap();
+
+    private Topics topics(String name) {
+        String p = name + "-" + RUN.incrementAndGet() + ".";
+        return new Topics(p + "events", p + "ledger", p + "deadletter", 3, (short) 1);
+    }
+
+    private EngineConfig config(Topics topics, String instance) {
+        return new EngineConfig(bootstrap(), "app-" + topics.events().replace('.', '-'), dir.resolve(instance),
+                EngineConfig.EXACTLY_ONCE_V2, 1, 0, topics, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
+                "127.0.0.1", 0, Map.of("commit.interval.ms", "100"));
+    }
+
+    private VmledgerEngine running(EngineConfig config) throws InterruptedException {
+        VmledgerEngine e = VmledgerEngine.start(config);
+        assertTrue(e.awaitRunning(WAIT), "engine did not reach RUNNING");
+        return e;
+    }
+
+    @Test
+    void ledgerEqualsReplayAndEveryQueryAnswersTheSameThroughEitherInstance() throws Exception {
+        List<String> trace = new ArrayList<>();
+        int i = 0;
+        for (var v : VectorTraces.vectors()) {
+            trace.addAll(VectorTraces.trace(v, "vec-" + i++));
+        }
+        ReplayReference ref = new ReplayReference(trace);
+        Topics topics = topics("queries");
+        try (VmledgerEngine a = VmledgerEngine.start(config(topics, "a"));
+             VmledgerEngine b = VmledgerEngine.start(config(topics, "b"))) {
+            publish(topics, ref.events());
+            assertLedgerEquals(ref, readLedger(topics, ref.events().size()));
+            awaitStableAssignment(a, b);
+
+            List<String> paths = new ArrayList<>(List.of("/devices", "/healthz"));
+            for (String d : new TreeSet<>(ref.events().stream().map(VmEvent::getDevice).toList())) {
+                String base = "/devices/" + d;
+                paths.addAll(List.of(base + "/vms", base + "/vms/1", base + "/vms/1/vas",
+                        base + "/vms/1/vas?from=0x100000&to=0x7fffff", base + "/vms/1/lookup?iova=0x300000",
+                        base + "/bos/1", base + "/bos/99", base + "/summary", base + "/vms/1/lookup?iova=zz",
+                        base + "/vms/1/lookup"));
+            }
+            paths.add("/devices/no-such-device/summary");
+            for (String path : paths) {
+                HttpResponse<String> ra = get(a, path);
+                HttpResponse<String> rb = get(b, path);
+                assertEquals(ra.statusCode(), rb.statusCode(), path);
+                assertEquals(ra.body(), rb.body(), path);
+            }
+            assertEquals(400, get(a, "/devices/vec-0/vms/1/lookup?iova=zz").statusCode());
+            assertEquals(404, get(a, "/devices/no-such-device/summary").statusCode());
+            String devices = get(b, "/devices").body();
+            for (int k = 0; k < i; k++) {
+                assertTrue(devices.contains("\"device\":\"vec-" + k + "\""), devices);
+            }
+            String vms = get(a, "/devices/vec-0/vms/1/vas").body();
+            assertTrue(vms.startsWith("{\"device\":\"vec-0\",\"vm\":1,"), vms);
+            assertTrue(get(a, "/metrics").body().contains("vmledger_records_total"));
+        }
+    }
+
+    @Test
+    void stoppedMidStreamAndRestartedNothingIsLostOrDuplicated() throws Exception {
+        ReplayReference ref = new ReplayReference(ChurnTrace.lines(6, 150));
+        Topics topics = topics("restart");
+        EngineConfig config = config(topics, "solo");
+        publish(topics, ref.events());
+        try (VmledgerEngine e = running(config)) {
+            readLedger(topics, ref.events().size() / 4);
+        }
+        try (VmledgerEngine e = running(config)) {
+            assertLedgerEquals(ref, readLedger(topics, ref.events().size()));
+            for (String d : new TreeSet<>(ref.events().stream().map(VmEvent::getDevice).toList())) {
+                assertEquals(ReplayReference.stateLines(d, ref.ledger().devices().get(d)),
+                        ReplayReference.stateLines(d, e.deviceQueries(d).orElseThrow()), d);
+            }
+        }
+    }
+
+    @Test
+    void undecodableRecordsLandInTheDeadLetterTopicAndProcessingGoesOn() throws Exception {
+        ReplayReference ref = new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d"));
+        Topics topics = topics("dead");
+        byte[] good = Wire.event(ref.events().get(0));
+        byte[] unknown = good.clone();
+        for (int k = 2; k < 10; k++) {
+            unknown[k] ^= 0x33;
+        }
+        List<byte[]> bad = List.of("garbage".getBytes(), Arrays.copyOf(good, good.length - 2), unknown);
+        try (VmledgerEngine e = running(config(topics, "dl"));
+             KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap()),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] v : bad) {
+                p.send(new ProducerRecord<>(topics.events(), Wire.deviceKey("d"), v));
+            }
+            p.send(new ProducerRecord<>(topics.events(), Wire.deviceKey("d"), good));
+            p.flush();
+            List<ConsumerRecord<byte[], byte[]>> dead = read(topics.deadletter(), bad.size());
+            for (int k = 0; k < bad.size(); k++) {
+                DeadLetter d = Wire.deadLetter(dead.get(k).value());
+                byte[] raw = new byte[d.getValue().remaining()];
+                d.getValue().get(raw);
+                assertTrue(Arrays.equals(bad.get(k), raw), "raw bytes kept");
+                assertEquals(k, d.getOffset());
+                assertEquals(topics.events(), d.getTopic());
+                assertTrue(d.getReason().startsWith("undecodable event"), d.getReason());
+            }
+            assertEquals(List.of(ref.outcomes().get(0)), readLedger(topics, 1));
+        }
+    }
+
+    private void awaitStableAssignment(VmledgerEngine... engines) throws InterruptedException {
+        for (VmledgerEngine e : engines) {
+            assertTrue(e.awaitRunning(WAIT));
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean ok = true;
+            for (VmledgerEngine e : engines) {
+                ok &= e.streams().metadataForAllStreamsClients().size() == engines.length
+                        && get(e, "/healthz").statusCode() == 200 && get(e, "/devices").statusCode() == 200;
+            }
+            if (ok) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("instances did not settle");
+    }
+
+    private HttpResponse<String> get(VmledgerEngine e, String path) {
+        try {
+            URI uri = URI.create("http://" + e.http().host() + ":" + e.http().port() + path);
+            return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception ex) {
+            throw new AssertionError(path, ex);
+        }
+    }
+
+    private void publish(Topics topics, List<VmEvent> events) throws InterruptedException {
+        try (org.apache.kafka.clients.admin.Admin admin =
+                     org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+            topics.ensure(admin);
+        }
+        try (EventPublisher p = new EventPublisher(bootstrap(), topics.events(), Map.of())) {
+            events.forEach(p::send);
+            p.flush();
+        }
+    }
+
+    /** Outcome lines per device in ledger order; the ledger must have exactly {@code n} entries. */
+    private List<String> readLedger(Topics topics, int n) {
+        List<String> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : read(topics.ledger(), n)) {
+            out.add(LedgerJson.format(Wire.ledger(r.value())));
+        }
+        return out;
+    }
+
+    private static void assertLedgerEquals(ReplayReference ref, List<String> ledger) {
+        Map<String, List<String>> byDevice = new LinkedHashMap<>();
+        for (String line : ledger) {
+            String device = line.substring(line.indexOf("\"device\":\"") + 10);
+            device = device.substring(0, device.indexOf('"'));
+            byDevice.computeIfAbsent(device, k -> new ArrayList<>()).add(line);
+        }
+        assertEquals(ref.events().size(), ledger.size());
+        for (Map.Entry<String, List<String>> d : byDevice.entrySet()) {
+            assertEquals(ref.outcomes(d.getKey()), d.getValue(), d.getKey());
+        }
+    }
+
+    /** Reads the committed records of {@code topic} from the start until {@code n} arrived (then a little more, to catch extras). */
+    private List<ConsumerRecord<byte[], byte[]>> read(String topic, int n) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                parts.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (out.size() < n && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+        }
+        assertTrue(out.size() >= n, "only " + out.size() + " of " + n + " records on " + topic);
+        return out;
+    }
+}
