@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vmledger.engine.query.QueryRouter;
 import io.vmledger.engine.query.QueryServer;
+import io.vmledger.engine.topology.EngineRocksDbConfig;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.LedgerCounters;
 import java.time.Duration;
@@ -91,6 +92,7 @@ public final class VmledgerEngine implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replication());
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.host() + ":" + http.port());
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, EngineRocksDbConfig.class);
         p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
         p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
         p.putAll(config.overrides());

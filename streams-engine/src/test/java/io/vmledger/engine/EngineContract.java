@@ -8,6 +8,7 @@ import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
+import io.vmledger.producer.sim.ChurnTrace;
 import io.vmledger.schema.DeadLetter;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.LedgerJson;

@@ -1,18 +1,19 @@
-package io.vmledger.engine;
+package io.vmledger.producer.sim;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A synthetic multi-device trace long enough to stop an engine in the middle of: per device a
+ * A synthetic multi-device VM_BIND churn trace (JSON lines) for tests and benchmarks: per device a
  * VM_BIND file and queue, some BOs, then rounds of MAP, partial UNMAP (splitting VAs) and
- * MAP_NULL at rotating addresses, and a BO close now and then.
+ * MAP_NULL at rotating addresses.
  */
-final class ChurnTrace {
+public final class ChurnTrace {
     private ChurnTrace() {
     }
 
-    static List<String> lines(int devices, int rounds) {
+    /** {@code devices} devices, {@code rounds} rounds of four VM_BINDs each, device after device; every event is valid. */
+    public static List<String> lines(int devices, int rounds) {
         List<String> out = new ArrayList<>();
         for (int d = 0; d < devices; d++) {
             String dev = "churn-" + d;

@@ -1,0 +1,80 @@
+package io.vmledger.engine.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vmledger.core.event.Madv;
+import io.vmledger.core.gpuvm.Va;
+import io.vmledger.core.gpuvm.VmWindow;
+import io.vmledger.core.state.BoRecord;
+import io.vmledger.core.state.DeviceRecord;
+import io.vmledger.core.state.DeviceTables;
+import io.vmledger.core.state.FbRecord;
+import io.vmledger.core.state.FileRecord;
+import io.vmledger.core.state.PageTableStats;
+import io.vmledger.core.state.PteRun;
+import io.vmledger.core.state.VmLogEntry;
+import io.vmledger.core.state.VmMode;
+import io.vmledger.core.state.VmRecord;
+import io.vmledger.core.state.Vma;
+import io.vmledger.core.store.CompositeKey;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every state value survives its store codec, u64 extremes and nulls included; store keys sort as the core's keys. */
+class StateCodecsTest {
+    private static final Map<String, List<Object>> SAMPLES = Map.ofEntries(
+            Map.entry(DeviceTables.DEVICE, List.of(new DeviceRecord(-1L, 0), new DeviceRecord(7, 123456789))),
+            Map.entry(DeviceTables.VMS, List.of(new VmRecord(0, VmMode.KMS, new VmWindow(0x1000, -4096L), false, true, false),
+                    new VmRecord(-1L, VmMode.VM_BIND, new VmWindow(0, 1), true, false, true))),
+            Map.entry(DeviceTables.VAS, List.of(new Vma(new Va(-4096L, 4096, null, 0, true), false),
+                    new Vma(new Va(0x100000, 0x2000, 7L, -1L, false), true))),
+            Map.entry(DeviceTables.BO_VAS, List.of(true, false)),
+            Map.entry(DeviceTables.BOS, List.of(new BoRecord(1, 4096, 0x10001, null, true, 1, null, 1, 0, 0, Madv.WILLNEED, 0),
+                    new BoRecord(-1L, -1L, 4, "scanout \u00e9", false, 0, 99L, 0, 3, 2, Madv.PURGED, -1L))),
+            Map.entry(DeviceTables.FILES, List.of(new FileRecord(3, true, false), new FileRecord(-1L, false, true))),
+            Map.entry(DeviceTables.QUEUES, List.of(true)),
+            Map.entry(DeviceTables.HANDLES, List.of(1, Integer.MAX_VALUE)),
+            Map.entry(DeviceTables.PRIME, List.of(true)),
+            Map.entry(DeviceTables.DMABUFS, List.of(5L, -1L)),
+            Map.entry(DeviceTables.FBS, List.of(new FbRecord(2, List.of(1L, 2L, -1L), 3), new FbRecord(1, List.of(), 0))),
+            Map.entry(DeviceTables.PT_TABLES, List.of(0L, -1L)),
+            Map.entry(DeviceTables.PTES, List.of(new PteRun(-1L, null, 0), new PteRun(0x3000, 9L, 0x1000))),
+            Map.entry(DeviceTables.PT_STATS, List.of(new PageTableStats(1, 2, 3, -1L))),
+            Map.entry(DeviceTables.VM_LOG, List.of(new VmLogEntry("map", 1, -4096L, 4096), new VmLogEntry("close", 0, 0, 1))));
+
+    @Test
+    void everyTableHasACodecAndEveryValueRoundTrips() {
+        for (Map.Entry<String, List<Object>> e : SAMPLES.entrySet()) {
+            ValueCodec<Object> codec = StateCodecs.of(e.getKey());
+            for (Object v : e.getValue()) {
+                assertEquals(v, codec.decode(codec.encode(v)), e.getKey());
+            }
+        }
+        assertEquals(15, SAMPLES.size());
+    }
+
+    @Test
+    void anUnknownVersionIsRefusedNotMisread() {
+        byte[] b = StateCodecs.<DeviceRecord>of(DeviceTables.DEVICE).encode(new DeviceRecord(1, 2));
+        b[0] = 9;
+        assertThrows(IllegalStateException.class, () -> StateCodecs.of(DeviceTables.DEVICE).decode(b));
+    }
+
+    @Test
+    void storeKeysSortLikeCompositeKeysWithinATableAndTablesDoNotInterleave() {
+        byte[] p = StoreLayout.prefix("dev-\u00e9", DeviceTables.VAS);
+        CompositeKey[] keys = {CompositeKey.of(1, 0), CompositeKey.of(1, 0x7fffffffffffffffL),
+                CompositeKey.of(1, Long.MIN_VALUE), CompositeKey.of(1, -1L), CompositeKey.of(2, 0)};
+        for (int i = 1; i < keys.length; i++) {
+            assertTrue(Arrays.compareUnsigned(StoreLayout.key(p, keys[i - 1]), StoreLayout.key(p, keys[i])) < 0);
+        }
+        byte[] other = StoreLayout.prefix("dev-\u00e9", DeviceTables.BO_VAS);
+        assertTrue(Arrays.compareUnsigned(StoreLayout.key(p, CompositeKey.lastOf(-1L)),
+                StoreLayout.key(other, CompositeKey.of(0))) < 0);
+        assertEquals("dev-\u00e9", StoreLayout.device(StoreLayout.key(p, keys[0])));
+    }
+}
