@@ -1,11 +1,10 @@
 package io.vmledger.engine.query;
 
 import io.vmledger.engine.store.ByteStore;
-import java.util.Map;
+import io.vmledger.engine.store.KeyValueByteStore;
 import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
@@ -49,23 +48,7 @@ final class Iqv2ByteStore implements ByteStore {
         RangeQuery<Bytes, byte[]> q = RangeQuery.withRange(from, to);
         KeyValueIterator<Bytes, byte[]> it =
                 result(StateQueryRequest.inStore(store).withQuery(descending ? q.withDescendingKeys() : q));
-        return new CloseableIterator() {
-            @Override
-            public boolean hasNext() {
-                return it.hasNext();
-            }
-
-            @Override
-            public Map.Entry<Bytes, byte[]> next() {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                return Map.entry(kv.key, kv.value);
-            }
-
-            @Override
-            public void close() {
-                it.close();
-            }
-        };
+        return KeyValueByteStore.iterator(it);
     }
 
     private <R> R result(StateQueryRequest<R> request) {

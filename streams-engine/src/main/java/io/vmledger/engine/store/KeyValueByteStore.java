@@ -35,7 +35,7 @@ public final class KeyValueByteStore implements ByteStore {
     }
 
     /** A Kafka Streams iterator as a {@link CloseableIterator}. */
-    static CloseableIterator iterator(KeyValueIterator<Bytes, byte[]> it) {
+    public static CloseableIterator iterator(KeyValueIterator<Bytes, byte[]> it) {
         return new CloseableIterator() {
             @Override
             public boolean hasNext() {
