@@ -29,17 +29,32 @@ public final class DeviceQueries {
 
     /** Every VM, ascending by vm id. */
     public List<VmView> vms() {
+        List<VmRecord> vms = vmRecords();
+        List<VmView> out = new ArrayList<>(vms.size());
+        for (VmRecord vm : vms) {
+            out.add(vm(vm));
+        }
+        return out;
+    }
+
+    /** Every VM without its VAs (see {@link #vmWithoutVas}), ascending by vm id. */
+    public List<VmView> vmsWithoutVas() {
+        List<VmRecord> vms = vmRecords();
+        List<VmView> out = new ArrayList<>(vms.size());
+        for (VmRecord vm : vms) {
+            out.add(view(vm, List.of()));
+        }
+        return out;
+    }
+
+    private List<VmRecord> vmRecords() {
         List<VmRecord> vms = new ArrayList<>();
         try (Cursor<VmRecord> c = tables.vms().range(CompositeKey.of(0), CompositeKey.lastOf(-1L))) {
             while (c.hasNext()) {
                 vms.add(c.next().getValue());
             }
         }
-        List<VmView> out = new ArrayList<>(vms.size());
-        for (VmRecord vm : vms) {
-            out.add(vm(vm));
-        }
-        return out;
+        return vms;
     }
 
     /** One VM's view. */

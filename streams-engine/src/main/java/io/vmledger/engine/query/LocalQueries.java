@@ -5,7 +5,6 @@ import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.query.DeviceSummary;
 import io.vmledger.core.query.VmView;
-import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.engine.json.StateJson;
@@ -126,10 +125,6 @@ public final class LocalQueries {
             LedgerJson.writeVa(OutcomeEncoder.va(va), b);
         }
         return b.append('}').toString();
-    }
-
-    static String bo(String device, BoRecord bo) {
-        return StateJson.bo(device, bo);
     }
 
     static String summary(String device, DeviceRecord d, DeviceSummary s) {

@@ -100,11 +100,7 @@ public final class QueryRouter {
                                   String path) {
         DeviceQueries q = local.device(device, partition);
         if (s.size() == 1 && s.get(0).equals("vms")) {
-            List<VmView> vms = new ArrayList<>();
-            for (VmView v : q.vms()) {
-                vms.add(q.vmWithoutVas(v.vm().vm()));
-            }
-            return HttpReply.json(LocalQueries.vms(device, vms));
+            return HttpReply.json(LocalQueries.vms(device, q.vmsWithoutVas()));
         }
         if (s.size() == 1 && s.get(0).equals("summary")) {
             return HttpReply.json(LocalQueries.summary(device, q.device(), q.summary()));
@@ -114,7 +110,7 @@ public final class QueryRouter {
             if (bo == null) {
                 throw new BadRequest(404, "no BO " + s.get(1) + " on device '" + device + "'");
             }
-            return HttpReply.json(LocalQueries.bo(device, bo));
+            return HttpReply.json(StateJson.bo(device, bo));
         }
         if (s.size() >= 2 && s.get(0).equals("vms")) {
             long vm = u64("vm", s.get(1));
