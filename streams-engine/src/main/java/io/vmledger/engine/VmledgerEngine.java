@@ -3,6 +3,9 @@ package io.vmledger.engine;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.query.DeviceQueries;
+import io.vmledger.engine.query.LocalQueries;
 import io.vmledger.engine.query.QueryRouter;
 import io.vmledger.engine.query.QueryServer;
 import io.vmledger.engine.topology.EngineRocksDbConfig;
@@ -11,17 +14,12 @@ import io.vmledger.engine.topology.LedgerCounters;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.query.DeviceQueries;
-import io.vmledger.engine.query.LocalQueries;
-import io.vmledger.engine.store.StoreLayout;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
@@ -45,11 +43,11 @@ public final class VmledgerEngine implements AutoCloseable {
 
     private VmledgerEngine(KafkaStreams streams, QueryServer http, RestoreProgress restore,
                            KafkaStreamsMetrics streamsMetrics, FoldConfig fold) {
-        this.fold = fold;
         this.streams = streams;
         this.http = http;
         this.restore = restore;
         this.streamsMetrics = streamsMetrics;
+        this.fold = fold;
     }
 
     /** Creates missing topics, binds the query server and starts processing (returns without waiting). */
@@ -126,11 +124,12 @@ public final class VmledgerEngine implements AutoCloseable {
      * partition (empty otherwise, or while the device's owner is unknown).
      */
     public Optional<DeviceQueries> deviceQueries(String device) {
-        KeyQueryMetadata md = streams.queryMetadataForKey(StoreLayout.DEVICES, device, new StringSerializer());
-        if (md == null || md.activeHost() == null || !md.activeHost().equals(http.hostInfo())) {
+        LocalQueries local = new LocalQueries(streams, fold);
+        KeyQueryMetadata md = local.owner(device);
+        if (md == null || !md.activeHost().equals(http.hostInfo())) {
             return Optional.empty();
         }
-        return Optional.of(new LocalQueries(streams, fold).device(device, md.partition()));
+        return Optional.of(local.device(device, md.partition()));
     }
 
     /** Where this instance serves HTTP queries. */

@@ -18,8 +18,10 @@ import io.vmledger.schema.json.LedgerJson;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
@@ -34,6 +36,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  */
 public final class LocalQueries {
     private static final ValueCodec<DeviceRecord> DEVICE_CODEC = StateCodecs.of(DeviceTables.DEVICE);
+    private static final StringSerializer KEYS = new StringSerializer();
 
     private final KafkaStreams streams;
     private final FoldConfig config;
@@ -63,6 +66,15 @@ public final class LocalQueries {
             }
         }
         return out;
+    }
+
+    /**
+     * Where {@code device}'s state lives: its partition and the instance holding it active, or
+     * null while no instance owns it (rebalancing).
+     */
+    public KeyQueryMetadata owner(String device) {
+        KeyQueryMetadata md = streams.queryMetadataForKey(StoreLayout.DEVICES, device, KEYS);
+        return md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE) || md.activeHost() == null ? null : md;
     }
 
     /**

@@ -8,7 +8,6 @@ import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.engine.json.StateJson;
-import io.vmledger.engine.store.StoreLayout;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -22,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -42,7 +40,6 @@ import org.apache.kafka.streams.state.HostInfo;
 public final class QueryRouter {
     /** Marks a forwarded request, so that it is never forwarded twice. */
     static final String FORWARDED = "X-Vmledger-Forwarded";
-    private static final StringSerializer KEYS = new StringSerializer();
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -83,8 +80,8 @@ public final class QueryRouter {
             return HttpReply.json(DevicesJson.format("local".equals(params.get("scope")) ? local.devices() : allDevices()));
         }
         String device = s.get(1);
-        KeyQueryMetadata md = streams.queryMetadataForKey(StoreLayout.DEVICES, device, KEYS);
-        if (md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE) || md.activeHost() == null) {
+        KeyQueryMetadata md = local.owner(device);
+        if (md == null) {
             throw new Unavailable("rebalancing: no instance owns device '" + device + "' yet");
         }
         if (!md.activeHost().equals(self)) {
