@@ -15,9 +15,9 @@ import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.wire.Wire;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -118,13 +118,10 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
     }
 
+    /** The failure's kind and message; for a decoder failure that {@code Wire} wrapped, the original one. */
     private static String describe(Exception e) {
-        String m = e.getMessage();
-        String kind = e.getClass().getSimpleName();
-        if (e.getCause() != null && e.getCause().getClass().getSimpleName().endsWith("Exception")
-                && !(e.getCause() instanceof IOException)) {
-            kind = e.getCause().getClass().getSimpleName();
-        }
-        return m == null ? kind : kind + ": " + m;
+        Throwable t = e instanceof IOException && e.getCause() instanceof RuntimeException ? e.getCause() : e;
+        String kind = t.getClass().getSimpleName();
+        return t.getMessage() == null ? kind : kind + ": " + t.getMessage();
     }
 }
