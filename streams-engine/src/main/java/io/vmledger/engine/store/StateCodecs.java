@@ -33,7 +33,7 @@ public final class StateCodecs {
     private static final Map<String, ValueCodec<?>> BY_TABLE = Map.ofEntries(
             Map.entry(DeviceTables.DEVICE, codec(r -> 16, (DeviceRecord r, ByteBuffer b) -> b.putLong(r.lastSeq()).putLong(r.lastTs()),
                     b -> new DeviceRecord(b.getLong(), b.getLong()))),
-            Map.entry(DeviceTables.VMS, codec(r -> 8 + 1 + 16 + 4, StateCodecs::putVm, StateCodecs::getVm)),
+            Map.entry(DeviceTables.VMS, codec(r -> 8 + 1 + 16 + 3, StateCodecs::putVm, StateCodecs::getVm)),
             Map.entry(DeviceTables.VAS, codec(r -> 8 + 8 + Bin.nullableLongSize(r.va().bo()) + 8 + 2,
                     StateCodecs::putVma, StateCodecs::getVma)),
             Map.entry(DeviceTables.BO_VAS, marker()),
@@ -115,16 +115,14 @@ public final class StateCodecs {
     private static void putVm(VmRecord r, ByteBuffer b) {
         b.putLong(r.vm()).put((byte) r.mode().ordinal());
         b.putLong(r.window().start()).putLong(r.window().size());
-        b.put(Bin.bool(r.hasPrr())).put(Bin.bool(r.unusable())).put(Bin.bool(r.closed())).put((byte) 0);
+        b.put(Bin.bool(r.hasPrr())).put(Bin.bool(r.unusable())).put(Bin.bool(r.closed()));
     }
 
     private static VmRecord getVm(ByteBuffer b) {
         long vm = b.getLong();
         VmMode mode = MODES[b.get()];
         VmWindow window = new VmWindow(b.getLong(), b.getLong());
-        VmRecord r = new VmRecord(vm, mode, window, Bin.bool(b), Bin.bool(b), Bin.bool(b));
-        b.get();
-        return r;
+        return new VmRecord(vm, mode, window, Bin.bool(b), Bin.bool(b), Bin.bool(b));
     }
 
     private static void putVma(Vma r, ByteBuffer b) {
