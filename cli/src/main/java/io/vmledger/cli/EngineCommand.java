@@ -133,7 +133,7 @@ public final class EngineCommand implements Callable<Integer> {
                 }
             }
             EngineConfig base = config(servers);
-            int port = Integer.parseInt(http.substring(http.lastIndexOf(':') + 1));
+            int port = base.httpPort();
             for (int i = 0; i < instances; i++) {
                 Path dir = instances == 1 ? base.stateDir() : base.stateDir().resolve("instance-" + i);
                 VmledgerEngine e = VmledgerEngine.start(base.withInstance(dir, port == 0 ? 0 : port + i));
@@ -200,8 +200,8 @@ public final class EngineCommand implements Callable<Integer> {
         if (instances < 1 || threads < 1 || partitions < 1) {
             return "--instances, --threads and --partitions must be >= 1";
         }
-        if (!http.matches(".+:\\d{1,5}")) {
-            return "--http must be HOST:PORT, got '" + http + "'";
+        if (!http.matches(".+:\\d{1,5}") || Integer.parseInt(http.substring(http.lastIndexOf(':') + 1)) > 65535) {
+            return "--http must be HOST:PORT with a port up to 65535, got '" + http + "'";
         }
         if (!store.equals("rocksdb") && !store.equals("memory")) {
             return "--store must be rocksdb or memory, got '" + store + "'";
@@ -219,11 +219,11 @@ public final class EngineCommand implements Callable<Integer> {
     }
 
     private EngineConfig config(String servers) {
-        String host = http.substring(0, http.lastIndexOf(':'));
+        int colon = http.lastIndexOf(':');
         return new EngineConfig(servers, EngineConfig.APPLICATION_ID,
                 stateDir != null ? stateDir : dataDir.resolve("state"), guarantee, threads, standbys,
                 new Topics(eventsTopic, ledgerTopic, deadletterTopic, partitions, (short) 1),
                 new FoldConfig(vmLogShift), store.equals("memory") ? StoreType.MEMORY : StoreType.ROCKSDB,
-                host, 0, Map.of());
+                http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), Map.of());
     }
 }
