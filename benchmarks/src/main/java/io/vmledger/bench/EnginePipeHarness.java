@@ -58,7 +58,7 @@ public final class EnginePipeHarness {
         Path work = Files.createTempDirectory("vmledger-bench");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0)) {
             String bootstrap = broker.bootstrapServers();
-            Topics topics = new Topics("bench.events", "bench.ledger", "bench.deadletter", PARTITIONS, (short) 1);
+            Topics topics = Topics.prefixed("bench.", PARTITIONS, (short) 1);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 topics.ensure(admin);
                 admin.createTopics(List.of(new NewTopic("bench.pipe-out", PARTITIONS, (short) 1))).all().get();

@@ -76,14 +76,10 @@ public final class EngineCommand implements Callable<Integer> {
             description = "msm vm_log_shift, as for replay (default: ${DEFAULT-VALUE}).")
     int vmLogShift;
 
-    @Option(names = "--events-topic", defaultValue = Topics.EVENTS, description = "(default: ${DEFAULT-VALUE})")
-    String eventsTopic;
-
-    @Option(names = "--ledger-topic", defaultValue = Topics.LEDGER, description = "(default: ${DEFAULT-VALUE})")
-    String ledgerTopic;
-
-    @Option(names = "--deadletter-topic", defaultValue = Topics.DEADLETTER, description = "(default: ${DEFAULT-VALUE})")
-    String deadletterTopic;
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.PREFIX,
+            description = "Topic names are PREFIX + events, ledger, deadletter, coredumps, alerts, snapshots "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
 
     @Option(names = "--feed", paramLabel = "FILE", description = "Publish these trace files once the engine runs.")
     List<String> feed = new ArrayList<>();
@@ -222,7 +218,7 @@ public final class EngineCommand implements Callable<Integer> {
         int colon = http.lastIndexOf(':');
         return new EngineConfig(servers, EngineConfig.APPLICATION_ID,
                 stateDir != null ? stateDir : dataDir.resolve("state"), guarantee, threads, standbys,
-                new Topics(eventsTopic, ledgerTopic, deadletterTopic, partitions, (short) 1),
+                Topics.prefixed(topicPrefix, partitions, (short) 1),
                 new FoldConfig(vmLogShift), store.equals("memory") ? StoreType.MEMORY : StoreType.ROCKSDB,
                 http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), Map.of());
     }

@@ -56,7 +56,7 @@ abstract class EngineContract {
 
     private Topics topics(String name) {
         String p = name + "-" + RUN.incrementAndGet() + ".";
-        return new Topics(p + "events", p + "ledger", p + "deadletter", 3, (short) 1);
+        return Topics.prefixed(p, 3, (short) 1);
     }
 
     private EngineConfig config(Topics topics, String instance) {

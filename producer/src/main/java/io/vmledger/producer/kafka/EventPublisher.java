@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,11 +21,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * keyed by device so each device's events stay in order on one partition. The producer is
  * idempotent with {@code acks=all}: a retried send never duplicates or reorders. One publisher
  * may be shared by several threads, each publishing its own file.
+ *
+ * <p>Record timestamps are event times (the event's {@code ts} in milliseconds; an event without
+ * {@code ts} takes its device's previous time, 0 at first, as the fold does), so stream time in
+ * the engine is the devices' time and {@code offsetsForTimes} finds events by when they happened.
  */
 public final class EventPublisher implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final Map<String, Long> lastMillis = new ConcurrentHashMap<>();
 
     /** A publisher to {@code topic} on {@code bootstrap}; {@code overrides} are extra producer settings. */
     public EventPublisher(String bootstrap, String topic, Map<String, Object> overrides) {
@@ -45,7 +51,11 @@ public final class EventPublisher implements AutoCloseable {
     /** Sends one event. */
     public void send(VmEvent e) {
         throwIfFailed();
-        producer.send(new ProducerRecord<>(topic, Wire.deviceKey(e.getDevice()), Wire.event(e)), (md, ex) -> {
+        long millis = e.getTs() != null
+                ? Math.max(0, e.getTs() / 1000)
+                : lastMillis.getOrDefault(e.getDevice(), 0L);
+        lastMillis.put(e.getDevice(), millis);
+        producer.send(new ProducerRecord<>(topic, null, millis, Wire.deviceKey(e.getDevice()), Wire.event(e)), (md, ex) -> {
             if (ex != null) {
                 failure.compareAndSet(null, ex);
             }

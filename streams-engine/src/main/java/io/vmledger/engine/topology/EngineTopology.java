@@ -16,6 +16,9 @@ import org.apache.kafka.streams.state.Stores;
  *   events-source (vmledger.events) → fold [stores: devices, files, vms, vas, bos, pagetables, vm-log]
  *       fold → ledger-sink (vmledger.ledger)           one entry per event
  *       fold → deadletter-sink (vmledger.deadletter)   undecodable records
+ *       fold → coredump-sink (vmledger.coredumps)      devcoredump snapshots on gpu_fault / gpu_hang
+ *       fold → alert-sink (vmledger.alerts)            leak and anomaly alerts
+ *       fold → snapshot-sink (vmledger.snapshots)      per-device state snapshots (compacted)
  * </pre>
  *
  * Every store is a named, changelogged key/value store of raw bytes (RocksDB unless in-memory
@@ -27,6 +30,9 @@ public final class EngineTopology {
     public static final String FOLD = "fold";
     public static final String LEDGER_SINK = "ledger-sink";
     public static final String DEADLETTER_SINK = "deadletter-sink";
+    public static final String COREDUMP_SINK = "coredump-sink";
+    public static final String ALERT_SINK = "alert-sink";
+    public static final String SNAPSHOT_SINK = "snapshot-sink";
 
     private EngineTopology() {
     }
@@ -50,6 +56,9 @@ public final class EngineTopology {
         }
         t.addSink(LEDGER_SINK, topics.ledger(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
         t.addSink(DEADLETTER_SINK, topics.deadletter(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
+        t.addSink(COREDUMP_SINK, topics.coredumps(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
+        t.addSink(ALERT_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
+        t.addSink(SNAPSHOT_SINK, topics.snapshots(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
         return t;
     }
 }

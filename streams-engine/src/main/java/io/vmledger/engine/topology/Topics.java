@@ -4,24 +4,35 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The engine's topic catalogue: names and partition counts of its input and output topics, and
- * their creation when missing. Ledger and dead-letter topics get the input's partition count, so
- * a device's outcomes stay in one partition, in order.
+ * their creation when missing. Every topic gets the input's partition count, so a device's
+ * outputs stay in one partition, in order. Records are keyed by device and their timestamps are
+ * event times, so topics keep records forever ({@code retention.ms=-1}: the ledger is the
+ * history, and simulated or replayed traces carry old timestamps that time-based retention would
+ * delete at once); the snapshot topic is compacted.
  */
-public record Topics(String events, String ledger, String deadletter, int partitions, short replication) {
+public record Topics(String events, String ledger, String deadletter, String coredumps, String alerts,
+        String snapshots, int partitions, short replication) {
+    /** The default prefix of every topic name. */
+    public static final String PREFIX = "vmledger.";
     /** The default names. */
-    public static final String EVENTS = "vmledger.events";
-    public static final String LEDGER = "vmledger.ledger";
-    public static final String DEADLETTER = "vmledger.deadletter";
+    public static final String EVENTS = PREFIX + "events";
+    public static final String LEDGER = PREFIX + "ledger";
+    public static final String DEADLETTER = PREFIX + "deadletter";
+    public static final String COREDUMPS = PREFIX + "coredumps";
+    public static final String ALERTS = PREFIX + "alerts";
+    public static final String SNAPSHOTS = PREFIX + "snapshots";
 
     private static final Duration LEADER_WAIT = Duration.ofSeconds(60);
 
@@ -36,7 +47,18 @@ public record Topics(String events, String ledger, String deadletter, int partit
 
     /** The default catalogue with {@code partitions} partitions and one replica. */
     public static Topics defaults(int partitions) {
-        return new Topics(EVENTS, LEDGER, DEADLETTER, partitions, (short) 1);
+        return prefixed(PREFIX, partitions, (short) 1);
+    }
+
+    /** The catalogue whose names are {@code prefix} followed by the default suffixes. */
+    public static Topics prefixed(String prefix, int partitions, short replication) {
+        return new Topics(prefix + "events", prefix + "ledger", prefix + "deadletter", prefix + "coredumps",
+                prefix + "alerts", prefix + "snapshots", partitions, replication);
+    }
+
+    /** Every topic of the catalogue. */
+    public List<String> all() {
+        return List.of(events, ledger, deadletter, coredumps, alerts, snapshots);
     }
 
     /** Creates every topic of the catalogue that does not exist yet; existing ones are left as they are. */
@@ -44,9 +66,9 @@ public record Topics(String events, String ledger, String deadletter, int partit
         try {
             Set<String> existing = new HashSet<>(admin.listTopics().names().get());
             List<NewTopic> missing = new ArrayList<>();
-            for (String t : List.of(events, ledger, deadletter)) {
+            for (String t : all()) {
                 if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, partitions, replication));
+                    missing.add(new NewTopic(t, partitions, replication).configs(configOf(t)));
                 }
             }
             if (!missing.isEmpty()) {
@@ -60,6 +82,12 @@ public record Topics(String events, String ledger, String deadletter, int partit
         awaitLeaders(admin);
     }
 
+    private Map<String, String> configOf(String topic) {
+        return topic.equals(snapshots)
+                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                : Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
+    }
+
     /**
      * Waits until every partition has a leader in the brokers' metadata: a producer that asks
      * earlier is told NOT_LEADER_OR_FOLLOWER and may sit in retries for a long time.
@@ -69,7 +97,7 @@ public record Topics(String events, String ledger, String deadletter, int partit
         while (true) {
             try {
                 boolean ready = true;
-                for (TopicDescription d : admin.describeTopics(List.of(events, ledger, deadletter))
+                for (TopicDescription d : admin.describeTopics(all())
                         .allTopicNames().get().values()) {
                     for (TopicPartitionInfo p : d.partitions()) {
                         ready &= p.leader() != null && !p.leader().isEmpty();
