@@ -6,6 +6,7 @@ import io.vmledger.engine.EngineConfig;
 import io.vmledger.engine.VmledgerEngine;
 import io.vmledger.engine.topology.EngineTopology.StoreType;
 import io.vmledger.engine.topology.Topics;
+import io.vmledger.producer.feed.TraceFeed;
 import io.vmledger.producer.kafka.EventPublisher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -168,9 +169,12 @@ public final class EngineCommand implements Callable<Integer> {
             long fed = 0;
             if (!feed.isEmpty()) {
                 try (EventPublisher publisher = new EventPublisher(servers, topics.events(), Map.of())) {
-                    for (TraceFeeder.FileResult r : new TraceFeeder(publisher, err, "vmledger engine").feed(feed)) {
+                    TraceFeed trace = new TraceFeed(publisher, 0, null,
+                            (file, bad) -> say(err, file + ":" + bad.lineNo() + ": not sent: " + bad.reason()),
+                            warning -> say(err, "warning: " + warning));
+                    for (TraceFeed.FileResult r : trace.feed(feed)) {
                         if (r.error() != null) {
-                            err.println("vmledger engine: " + r.file() + ": " + r.error());
+                            say(err, r.file() + ": " + r.error());
                         }
                         fed += r.sent();
                     }
@@ -189,6 +193,13 @@ public final class EngineCommand implements Callable<Integer> {
             if (printer != null) {
                 printer.close();
             }
+        }
+    }
+
+    private static void say(PrintWriter err, String line) {
+        synchronized (err) {
+            err.println("vmledger engine: " + line);
+            err.flush();
         }
     }
 

@@ -1,16 +1,14 @@
 package io.vmledger.producer.kafka;
 
-import io.vmledger.producer.trace.TraceLine;
-import io.vmledger.producer.trace.TraceReader;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.wire.Wire;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,9 +29,27 @@ public final class EventPublisher implements AutoCloseable {
     private final String topic;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Map<String, Long> lastMillis = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> acknowledged = new ConcurrentHashMap<>();
+    private final AckListener ackListener;
+
+    /** Told of every event the broker acknowledged (on the producer's I/O thread: keep it quick). */
+    @FunctionalInterface
+    public interface AckListener {
+        /** No-op listener. */
+        AckListener NONE = (device, seq) -> { };
+
+        /** The broker acknowledged event {@code seq} of {@code device}. */
+        void acknowledged(String device, long seq);
+    }
 
     /** A publisher to {@code topic} on {@code bootstrap}; {@code overrides} are extra producer settings. */
     public EventPublisher(String bootstrap, String topic, Map<String, Object> overrides) {
+        this(bootstrap, topic, overrides, AckListener.NONE);
+    }
+
+    /** A publisher that also tells {@code ackListener} of every acknowledged event. */
+    public EventPublisher(String bootstrap, String topic, Map<String, Object> overrides, AckListener ackListener) {
+        this.ackListener = ackListener;
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -58,30 +74,18 @@ public final class EventPublisher implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, null, millis, Wire.deviceKey(e.getDevice()), Wire.event(e)), (md, ex) -> {
             if (ex != null) {
                 failure.compareAndSet(null, ex);
+            } else {
+                acknowledged.computeIfAbsent(e.getDevice(), d -> new LongAdder()).increment();
+                ackListener.acknowledged(e.getDevice(), e.getSeq());
             }
         });
     }
 
-    /**
-     * Sends every readable line of a trace; unreadable lines are not sent but handed to
-     * {@code badLines} (with their line number and reason).
-     *
-     * @return the number of events sent
-     */
-    public long publish(BufferedReader in, Consumer<TraceLine.Bad> badLines) throws IOException {
-        long sent = 0;
-        try (TraceReader reader = new TraceReader(in)) {
-            while (reader.hasNext()) {
-                TraceLine line = reader.next();
-                if (line instanceof TraceLine.Parsed p) {
-                    send(p.event());
-                    sent++;
-                } else {
-                    badLines.accept((TraceLine.Bad) line);
-                }
-            }
-        }
-        return sent;
+    /** Events acknowledged by the broker so far, per device, in device order. */
+    public SortedMap<String, Long> acknowledgedPerDevice() {
+        SortedMap<String, Long> out = new TreeMap<>();
+        acknowledged.forEach((d, n) -> out.put(d, n.sum()));
+        return out;
     }
 
     /** Waits until everything sent so far is acknowledged; throws if any send failed. */
