@@ -181,7 +181,7 @@ public final class ProduceCommand implements Callable<Integer> {
             say(err, r.file() + ": " + counts + (r.error() != null ? "; " + r.error() : ""));
             complete &= r.error() == null && r.bad() == 0;
         }
-        say(err, "events acknowledged per device (" + perDevice.size() + " devices):");
+        say(err, "events acknowledged per device (" + perDevice.size() + (perDevice.size() == 1 ? " device):" : " devices):"));
         int listed = 0;
         for (Map.Entry<String, Long> e : perDevice.entrySet()) {
             if (listed++ == DEVICES_LISTED && perDevice.size() > DEVICES_LISTED + 1) {
