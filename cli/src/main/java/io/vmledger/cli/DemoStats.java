@@ -1,0 +1,48 @@
+package io.vmledger.cli;
+
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the demo pipeline has done so far, updated by its threads and read by the screen. */
+final class DemoStats {
+    final LongAdder sent = new LongAdder();
+    final LongAdder injectedBugs = new LongAdder();
+    final LongAdder folded = new LongAdder();
+    final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+    final Map<String, LongAdder> warningAlerts = new ConcurrentHashMap<>();
+    final Map<String, LongAdder> infoAlerts = new ConcurrentHashMap<>();
+    final LongAdder coredumps = new LongAdder();
+    final AtomicLong devices = new AtomicLong();
+    final AtomicLong vas = new AtomicLong();
+    final AtomicLong bos = new AtomicLong();
+
+    void outcome(String status) {
+        folded.increment();
+        outcomes.computeIfAbsent(status, s -> new LongAdder()).increment();
+    }
+
+    void alert(String rule, boolean warning) {
+        (warning ? warningAlerts : infoAlerts).computeIfAbsent(rule, r -> new LongAdder()).increment();
+    }
+
+    long outcomes(String status) {
+        LongAdder a = outcomes.get(status);
+        return a == null ? 0 : a.sum();
+    }
+
+    /** {@code rule count, ...} in rule order, or "none". */
+    static String counts(Map<String, LongAdder> byRule) {
+        SortedMap<String, Long> sorted = new TreeMap<>();
+        byRule.forEach((k, v) -> sorted.put(k, v.sum()));
+        if (sorted.isEmpty()) {
+            return "none";
+        }
+        StringBuilder b = new StringBuilder();
+        sorted.forEach((k, v) -> b.append(b.isEmpty() ? "" : "  ").append(k).append(' ').append(v));
+        return b.toString();
+    }
+}
