@@ -183,7 +183,7 @@ final class VulkanApp extends Workload {
             bind(d, ops);
         } else if (roll < 92) {
             toggleDump(d);
-        } else if (roll < 94 && rng.nextInt(4) == 0) {
+        } else if (roll < 94 && rng.nextInt(8) == 0) {
             d.emit(Payloads.fault(file, HOLE + rng.nextLong(1L << 30) * VaAllocator.PAGE, rng.nextBoolean(), source(rng)));
             capture(d, false);
         } else if (roll == 94 && kind == Kind.APP && rng.nextInt(20) == 0) {
@@ -241,7 +241,7 @@ final class VulkanApp extends Workload {
         bind(d, ops);
         d.emit(Payloads.handleClose(file, b.bo()));
         buffers.remove(b);
-        if (rng.nextInt(100) < 3) {
+        if (rng.nextInt(100) < 1) {
             d.advance(1_000 + rng.nextLong(20_000));
             long at = first.iova + rng.nextLong(first.range / VaAllocator.PAGE) * VaAllocator.PAGE;
             d.emit(Payloads.fault(file, at, rng.nextBoolean(), source(rng)));
