@@ -9,10 +9,11 @@ import java.util.SplittableRandom;
  * The display server. Its KMS file (a legacy context) allocates three scanout buffers
  * (SCANOUT | WC, width × height × 4 bytes, page-aligned) and a 64×64 cursor, exports each
  * scanout as a dma-buf that its GPU context (a VM_BIND file) imports and maps to render into.
- * While the screen has damage it page-flips at 60 Hz — {@code fb_prepare} of the next buffer,
- * then {@code fb_cleanup} of the one it replaces — so each cleanup keeps the display-VM VMA
- * (lazy teardown, kernel-semantics §4) and the next prepare of that buffer reuses it; between
- * bursts it idles for a few seconds. The cursor plane is prepared while the pointer is shown.
+ * While the screen has damage it page-flips at 60 Hz — {@code fb_prepare} of the next buffer at
+ * commit, {@code fb_cleanup} of the one it replaces once the flip completed at vblank — so each
+ * cleanup keeps the display-VM VMA (lazy teardown, kernel-semantics §4) and the next prepare of
+ * that buffer reuses it; between bursts it idles for a few seconds. The cursor plane is prepared
+ * while the pointer is shown (from the start, so the cursor BO has its display VMA from then on).
  * Every minute or two a mode change replaces the scanouts at a new resolution: unmapped and
  * closed in the GPU context, dma-bufs released, KMS handles closed, which drops {@code vma_ref}
  * to 0 and tears the display VMAs down ({@code vma_put}).
@@ -59,8 +60,9 @@ final class Compositor extends Workload {
             switchPhase(d);
         }
         if (active) {
+            long vblank = d.now();
             flip(d);
-            wake = d.now() + FRAME - 150 + rng.nextInt(300);
+            wake = Math.max(d.now(), vblank + FRAME - 150 + rng.nextInt(300));
         } else {
             wake = phaseEnd;
         }
@@ -79,6 +81,8 @@ final class Compositor extends Workload {
         d.emit(Payloads.boNew(kmsFile, cursorBo, CURSOR_BYTES, SCANOUT_FLAGS, "cursor"));
         allocateScanouts(d);
         flip(d);
+        d.emit(Payloads.fbPrepare(cursorFb, cursorBo));
+        cursorShown = true;
         nextModeChange = d.now() + 40_000_000L + d.rng().nextLong(80_000_000L);
         phaseEnd = d.now() + 1_000_000L;
         active = true;
@@ -107,7 +111,7 @@ final class Compositor extends Workload {
         int next = (shown + 1) % scanouts.size();
         d.emit(Payloads.fbPrepare(scanouts.get(next).fb(), scanouts.get(next).bo()));
         if (shown >= 0) {
-            d.advance(100 + d.rng().nextInt(400));
+            d.advance(1_000 + d.rng().nextInt(7_000));
             d.emit(Payloads.fbCleanup(scanouts.get(shown).fb()));
         }
         shown = next;

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  *       page-table pre-allocation count, §5.2);
  *   <li>frees (UNMAP every VA, then close the handle), partial unmaps that split a VA (REMAP);
  *   <li>sparse residency: a 32 MiB {@code MAP_NULL} reservation whose 64 KiB tiles are bound to
- *       pages of a backing BO and unbound back to NULL;
+ *       pages of a backing BO (itself mapped whole, as every device-memory BO is) and unbound back
+ *       to NULL;
  *   <li>short-lived command buffers with DUMP, and DUMP toggles by an identical MAP (in-place
  *       remap, §3.5);
  *   <li>GPU faults (some on an address it unmapped a moment before: use after unmap), whose
@@ -118,7 +119,7 @@ final class VulkanApp extends Workload {
                 injectBugs(d);
             }
             act(d);
-            if (d.invalidDue()) {
+            if (!hung && d.invalidDue()) {
                 invalid(d);
             }
         }
@@ -160,7 +161,10 @@ final class VulkanApp extends Workload {
         if (kind == Kind.APP && rng.nextBoolean()) {
             sparseBacking = create(d, SPARSE_BACKING, Payloads.BO_WC | Payloads.BO_NO_SHARE, "vksparse", false, true);
             sparseBase = va.allocate(SPARSE_SIZE, PT_BLOCK);
-            bind(d, List.of(Payloads.mapNull(sparseBase, SPARSE_SIZE)));
+            List<VmBindOp> sparseOps = new ArrayList<>();
+            mapWhole(sparseBacking, sparseOps);
+            sparseOps.add(Payloads.mapNull(sparseBase, SPARSE_SIZE));
+            bind(d, sparseOps);
         }
     }
 
