@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vmledger.core.fold.Effect;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.fold.InMemoryLedger;
+import io.vmledger.core.fold.OpResult;
 import io.vmledger.core.fold.Outcome;
+import io.vmledger.core.fold.PtOp;
 import io.vmledger.core.fold.Status;
+import io.vmledger.core.gpuvm.SplitStep;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
@@ -18,13 +22,22 @@ import io.vmledger.producer.sim.FleetSim;
 import io.vmledger.producer.sim.GroundTruth;
 import io.vmledger.producer.sim.SimConfig;
 import io.vmledger.producer.sim.SimEvent;
+import io.vmledger.schema.DmabufExport;
+import io.vmledger.schema.DmabufImport;
+import io.vmledger.schema.DmabufRelease;
+import io.vmledger.schema.FbCleanup;
+import io.vmledger.schema.FbPrepare;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.TraceJson;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,17 +59,139 @@ class FleetSimReplayTest {
     }
 
     private static Folded fold(SimConfig config) {
+        return fold(config, null);
+    }
+
+    /** Folds the run; with a watch, the watch sees every event with its outcome. */
+    private static Folded fold(SimConfig config, StateWatch watch) {
         InMemoryLedger ledger = new InMemoryLedger(FoldConfig.DEFAULT);
         List<SimEvent> events = new ArrayList<>();
         List<Outcome> outcomes = new ArrayList<>();
         FleetSim sim = new FleetSim(config);
+        long last = 0;
         while (sim.hasNext()) {
             SimEvent s = sim.next();
             VmEvent e = s.event();
             events.add(s);
-            outcomes.add(ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e)));
+            Outcome o = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e));
+            outcomes.add(o);
+            if (watch != null) {
+                watch.after(e, o, ledger);
+            }
+            last = e.getTs();
+        }
+        if (watch != null) {
+            watch.end(last);
         }
         return new Folded(events, outcomes, ledger);
+    }
+
+    /** The lingering BO states the leak alerts look for. */
+    private enum Held { PINNED, VMAPPED, HANDLES_ONLY, MAPPINGS_ONLY }
+
+    /**
+     * For every BO, the longest stretch of device time it was continuously pinned, vmapped, held
+     * only by handles, or held only by mappings. After each event it re-reads the BOs the event
+     * names or whose VAs, VMAs or life the outcome mentions (a fb's planes and a dma-buf's BO are
+     * remembered from earlier events), so stretches are exact, not sampled.
+     */
+    private static final class StateWatch {
+        private final Map<String, Long> since = new HashMap<>();
+        private final Map<String, Long> longest = new HashMap<>();
+        private final Map<String, List<Long>> fbPlanes = new HashMap<>();
+        private final Map<String, Long> dmabufBo = new HashMap<>();
+
+        void after(VmEvent e, Outcome o, InMemoryLedger ledger) {
+            String device = e.getDevice();
+            Set<Long> touched = new HashSet<>();
+            IndexedRecord p = (IndexedRecord) e.getPayload();
+            Schema.Field bo = p.getSchema().getField("bo");
+            if (bo != null && p.get(bo.pos()) != null) {
+                touched.add((Long) p.get(bo.pos()));
+            }
+            if (p instanceof FbPrepare f) {
+                fbPlanes.put(device + "/" + f.getFb(), f.getBos());
+            }
+            if (p instanceof FbPrepare || p instanceof FbCleanup) {
+                touched.addAll(fbPlanes.getOrDefault(device + "/" + p.get(0), List.of()));
+            }
+            if (p instanceof DmabufExport x) {
+                dmabufBo.put(device + "/" + x.getDmabuf(), x.getBo());
+            }
+            if (p instanceof DmabufImport || p instanceof DmabufRelease) {
+                Schema.Field dmabuf = p.getSchema().getField("dmabuf");
+                Long b = dmabufBo.get(device + "/" + p.get(dmabuf.pos()));
+                if (b != null) {
+                    touched.add(b);
+                }
+            }
+            o.effects().stream().map(Effect::bo).filter(b -> b != null).forEach(touched::add);
+            if (o.ops() != null) {
+                for (OpResult r : o.ops()) {
+                    r.pt().stream().map(PtOp::bo).filter(b -> b != null).forEach(touched::add);
+                    for (SplitStep step : r.steps()) {
+                        if (step instanceof SplitStep.Unmap u && u.va().bo() != null) {
+                            touched.add(u.va().bo());
+                        } else if (step instanceof SplitStep.Remap rm && rm.unmap().bo() != null) {
+                            touched.add(rm.unmap().bo());
+                        }
+                    }
+                }
+            }
+            DeviceQueries q = new DeviceQueries(ledger.tables(device), FoldConfig.DEFAULT);
+            for (long b : touched) {
+                BoRecord r = q.bo(b);
+                List<Held> now = r == null || !r.alive() ? List.of() : held(r);
+                for (Held h : Held.values()) {
+                    String k = key(device, b, h);
+                    Long from = since.get(k);
+                    if (now.contains(h) && from == null) {
+                        since.put(k, e.getTs());
+                    } else if (!now.contains(h) && from != null) {
+                        longest.merge(k, e.getTs() - from, Math::max);
+                        since.remove(k);
+                    }
+                }
+            }
+        }
+
+        /** Closes the stretches still open at the end of the run. */
+        void end(long ts) {
+            since.forEach((k, from) -> longest.merge(k, ts - from, Math::max));
+            since.clear();
+        }
+
+        private static List<Held> held(BoRecord b) {
+            List<Held> out = new ArrayList<>();
+            if (b.pins() > 0) {
+                out.add(Held.PINNED);
+            }
+            if (b.vmaps() > 0) {
+                out.add(Held.VMAPPED);
+            }
+            boolean otherwiseFree = b.pins() == 0 && b.vmaps() == 0 && b.dmabuf() == null;
+            if (otherwiseFree && b.handles() > 0 && b.vmas() == 0) {
+                out.add(Held.HANDLES_ONLY);
+            }
+            if (otherwiseFree && b.handles() == 0 && b.vmas() > 0) {
+                out.add(Held.MAPPINGS_ONLY);
+            }
+            return out;
+        }
+
+        private static String key(String device, long bo, Held h) {
+            return device + "/" + bo + "/" + h;
+        }
+
+        long longest(String device, long bo, Held h) {
+            return longest.getOrDefault(key(device, bo, h), 0L);
+        }
+
+        /** The longest stretch of {@code h} over all BOs, with the BO. */
+        Map.Entry<String, Long> longest(Held h) {
+            return longest.entrySet().stream().filter(e -> e.getKey().endsWith("/" + h))
+                    .max(Map.Entry.comparingByValue()).orElse(Map.entry("none", 0L));
+        }
     }
 
     private static List<String> lines(SimConfig config) {
@@ -122,8 +257,19 @@ class FleetSimReplayTest {
     }
 
     @Test
+    void aCleanFleetHoldsNoBoInALeakyStateForLong() {
+        StateWatch watch = new StateWatch();
+        assertOnlyLabelledErrors(fold(config(3, 0, 150 * SECOND, 21, 0, 0), watch), "clean fleet");
+        Map<Held, Long> limits = Map.of(Held.PINNED, 6 * SECOND, Held.VMAPPED, SECOND / 10,
+                Held.HANDLES_ONLY, 2 * SECOND, Held.MAPPINGS_ONLY, SECOND / 10);
+        limits.forEach((held, limit) -> assertTrue(watch.longest(held).getValue() <= limit,
+                held + " for too long: " + watch.longest(held)));
+    }
+
+    @Test
     void everyInjectedBugIsLabelledAndVisibleInTheFoldedState() {
-        Folded f = fold(config(3, 0, 120 * SECOND, 5, 1.0, 0));
+        StateWatch watch = new StateWatch();
+        Folded f = fold(config(3, 0, 120 * SECOND, 5, 1.0, 0), watch);
         assertOnlyLabelledErrors(f, "buggy fleet");
         Map<BugKind, List<GroundTruth>> byKind = new EnumMap<>(BugKind.class);
         f.events().stream().filter(e -> e.truth() != null)
@@ -147,6 +293,10 @@ class FleetSimReplayTest {
             BoRecord b = state.get(t.device()).bo(t.bo());
             assertTrue(b.alive() && b.handles() == 0 && b.dmabuf() == null && b.vmas() > 0, "mapping-only BO of " + t + ": " + b);
         }
+        Map<BugKind, Held> lingering = Map.of(BugKind.VMAP_LEAK, Held.VMAPPED, BugKind.PIN_LEAK, Held.PINNED,
+                BugKind.HANDLE_LEAK, Held.HANDLES_ONLY, BugKind.MAPPING_ONLY_BO, Held.MAPPINGS_ONLY);
+        lingering.forEach((kind, held) -> byKind.get(kind).forEach(t -> assertTrue(
+                watch.longest(t.device(), t.bo(), held) >= 60 * SECOND, "detectable for 60 s: " + t)));
         for (GroundTruth t : byKind.get(BugKind.PAGETABLE_BLOAT)) {
             VmView vm = state.get(t.device()).vms().stream().filter(v -> v.vm().vm() == t.vm()).findFirst().orElseThrow();
             assertTrue(vm.pagetable().l3() >= 96, "L3 tables of " + t + ": " + vm.pagetable());
