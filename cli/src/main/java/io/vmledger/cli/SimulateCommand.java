@@ -1,0 +1,340 @@
+package io.vmledger.cli;
+
+import io.vmledger.broker.EmbeddedKafkaBroker;
+import io.vmledger.engine.topology.Topics;
+import io.vmledger.producer.kafka.EventPublisher;
+import io.vmledger.producer.sim.BugKind;
+import io.vmledger.producer.sim.FleetSim;
+import io.vmledger.producer.sim.SimConfig;
+import io.vmledger.producer.sim.SimEvent;
+import io.vmledger.producer.trace.TraceFileWriter;
+import io.vmledger.schema.VmEvent;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vmledger simulate}: a deterministic fleet of simulated devices ({@link FleetSim}) written
+ * to a trace file (JSON Lines or Avro) or published to the events topic, with the ground truth
+ * of the injected bugs and invalid ioctls beside it.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Simulate a fleet of GPU devices (compositor with page flips, Vulkan apps on VM_BIND,"
+                + " GL apps on kernel-managed VMs, process exits, faults, hangs) and write its events,"
+                + " ordered by time, to a file or to Kafka. Same seed and options, same events.",
+                "Every event is valid kernel behaviour except the injected invalid ioctls (--invalid-rate);"
+                        + " injected bugs (--bug-rate) and invalid ioctls are listed, one JSON label per line, in"
+                        + " the ground-truth file.",
+                "Without --out the events go to Kafka: --bootstrap, else the broker already listening on"
+                        + " 127.0.0.1:--broker-port (e.g. a running 'vmledger engine'), else an embedded broker"
+                        + " started on it with its data in --data-dir/broker.",
+                "Exit status: 0 on success, 1 when publishing failed, 2 for bad arguments or an unwritable file."})
+public final class SimulateCommand implements Callable<Integer> {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final long DEFAULT_EVENTS = 100_000;
+
+    @Option(names = "--devices", paramLabel = "N", defaultValue = "10", description = "Devices (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--events", paramLabel = "N",
+            description = "Stop after N events over the fleet; 0 = no limit (default: " + DEFAULT_EVENTS
+                    + ", or no limit with --duration).")
+    Long events;
+
+    @Option(names = "--duration", paramLabel = "TIME",
+            description = "Stop after TIME (e.g. 90s, 5m, 1h; plain number = seconds): simulated time without --rate,"
+                    + " wall-clock time with --rate.")
+    String duration;
+
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "0",
+            description = "Pace the output at this many events per second of wall-clock time; 0 = as fast as"
+                    + " possible (default). Event times stay simulated.")
+    double rate;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--start-time", paramLabel = "INSTANT", defaultValue = "2026-01-01T00:00:00Z",
+            description = "Simulated time of the first events, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    String startTime;
+
+    @Option(names = "--bug-rate", paramLabel = "P", defaultValue = "0.05",
+            description = "Probability that a device carries each bug kind (handle_leak, pin_leak, vmap_leak,"
+                    + " mapping_only_bo, pagetable_bloat), injected early in its run (default: ${DEFAULT-VALUE}).")
+    double bugRate;
+
+    @Option(names = "--invalid-rate", paramLabel = "P", defaultValue = "0",
+            description = "Probability that an application step also issues one invalid ioctl (default: ${DEFAULT-VALUE}).")
+    double invalidRate;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE",
+            description = "Write the events to FILE: JSON Lines, or an Avro container file if FILE ends in .avro.")
+    Path out;
+
+    @Option(names = "--truth", paramLabel = "FILE",
+            description = "Ground-truth labels (JSON Lines); default: FILE's name with .truth.jsonl for --out,"
+                    + " simulate-truth.jsonl for Kafka.")
+    Path truth;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--broker-port", defaultValue = "9092",
+            description = "Port of the local or embedded broker without --bootstrap; 0 starts an embedded broker on"
+                    + " any free port (default: ${DEFAULT-VALUE}).")
+    int brokerPort;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "vmledger-data",
+            description = "Embedded broker data lives in DIR/broker (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.PREFIX,
+            description = "Topic names start with PREFIX; events go to PREFIXevents (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--partitions", defaultValue = "4",
+            description = "Partitions of topics that are created (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Spec
+    CommandSpec spec;
+
+    /** What a run did, for the summary. */
+    private record Run(long events, Map<BugKind, Long> labels, double seconds) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        String bad = validate();
+        if (bad != null) {
+            err.println("vmledger simulate: " + bad);
+            return 2;
+        }
+        long durationMicros = duration == null ? 0 : parseDuration(duration);
+        long limit = events != null ? events : duration == null ? DEFAULT_EVENTS : 0;
+        SimConfig config = new SimConfig(devices, limit, rate == 0 ? durationMicros : 0, seed,
+                Instant.parse(startTime).toEpochMilli() * 1000, bugRate, invalidRate);
+        long wallLimitNanos = rate > 0 && durationMicros > 0 ? durationMicros * 1000 : Long.MAX_VALUE;
+        Path truthFile = truth != null ? truth : out != null ? truthBeside(out) : Path.of("simulate-truth.jsonl");
+        if (out != null) {
+            return toFile(config, wallLimitNanos, truthFile, err);
+        }
+        return toKafka(config, wallLimitNanos, truthFile, err);
+    }
+
+    private int toFile(SimConfig config, long wallLimitNanos, Path truthFile, PrintWriter err) {
+        Run run;
+        try (TraceFileWriter w = TraceFileWriter.create(out);
+             BufferedWriter labels = Files.newBufferedWriter(truthFile, StandardCharsets.UTF_8)) {
+            run = simulate(config, wallLimitNanos, w::write, labels);
+        } catch (IOException e) {
+            err.println("vmledger simulate: cannot write " + e.getMessage());
+            return 2;
+        }
+        summary(err, config, run, out.toString(), truthFile);
+        return 0;
+    }
+
+    private int toKafka(SimConfig config, long wallLimitNanos, Path truthFile, PrintWriter err) throws Exception {
+        Topics topics = Topics.prefixed(topicPrefix, partitions, (short) 1);
+        EmbeddedKafkaBroker broker = null;
+        try {
+            String servers = bootstrap;
+            if (servers == null && brokerPort != 0 && listening(brokerPort)) {
+                servers = "127.0.0.1:" + brokerPort;
+            } else if (servers == null) {
+                err.println("vmledger simulate: starting the embedded Kafka broker in " + dataDir.resolve("broker") + " ...");
+                err.flush();
+                broker = EmbeddedKafkaBroker.start(dataDir.resolve("broker"), brokerPort);
+                servers = broker.bootstrapServers();
+            }
+            if (broker == null) {
+                String problem = KafkaReach.problem(servers);
+                if (problem != null) {
+                    err.println("vmledger simulate: " + problem);
+                    return 2;
+                }
+            }
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+                topics.ensure(admin);
+            }
+            Run run;
+            try (EventPublisher publisher = new EventPublisher(servers, topics.events(), Map.of());
+                 BufferedWriter labels = Files.newBufferedWriter(truthFile, StandardCharsets.UTF_8)) {
+                run = simulate(config, wallLimitNanos, publisher::send, labels);
+                publisher.flush();
+            } catch (IOException e) {
+                err.println("vmledger simulate: cannot write " + e.getMessage());
+                return 2;
+            } catch (IllegalStateException e) {
+                err.println("vmledger simulate: " + e.getMessage());
+                return 1;
+            }
+            summary(err, config, run, topics.events() + " on " + servers, truthFile);
+            return 0;
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
+    /** Runs the fleet into {@code sink}, labels into {@code labels}, paced and bounded as asked; Ctrl-C ends it cleanly. */
+    private Run simulate(SimConfig config, long wallLimitNanos, Consumer<VmEvent> sink,
+                         BufferedWriter labels) throws IOException {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "vmledger-simulate-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Map<BugKind, Long> counts = new EnumMap<>(BugKind.class);
+        Progress progress = Progress.forStderr("simulate");
+        long start = System.nanoTime();
+        long n = 0;
+        try {
+            FleetSim sim = new FleetSim(config);
+            while (sim.hasNext() && stop.getCount() > 0) {
+                long elapsed = System.nanoTime() - start;
+                if (elapsed >= wallLimitNanos) {
+                    break;
+                }
+                if (rate > 0) {
+                    long ahead = (long) (n * 1e9 / rate) - elapsed;
+                    if (ahead > 1_000_000) {
+                        LockSupport.parkNanos(ahead);
+                    }
+                }
+                SimEvent e = sim.next();
+                sink.accept(e.event());
+                if (e.truth() != null) {
+                    labels.append(e.truth().toJson()).append('\n');
+                    counts.merge(e.truth().kind(), 1L, Long::sum);
+                }
+                progress.tick(++n);
+            }
+        } finally {
+            progress.done();
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is stopping: the hook has run
+            }
+        }
+        return new Run(n, counts, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void summary(PrintWriter err, SimConfig config, Run run, String where, Path truthFile) {
+        StringBuilder bugs = new StringBuilder();
+        for (BugKind k : BugKind.values()) {
+            bugs.append(bugs.length() == 0 ? "" : ", ").append(k.label()).append(' ').append(run.labels().getOrDefault(k, 0L));
+        }
+        err.println(String.format(Locale.ROOT, "vmledger simulate: %,d events from %d devices to %s in %.1f s (%,.0f events/s)",
+                run.events(), config.devices(), where, run.seconds(), run.events() / Math.max(run.seconds(), 1e-9)));
+        err.println("vmledger simulate: labelled: " + bugs + "; ground truth in " + truthFile);
+    }
+
+    private String validate() {
+        if (devices < 1) {
+            return "--devices must be >= 1";
+        }
+        if (events != null && events < 0) {
+            return "--events must be >= 0";
+        }
+        if (duration != null && !DURATION.matcher(duration).matches()) {
+            return "--duration must be a number with an optional unit ms, s, m or h, got '" + duration + "'";
+        }
+        if (duration != null && parseDuration(duration) == 0) {
+            return "--duration must be above 0";
+        }
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            return "--rate must be >= 0";
+        }
+        if (!(bugRate >= 0 && bugRate <= 1) || !(invalidRate >= 0 && invalidRate <= 1)) {
+            return "--bug-rate and --invalid-rate must be in 0..1";
+        }
+        try {
+            if (Instant.parse(startTime).isBefore(Instant.EPOCH)) {
+                return "--start-time must not be before 1970";
+            }
+        } catch (DateTimeParseException e) {
+            return "--start-time must be an ISO-8601 instant like 2026-01-01T00:00:00Z, got '" + startTime + "'";
+        }
+        if (out != null && bootstrap != null) {
+            return "--out and --bootstrap exclude each other: write a file or publish to Kafka";
+        }
+        if (events != null && events == 0 && duration == null && rate == 0) {
+            return "--events 0 needs --duration or --rate";
+        }
+        if (partitions < 1) {
+            return "--partitions must be >= 1";
+        }
+        if (brokerPort < 0 || brokerPort > 65535) {
+            return "--broker-port must be in 0..65535";
+        }
+        return null;
+    }
+
+    /** Microseconds of a duration like {@code 90s}, {@code 5m}, {@code 1h}, {@code 500ms} or {@code 90} (seconds). */
+    static long parseDuration(String text) {
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("bad duration " + text);
+        }
+        long v = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> v * 1_000L;
+            case "m" -> v * 60_000_000L;
+            case "h" -> v * 3_600_000_000L;
+            default -> v * 1_000_000L;
+        };
+    }
+
+    /** {@code fleet.jsonl} → {@code fleet.truth.jsonl}, beside it. */
+    static Path truthBeside(Path out) {
+        String name = out.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return out.resolveSibling(stem + ".truth.jsonl");
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
