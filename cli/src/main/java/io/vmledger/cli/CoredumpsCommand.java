@@ -22,10 +22,11 @@ import picocli.CommandLine.Spec;
  * for the same dump, so running it again rewrites the same files).
  */
 @Command(name = "coredumps", mixinStandardHelpOptions = true,
-        description = {"Write the engine's devcoredump snapshots (gpu_fault, gpu_hang) as msm devcoredump text files,",
-                "one per dump, named DEVICE-SEQ-REASON.devcore, with a vmledger: section attributing the fault.",
-                "Reads committed records from the beginning; stops at the end of the topic unless --follow.",
-                "Exit status: 0 when every record was written, 1 when some were unreadable, 2 for bad arguments or no broker."})
+        description = {"Write the engine's devcoredump snapshots (gpu_fault, gpu_hang) as msm devcoredump text.",
+                "One file per dump, DIR/DEVICE-SEQ-REASON.devcore, with a vmledger: section attributing the fault.",
+                "Reads committed records from the beginning and stops at the end of the topic unless --follow.",
+                "Exit status: 0 when every record was written, 1 when some were unreadable,"
+                        + " 2 for bad arguments or no broker."})
 public final class CoredumpsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the dump files (created if missing).")
     Path out;
