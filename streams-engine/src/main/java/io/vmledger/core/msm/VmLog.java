@@ -122,7 +122,7 @@ public final class VmLog {
     }
 
     /**
-     * Up to {@code limit} of the newest entries of {@code vm} whose range overlaps
+     * Up to {@code limit} (at least 1) of the newest entries of {@code vm} whose range overlaps
      * {@code [lo, hi)}, newest first, looking at no more than {@code searchLimit} entries (read
      * in ascending chunks from the newest end): the cost is bounded whatever the history's length.
      */
@@ -131,7 +131,7 @@ public final class VmLog {
         long floor = Math.max(0, total - searchLimit);
         List<VmLogRecord> found = new ArrayList<>(limit);
         long to = total;
-        while (to > floor && found.size() < limit) {
+        while (to > floor) {
             long from = Math.max(floor, to - SEARCH_CHUNK);
             List<VmLogRecord> chunk = new ArrayList<>((int) (to - from));
             try (Cursor<VmLogRecord> c = log.range(CompositeKey.of(vm, from), CompositeKey.of(vm, to - 1))) {
@@ -139,13 +139,13 @@ public final class VmLog {
                     chunk.add(c.next().getValue());
                 }
             }
-            for (int i = chunk.size() - 1; i >= 0 && found.size() < limit; i--) {
+            for (int i = chunk.size() - 1; i >= 0; i--) {
                 VmLogEntry e = chunk.get(i).entry();
                 if (Long.compareUnsigned(e.iova(), hi) < 0 && Long.compareUnsigned(e.iova() + e.range(), lo) > 0) {
                     found.add(chunk.get(i));
-                }
-                if (found.size() == limit) {
-                    return new Touches(found, total - (from + i), total);
+                    if (found.size() == limit) {
+                        return new Touches(found, total - (from + i), total);
+                    }
                 }
             }
             to = from;
