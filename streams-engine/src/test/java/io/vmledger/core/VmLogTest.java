@@ -106,7 +106,7 @@ class VmLogTest {
     void kernelViewIsTheKernelsExtraction() {
         // §3.8: oldest first; without a wrap log_idx - 1 entries (newest missing); after a wrap all
         LedgerFixture t = ledger(new FoldConfig(2));
-        VmLog log = new VmLog(t.ledgerTables().vmLog(), new FoldConfig(2));
+        VmLog log = new VmLog(t.ledgerTables(), new FoldConfig(2));
         assertEquals(List.of(), log.kernelView(F));
         t.ok(nullMaps(0, 1));
         assertEquals(List.of(), log.kernelView(F), "one entry: the section has no lines");

@@ -1,5 +1,6 @@
 package io.vmledger.schema.wire;
 
+import io.vmledger.schema.Coredump;
 import io.vmledger.schema.DeadLetter;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
@@ -58,6 +59,20 @@ public final class Wire {
     /** Decodes a dead-letter value written by {@link #deadLetter(DeadLetter)}. */
     public static DeadLetter deadLetter(byte[] value) {
         return decodeTrusted(DeadLetter.getDecoder(), value);
+    }
+
+    /** The value of a coredump. */
+    public static byte[] coredump(Coredump c) {
+        return encode(Coredump.getEncoder(), c);
+    }
+
+    /**
+     * Decodes a coredump value.
+     *
+     * @throws IOException for a value that is not a readable single-object Coredump
+     */
+    public static Coredump coredump(byte[] value) throws IOException {
+        return decode(Coredump.getDecoder(), value);
     }
 
     private static <T> byte[] encode(BinaryMessageEncoder<T> encoder, T record) {

@@ -27,7 +27,7 @@ public final class DeviceModel {
         this.ctx = ctx;
         this.vaSpace = new VaSpace(ctx);
         this.pageTable = new PageTable(ctx.tables());
-        this.vmLog = new VmLog(ctx.tables().vmLog(), ctx.config());
+        this.vmLog = new VmLog(ctx.tables(), ctx.config());
     }
 
     public FoldContext ctx() {

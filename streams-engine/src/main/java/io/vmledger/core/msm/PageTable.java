@@ -3,8 +3,10 @@ package io.vmledger.core.msm;
 import io.vmledger.core.U64;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.PageTableStats;
+import io.vmledger.core.state.PteRun;
 import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.OrderedTable;
+import java.util.Map;
 
 /**
  * The io-pgtable-arm model of a VM's GPU page table (kernel-semantics §5.1, §5.4): 48-bit VA,
@@ -49,6 +51,29 @@ public final class PageTable {
         public long remaining() {
             return remaining;
         }
+    }
+
+    /**
+     * The walk of one address down a VM's tree (§5.1), as msm's software walk for a fault does:
+     * how many tables below the root exist on its path ({@code tables}: 0 to 3, L1 then L2 then
+     * L3) and, when its 4 KiB page is populated, what the leaf maps ({@code bo} null = the PRR
+     * page; {@code offset} = the page's offset in the BO).
+     */
+    public record Walk(int tables, boolean populated, Long bo, long offset) {
+    }
+
+    /** The walk of {@code iova} in {@code vm}'s page table. */
+    public Walk walk(long vm, long iova) {
+        int present = 0;
+        while (present < 3 && tables.contains(vm, present + 1, iova >>> SHIFTS[present])) {
+            present++;
+        }
+        Map.Entry<CompositeKey, PteRun> run = present == 3 ? ptes.runAt(vm, iova) : null;
+        if (run == null) {
+            return new Walk(present, false, null, 0);
+        }
+        long page = U64.alignDown(iova, 12);
+        return new Walk(present, true, run.getValue().bo(), run.getValue().offset() + (page - run.getKey().b()));
     }
 
     /** The counters of {@code vm}. */

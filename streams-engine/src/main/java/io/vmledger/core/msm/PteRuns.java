@@ -39,6 +39,12 @@ final class PteRuns {
         return above == null ? null : above.getKey().b();
     }
 
+    /** The run containing address {@code addr} with its start address as key part b, or null. */
+    Map.Entry<CompositeKey, PteRun> runAt(long vm, long addr) {
+        Map.Entry<CompositeKey, PteRun> e = runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, addr));
+        return e != null && Long.compareUnsigned(e.getValue().end(), addr) > 0 ? e : null;
+    }
+
     /** Populates {@code [lo, hi)} with {@code bo} from {@code offset}. */
     void add(long vm, long lo, long hi, Long bo, long offset) {
         runs.put(CompositeKey.of(vm, lo), new PteRun(hi, bo, offset));

@@ -1,7 +1,10 @@
 package io.vmledger.core.msm;
 
 import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.state.DeviceRecord;
+import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.VmLogEntry;
+import io.vmledger.core.state.VmLogRecord;
 import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.Cursor;
 import io.vmledger.core.store.OrderedTable;
@@ -18,6 +21,10 @@ import java.util.Map;
  * wrapped, the kernel's extraction prints {@code log_idx - 1} entries and so omits the newest
  * one (with one entry written, the section is empty). {@link #kernelView} is what the kernel
  * prints; {@link #ring} is what the ring really holds.
+ *
+ * <p>Beyond the kernel, each stored entry keeps the device seq and time of the event that wrote
+ * it ({@link VmLogRecord}), read from the device record the fold updates first; {@link
+ * #lastTouching} searches the newest entries for those that touched an address range.
  */
 public final class VmLog {
     /** VM-log op for maps. */
@@ -30,8 +37,11 @@ public final class VmLog {
     public static final String PURGE = "purge";
     /** Unmap reason of the display VM's lazy teardown (no log exists on that VM). */
     public static final String VMA_PUT = "vma_put";
+    /** Entries {@link #lastTouching} reads per range scan. */
+    private static final int SEARCH_CHUNK = 256;
 
-    private final OrderedTable<VmLogEntry> log;
+    private final OrderedTable<VmLogRecord> log;
+    private final OrderedTable<DeviceRecord> device;
     private final int length;
     /**
      * The next entry index of {@link #cachedVm}, kept between appends: a VmLog serves one event,
@@ -40,8 +50,9 @@ public final class VmLog {
     private long cachedVm;
     private long cachedCount = -1;
 
-    public VmLog(OrderedTable<VmLogEntry> log, FoldConfig config) {
-        this.log = log;
+    public VmLog(DeviceTables tables, FoldConfig config) {
+        this.log = tables.vmLog();
+        this.device = tables.device();
         this.length = config.logLength();
     }
 
@@ -56,13 +67,15 @@ public final class VmLog {
             cachedVm = vm;
             cachedCount = count(vm);
         }
-        log.put(CompositeKey.of(vm, cachedCount), new VmLogEntry(op, queue, iova, range));
+        DeviceRecord event = device.get(CompositeKey.of(0));
+        log.put(CompositeKey.of(vm, cachedCount), new VmLogRecord(new VmLogEntry(op, queue, iova, range),
+                event.lastSeq(), event.lastTs()));
         cachedCount++;
     }
 
     /** Number of entries ever written to {@code vm}'s log. */
     public long count(long vm) {
-        Map.Entry<CompositeKey, VmLogEntry> last = log.floor(CompositeKey.of(vm, 0), CompositeKey.lastOf(vm));
+        Map.Entry<CompositeKey, VmLogRecord> last = log.floor(CompositeKey.of(vm, 0), CompositeKey.lastOf(vm));
         return last == null ? 0 : last.getKey().b() + 1;
     }
 
@@ -90,11 +103,53 @@ public final class VmLog {
         if (to <= from) {
             return out;
         }
-        try (Cursor<VmLogEntry> c = log.range(CompositeKey.of(vm, from), CompositeKey.of(vm, to - 1))) {
+        try (Cursor<VmLogRecord> c = log.range(CompositeKey.of(vm, from), CompositeKey.of(vm, to - 1))) {
             while (c.hasNext()) {
-                out.add(c.next().getValue());
+                out.add(c.next().getValue().entry());
             }
         }
         return out;
+    }
+
+    /**
+     * What {@link #lastTouching} found.
+     *
+     * @param newestFirst the entries found, newest first
+     * @param searched    how many of the newest entries were looked at
+     * @param total       entries ever logged on the VM
+     */
+    public record Touches(List<VmLogRecord> newestFirst, long searched, long total) {
+    }
+
+    /**
+     * Up to {@code limit} (at least 1) of the newest entries of {@code vm} whose range overlaps
+     * {@code [lo, hi)}, newest first, looking at no more than {@code searchLimit} entries (read
+     * in ascending chunks from the newest end): the cost is bounded whatever the history's length.
+     */
+    public Touches lastTouching(long vm, long lo, long hi, int limit, long searchLimit) {
+        long total = count(vm);
+        long floor = Math.max(0, total - searchLimit);
+        List<VmLogRecord> found = new ArrayList<>(limit);
+        long to = total;
+        while (to > floor) {
+            long from = Math.max(floor, to - SEARCH_CHUNK);
+            List<VmLogRecord> chunk = new ArrayList<>((int) (to - from));
+            try (Cursor<VmLogRecord> c = log.range(CompositeKey.of(vm, from), CompositeKey.of(vm, to - 1))) {
+                while (c.hasNext()) {
+                    chunk.add(c.next().getValue());
+                }
+            }
+            for (int i = chunk.size() - 1; i >= 0; i--) {
+                VmLogEntry e = chunk.get(i).entry();
+                if (Long.compareUnsigned(e.iova(), hi) < 0 && Long.compareUnsigned(e.iova() + e.range(), lo) > 0) {
+                    found.add(chunk.get(i));
+                    if (found.size() == limit) {
+                        return new Touches(found, total - (from + i), total);
+                    }
+                }
+            }
+            to = from;
+        }
+        return new Touches(found, total - to, total);
     }
 }

@@ -5,11 +5,13 @@ import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.fold.FoldContext;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.msm.DeviceModel;
+import io.vmledger.core.msm.PageTable;
 import io.vmledger.core.msm.VmLog;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.VmLogEntry;
+import io.vmledger.core.state.VmMode;
 import io.vmledger.core.state.Vma;
 import io.vmledger.core.state.VmRecord;
 import io.vmledger.core.store.CompositeKey;
@@ -94,6 +96,29 @@ public final class DeviceQueries {
     public Va lookup(long vm, long iova) {
         List<Vma> found = model.vaSpace().overlapping(vm, iova, 1);
         return found.isEmpty() ? null : found.get(0).va();
+    }
+
+    /**
+     * The VM log of {@code vm} as the kernel extracts it for a crash dump (§3.8, with its
+     * off-by-one), oldest first; null when the kernel prints no vm-log section at all (the VM has
+     * no log, or slot 0 was never written).
+     */
+    public List<VmLogEntry> kernelLog(VmRecord vm) {
+        VmLog log = model.vmLog();
+        if (!log.enabledFor(vm.mode() == VmMode.VM_BIND) || log.count(vm.vm()) == 0) {
+            return null;
+        }
+        return log.kernelView(vm.vm());
+    }
+
+    /** The newest VM-log entries of {@code vm} that touched {@code [lo, hi)} (see {@link VmLog#lastTouching}). */
+    public VmLog.Touches lastTouching(long vm, long lo, long hi, int limit, long searchLimit) {
+        return model.vmLog().lastTouching(vm, lo, hi, limit, searchLimit);
+    }
+
+    /** The page-table walk of {@code iova} in {@code vm} (§5.1). */
+    public PageTable.Walk walk(long vm, long iova) {
+        return model.pageTable().walk(vm, iova);
     }
 
     /** One BO (also a freed one), or null if never created. */

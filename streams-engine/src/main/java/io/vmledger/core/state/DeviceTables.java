@@ -61,7 +61,7 @@ public final class DeviceTables {
     private final OrderedTable<Long> ptTables;
     private final OrderedTable<PteRun> ptes;
     private final OrderedTable<PageTableStats> ptStats;
-    private final OrderedTable<VmLogEntry> vmLog;
+    private final OrderedTable<VmLogRecord> vmLog;
 
     public DeviceTables(TableSource source) {
         device = add(source, DEVICE);
@@ -198,8 +198,8 @@ public final class DeviceTables {
         return ptStats;
     }
 
-    /** {@code (vm, n)} → the n-th VM-log entry. */
-    public OrderedTable<VmLogEntry> vmLog() {
+    /** {@code (vm, n)} → the n-th VM-log entry, with the event that wrote it. */
+    public OrderedTable<VmLogRecord> vmLog() {
         return vmLog;
     }
 }

@@ -11,6 +11,7 @@ import io.vmledger.core.state.FileRecord;
 import io.vmledger.core.state.PageTableStats;
 import io.vmledger.core.state.PteRun;
 import io.vmledger.core.state.VmLogEntry;
+import io.vmledger.core.state.VmLogRecord;
 import io.vmledger.core.state.VmMode;
 import io.vmledger.core.state.VmRecord;
 import io.vmledger.core.state.Vma;
@@ -24,9 +25,12 @@ import java.util.function.ToIntFunction;
 /**
  * The value codec of every {@link DeviceTables} table. Each form starts with a version byte
  * ({@value #V1}); decoding refuses a version it does not know rather than misreading state.
+ * VM-log entries are written in form {@value #V2} (the entry plus the seq and time of the event
+ * that logged it); their {@value #V1} form, without those, still decodes (seq and time 0).
  */
 public final class StateCodecs {
     static final byte V1 = 1;
+    static final byte V2 = 2;
     private static final Madv[] MADV = Madv.values();
     private static final VmMode[] MODES = VmMode.values();
 
@@ -58,12 +62,7 @@ public final class StateCodecs {
             Map.entry(DeviceTables.PT_STATS, codec(r -> 32, (PageTableStats r, ByteBuffer b) -> b.putLong(r.l1())
                     .putLong(r.l2()).putLong(r.l3()).putLong(r.ptes()),
                     b -> new PageTableStats(b.getLong(), b.getLong(), b.getLong(), b.getLong()))),
-            Map.entry(DeviceTables.VM_LOG, codec(r -> Bin.nullableBytesSize(Bin.utf8(r.op())) + 24,
-                    (VmLogEntry r, ByteBuffer b) -> {
-                        Bin.putNullableBytes(b, Bin.utf8(r.op()));
-                        b.putLong(r.queue()).putLong(r.iova()).putLong(r.range());
-                    },
-                    b -> new VmLogEntry(Bin.getNullableString(b), b.getLong(), b.getLong(), b.getLong()))));
+            Map.entry(DeviceTables.VM_LOG, vmLogCodec()));
 
     private StateCodecs() {
     }
@@ -100,6 +99,32 @@ public final class StateCodecs {
                     throw new IllegalStateException("state value of unknown version " + version);
                 }
                 return reader.apply(b);
+            }
+        };
+    }
+
+    private static ValueCodec<VmLogRecord> vmLogCodec() {
+        return new ValueCodec<>() {
+            @Override
+            public byte[] encode(VmLogRecord r) {
+                byte[] op = Bin.utf8(r.entry().op());
+                ByteBuffer b = ByteBuffer.allocate(1 + Bin.nullableBytesSize(op) + 24 + 16);
+                b.put(V2);
+                Bin.putNullableBytes(b, op);
+                b.putLong(r.entry().queue()).putLong(r.entry().iova()).putLong(r.entry().range());
+                b.putLong(r.seq()).putLong(r.ts());
+                return b.array();
+            }
+
+            @Override
+            public VmLogRecord decode(byte[] bytes) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                byte version = b.get();
+                if (version != V1 && version != V2) {
+                    throw new IllegalStateException("state value of unknown version " + version);
+                }
+                VmLogEntry e = new VmLogEntry(Bin.getNullableString(b), b.getLong(), b.getLong(), b.getLong());
+                return version == V1 ? new VmLogRecord(e, 0, 0) : new VmLogRecord(e, b.getLong(), b.getLong());
             }
         };
     }

@@ -42,6 +42,7 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final LedgerCounters counters;
     private final String ledgerSink;
     private final String deadLetterSink;
+    private final CoredumpCapture coredumps;
     private ProcessorContext<byte[], byte[]> context;
     private Map<String, ByteStore> stores;
     private Map<String, DeviceTables> devices;
@@ -51,6 +52,7 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         this.counters = counters;
         this.ledgerSink = ledgerSink;
         this.deadLetterSink = deadLetterSink;
+        this.coredumps = new CoredumpCapture(config, EngineTopology.COREDUMP_SINK);
     }
 
     @Override
@@ -96,6 +98,7 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         LedgerEntry entry = OutcomeEncoder.encode(o);
         counters.outcome(entry.getStatus());
         context.forward(record.withValue(Wire.ledger(entry)), ledgerSink);
+        coredumps.after(o, domain, tables, record, context);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {

@@ -15,10 +15,13 @@ import io.vmledger.core.state.FileRecord;
 import io.vmledger.core.state.PageTableStats;
 import io.vmledger.core.state.PteRun;
 import io.vmledger.core.state.VmLogEntry;
+import io.vmledger.core.state.VmLogRecord;
 import io.vmledger.core.state.VmMode;
 import io.vmledger.core.state.VmRecord;
 import io.vmledger.core.state.Vma;
 import io.vmledger.core.store.CompositeKey;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +47,8 @@ class StateCodecsTest {
             Map.entry(DeviceTables.PT_TABLES, List.of(0L, -1L)),
             Map.entry(DeviceTables.PTES, List.of(new PteRun(-1L, null, 0), new PteRun(0x3000, 9L, 0x1000))),
             Map.entry(DeviceTables.PT_STATS, List.of(new PageTableStats(1, 2, 3, -1L))),
-            Map.entry(DeviceTables.VM_LOG, List.of(new VmLogEntry("map", 1, -4096L, 4096), new VmLogEntry("close", 0, 0, 1))));
+            Map.entry(DeviceTables.VM_LOG, List.of(new VmLogRecord(new VmLogEntry("map", 1, -4096L, 4096), 12, -1L),
+                    new VmLogRecord(new VmLogEntry("close", 0, 0, 1), 0, 0))));
 
     @Test
     void everyTableHasACodecAndEveryValueRoundTrips() {
@@ -55,6 +59,16 @@ class StateCodecsTest {
             }
         }
         assertEquals(15, SAMPLES.size());
+    }
+
+    @Test
+    void aVmLogEntryWrittenBeforeItsOriginWasKeptStillDecodes() {
+        // version 1: op (length-prefixed UTF-8), queue, iova, range; no seq and time
+        ByteBuffer v1 = ByteBuffer.allocate(1 + 4 + 5 + 24);
+        v1.put((byte) 1).putInt(5).put("unmap".getBytes(StandardCharsets.UTF_8))
+                .putLong(2).putLong(0x100000000L).putLong(0x1000);
+        assertEquals(new VmLogRecord(new VmLogEntry("unmap", 2, 0x100000000L, 0x1000), 0, 0),
+                StateCodecs.<VmLogRecord>of(DeviceTables.VM_LOG).decode(v1.array()));
     }
 
     @Test

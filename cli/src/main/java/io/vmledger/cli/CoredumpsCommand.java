@@ -1,0 +1,114 @@
+package io.vmledger.cli;
+
+import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.Coredump;
+import io.vmledger.tools.coredump.CoredumpTopicReader;
+import io.vmledger.tools.coredump.DevcoredumpWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vmledger coredumps}: reads the engine's coredumps topic from the beginning and writes one
+ * devcoredump text file per snapshot ({@code DIR/<device>-<seq>-<reason>.devcore}; the same name
+ * for the same dump, so running it again rewrites the same files).
+ */
+@Command(name = "coredumps", mixinStandardHelpOptions = true,
+        description = {"Write the engine's devcoredump snapshots (gpu_fault, gpu_hang) as msm devcoredump text.",
+                "One file per dump, DIR/DEVICE-SEQ-REASON.devcore, with a vmledger: section attributing the fault.",
+                "Reads committed records from the beginning and stops at the end of the topic unless --follow.",
+                "Exit status: 0 when every record was written, 1 when some were unreadable,"
+                        + " 2 for bad arguments or no broker."})
+public final class CoredumpsCommand implements Callable<Integer> {
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the dump files (created if missing).")
+    Path out;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, the engine's embedded broker).")
+    String bootstrap;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.PREFIX,
+            description = "Prefix of the engine's topic names; reads PREFIXcoredumps (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--follow", description = "Keep waiting for new dumps (Ctrl-C stops).")
+    boolean follow;
+
+    @Option(names = "--device", paramLabel = "D", description = "Only the dumps of this device.")
+    String device;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            err.println("vmledger coredumps: cannot create " + out + ": " + e.getMessage());
+            return 2;
+        }
+        String problem = KafkaReach.problem(bootstrap);
+        if (problem != null) {
+            err.println("vmledger coredumps: " + problem);
+            return 2;
+        }
+        String topic = Topics.prefixed(topicPrefix, 1, (short) 1).coredumps();
+        long[] counts = new long[2];
+        try (CoredumpTopicReader reader = new CoredumpTopicReader(bootstrap, topic)) {
+            Thread main = Thread.currentThread();
+            Thread stopper = new Thread(() -> {
+                reader.stop();
+                try {
+                    main.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "vmledger-coredumps-stop");
+            if (follow) {
+                Runtime.getRuntime().addShutdownHook(stopper);
+            }
+            reader.run(follow, new CoredumpTopicReader.Handler() {
+                @Override
+                public void coredump(Coredump c) throws IOException {
+                    if (device == null || device.equals(c.getDevice())) {
+                        stdout.println(write(c));
+                        stdout.flush();
+                        counts[0]++;
+                    }
+                }
+
+                @Override
+                public void unreadable(String t, int partition, long offset, String reason) {
+                    err.println("vmledger coredumps: " + t + "-" + partition + "@" + offset + " is not a coredump: " + reason);
+                    counts[1]++;
+                }
+            });
+        } catch (IllegalStateException e) {
+            err.println("vmledger coredumps: " + e.getMessage());
+            return 2;
+        }
+        err.println("vmledger coredumps: " + counts[0] + " dumps written to " + out
+                + (counts[1] > 0 ? ", " + counts[1] + " unreadable records skipped" : ""));
+        return counts[1] == 0 ? 0 : 1;
+    }
+
+    /** Writes one dump atomically (a reader never sees half a file); returns its path. */
+    private Path write(Coredump c) throws IOException {
+        Path file = out.resolve(DevcoredumpWriter.fileName(c));
+        Path tmp = out.resolve("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, DevcoredumpWriter.write(c), StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return file;
+    }
+}
