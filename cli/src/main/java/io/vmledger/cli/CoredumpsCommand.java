@@ -2,15 +2,14 @@ package io.vmledger.cli;
 
 import io.vmledger.engine.topology.Topics;
 import io.vmledger.schema.Coredump;
-import io.vmledger.tools.coredump.CoredumpTopicReader;
-import io.vmledger.tools.coredump.DevcoredumpWriter;
+import io.vmledger.schema.wire.Wire;
+import io.vmledger.tools.coredump.CoredumpDirectory;
+import io.vmledger.tools.kafka.TopicReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,8 +51,9 @@ public final class CoredumpsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
+        CoredumpDirectory dir;
         try {
-            Files.createDirectories(out);
+            dir = new CoredumpDirectory(out);
         } catch (IOException e) {
             err.println("vmledger coredumps: cannot create " + out + ": " + e.getMessage());
             return 2;
@@ -65,10 +65,11 @@ public final class CoredumpsCommand implements Callable<Integer> {
         }
         String topic = Topics.prefixed(topicPrefix, 1, (short) 1).coredumps();
         long[] counts = new long[2];
-        try (CoredumpTopicReader reader = new CoredumpTopicReader(bootstrap, topic)) {
+        try (TopicReader reader = device == null ? TopicReader.all(bootstrap, topic)
+                : TopicReader.partitionOf(bootstrap, topic, Wire.deviceKey(device))) {
             Thread main = Thread.currentThread();
             Thread stopper = new Thread(() -> {
-                reader.stop();
+                reader.wakeup();
                 try {
                     main.join(5_000);
                 } catch (InterruptedException e) {
@@ -78,19 +79,20 @@ public final class CoredumpsCommand implements Callable<Integer> {
             if (follow) {
                 Runtime.getRuntime().addShutdownHook(stopper);
             }
-            reader.run(follow, new CoredumpTopicReader.Handler() {
+            reader.read(follow, Wire::coredump, new TopicReader.Handler<Coredump>() {
                 @Override
-                public void coredump(Coredump c) throws IOException {
+                public void record(Coredump c, ConsumerRecord<byte[], byte[]> raw) throws IOException {
                     if (device == null || device.equals(c.getDevice())) {
-                        stdout.println(write(c));
+                        stdout.println(dir.write(c));
                         stdout.flush();
                         counts[0]++;
                     }
                 }
 
                 @Override
-                public void unreadable(String t, int partition, long offset, String reason) {
-                    err.println("vmledger coredumps: " + t + "-" + partition + "@" + offset + " is not a coredump: " + reason);
+                public void unreadable(ConsumerRecord<byte[], byte[]> raw, String reason) {
+                    err.println("vmledger coredumps: " + raw.topic() + "-" + raw.partition() + "@" + raw.offset()
+                            + " is not a coredump: " + reason);
                     counts[1]++;
                 }
             });
@@ -101,14 +103,5 @@ public final class CoredumpsCommand implements Callable<Integer> {
         err.println("vmledger coredumps: " + counts[0] + " dumps written to " + out
                 + (counts[1] > 0 ? ", " + counts[1] + " unreadable records skipped" : ""));
         return counts[1] == 0 ? 0 : 1;
-    }
-
-    /** Writes one dump atomically (a reader never sees half a file); returns its path. */
-    private Path write(Coredump c) throws IOException {
-        Path file = out.resolve(DevcoredumpWriter.fileName(c));
-        Path tmp = out.resolve("." + file.getFileName() + ".tmp");
-        Files.writeString(tmp, DevcoredumpWriter.write(c), StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return file;
     }
 }

@@ -3,7 +3,9 @@ package io.vmledger.cli;
 import io.vmledger.schema.json.LedgerJson;
 import io.vmledger.schema.wire.Wire;
 import io.vmledger.tools.kafka.TopicReader;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,6 +41,8 @@ final class LedgerPrinter implements AutoCloseable {
                 out.flush();
                 printed.incrementAndGet();
             });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
             out.flush();
             reader.close();

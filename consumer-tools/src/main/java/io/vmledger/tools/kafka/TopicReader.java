@@ -1,11 +1,11 @@
 package io.vmledger.tools.kafka;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,6 +24,26 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class TopicReader implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(15);
+
+    /** What to do with each record. */
+    @FunctionalInterface
+    public interface RecordHandler {
+        void accept(ConsumerRecord<byte[], byte[]> record) throws IOException;
+    }
+
+    /** Decodes a record's value (e.g. {@code Wire::coredump}); throws for an unreadable one. */
+    @FunctionalInterface
+    public interface Decoder<T> {
+        T decode(byte[] value) throws IOException;
+    }
+
+    /** What to do with each decoded value, and with a record that does not decode. */
+    public interface Handler<T> {
+        void record(T value, ConsumerRecord<byte[], byte[]> raw) throws IOException;
+
+        void unreadable(ConsumerRecord<byte[], byte[]> raw, String reason);
+    }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions;
@@ -101,7 +121,7 @@ public final class TopicReader implements AutoCloseable {
      *
      * @return the number of records handed over
      */
-    public long read(boolean follow, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+    public long read(boolean follow, RecordHandler handler) throws IOException {
         Map<TopicPartition, Long> ends = follow ? Map.of() : consumer.endOffsets(partitions);
         long n = 0;
         try {
@@ -115,6 +135,23 @@ public final class TopicReader implements AutoCloseable {
             // asked to stop
         }
         return n;
+    }
+
+    /**
+     * As {@link #read(boolean, RecordHandler)}, decoding each value with {@code decoder}; records
+     * that do not decode (including tombstones) go to {@link Handler#unreadable} with the reason.
+     */
+    public <T> long read(boolean follow, Decoder<T> decoder, Handler<T> handler) throws IOException {
+        return read(follow, r -> {
+            T value;
+            try {
+                value = decoder.decode(r.value() == null ? new byte[0] : r.value());
+            } catch (IOException | RuntimeException e) {
+                handler.unreadable(r, String.valueOf(e.getMessage()));
+                return;
+            }
+            handler.record(value, r);
+        });
     }
 
     /** Makes a {@link #read} in progress (on another thread) return. */
@@ -139,13 +176,15 @@ public final class TopicReader implements AutoCloseable {
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private static List<PartitionInfo> partitionsOf(KafkaConsumer<byte[], byte[]> c, String topic) {
-        List<PartitionInfo> parts = c.partitionsFor(topic);
+        List<PartitionInfo> parts = c.partitionsFor(topic, METADATA_WAIT);
         if (parts == null || parts.isEmpty()) {
+            c.close();
             throw new IllegalStateException("topic " + topic + " does not exist (is the engine running with the same --topic-prefix?)");
         }
         return parts;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.broker.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +62,7 @@ class TopicReaderTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static List<Integer> values(TopicReader reader) {
+    private static List<Integer> values(TopicReader reader) throws IOException {
         List<Integer> out = new ArrayList<>();
         reader.read(false, r -> out.add(Integer.parseInt(new String(r.value(), StandardCharsets.UTF_8))));
         out.sort(null);
@@ -68,7 +70,7 @@ class TopicReaderTest {
     }
 
     @Test
-    void readsEverythingAndStopsAtTheEnd() {
+    void readsEverythingAndStopsAtTheEnd() throws IOException {
         try (TopicReader r = TopicReader.all(broker.bootstrapServers(), TOPIC)) {
             List<Integer> got = values(r);
             assertEquals(30, got.size());
@@ -78,14 +80,14 @@ class TopicReaderTest {
     }
 
     @Test
-    void startsAtTheFirstRecordAtOrAfterATime() {
+    void startsAtTheFirstRecordAtOrAfterATime() throws IOException {
         try (TopicReader r = TopicReader.all(broker.bootstrapServers(), TOPIC).fromTime(25_000)) {
             assertEquals(List.of(25, 26, 27, 28, 29), values(r));
         }
     }
 
     @Test
-    void aDevicesPartitionHoldsAllItsRecords() {
+    void aDevicesPartitionHoldsAllItsRecords() throws IOException {
         try (TopicReader r = TopicReader.partitionOf(broker.bootstrapServers(), TOPIC, bytes("dev-3"))) {
             List<String> keys = new ArrayList<>();
             r.read(false, rec -> keys.add(new String(rec.key(), StandardCharsets.UTF_8)));
@@ -98,7 +100,13 @@ class TopicReaderTest {
     void followingFromTheEndSeesOnlyNewRecordsUntilWokenUp() throws Exception {
         List<Integer> got = new CopyOnWriteArrayList<>();
         try (TopicReader r = TopicReader.all(broker.bootstrapServers(), FOLLOWED).fromEnd()) {
-            Thread t = new Thread(() -> r.read(true, rec -> got.add(Integer.parseInt(new String(rec.value(), StandardCharsets.UTF_8)))));
+            Thread t = new Thread(() -> {
+                try {
+                    r.read(true, rec -> got.add(Integer.parseInt(new String(rec.value(), StandardCharsets.UTF_8))));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             t.start();
             send(FOLLOWED, 100, 103);
             for (int i = 0; i < 300 && got.size() < 3; i++) {
