@@ -2,6 +2,7 @@ package io.vmledger.schema.wire;
 
 import io.vmledger.schema.DeadLetter;
 import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.Snapshot;
 import io.vmledger.schema.VmEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,6 +59,16 @@ public final class Wire {
     /** Decodes a dead-letter value written by {@link #deadLetter(DeadLetter)}. */
     public static DeadLetter deadLetter(byte[] value) {
         return decodeTrusted(DeadLetter.getDecoder(), value);
+    }
+
+    /** The value of a state snapshot part. */
+    public static byte[] snapshot(Snapshot s) {
+        return encode(Snapshot.getEncoder(), s);
+    }
+
+    /** Decodes a snapshot value written by {@link #snapshot(Snapshot)}. */
+    public static Snapshot snapshot(byte[] value) {
+        return decodeTrusted(Snapshot.getDecoder(), value);
     }
 
     private static <T> byte[] encode(BinaryMessageEncoder<T> encoder, T record) {
