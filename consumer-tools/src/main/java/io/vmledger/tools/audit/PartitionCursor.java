@@ -62,7 +62,8 @@ final class PartitionCursor implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024),
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
             List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));

@@ -100,7 +100,7 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         DeviceTables tables = devices.computeIfAbsent(event.getDevice(),
                 d -> new DeviceTables(DeviceTables.withWriteBack(new StoreTableSource(d, stores::get))));
-        long seqBefore = snapshots.seqBefore(tables);
+        long seqBefore = snapshots.seqBefore(event.getDevice(), tables);
         boHistory.at(record.timestamp());
         Outcome o = fold.apply(event.getDevice(), event.getSeq(), event.getTs(), domain, tables);
         LedgerEntry entry = OutcomeEncoder.encode(o);

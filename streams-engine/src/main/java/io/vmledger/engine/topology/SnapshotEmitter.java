@@ -12,6 +12,7 @@ import io.vmledger.schema.SnapshotEntry;
 import io.vmledger.schema.wire.Wire;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -50,6 +51,8 @@ final class SnapshotEmitter {
     private final Function<String, ByteStore> stores;
     private final ProcessorContext<byte[], byte[]> context;
     private final String sink;
+    /** Last applied seq of each device seen by this task, so the fold's store is read once per device, not per event. */
+    private final Map<String, Long> lastSeq = new HashMap<>();
 
     SnapshotEmitter(long every, Function<String, ByteStore> stores, ProcessorContext<byte[], byte[]> context,
                     String sink) {
@@ -63,19 +66,25 @@ final class SnapshotEmitter {
     }
 
     /** The device's last applied seq before its next event (0 if it has none): call before the fold. */
-    long seqBefore(DeviceTables tables) {
+    long seqBefore(String device, DeviceTables tables) {
         if (every == 0) {
             return 0;
         }
-        DeviceRecord r = tables.device().get(DEVICE_KEY);
-        return r == null ? 0 : r.lastSeq();
+        Long seq = lastSeq.get(device);
+        if (seq == null) {
+            DeviceRecord r = tables.device().get(DEVICE_KEY);
+            seq = r == null ? 0 : r.lastSeq();
+        }
+        return seq;
     }
 
     /** After the fold of {@code record} into {@code outcome}: emits the snapshot if one is due. */
     void afterEvent(Record<byte[], byte[]> record, long seqBefore, Outcome outcome) {
-        if (every == 0 || outcome.status() == Status.DUPLICATE
-                || Long.compareUnsigned(Long.divideUnsigned(outcome.seq(), every),
-                        Long.divideUnsigned(seqBefore, every)) <= 0) {
+        if (every == 0 || outcome.status() == Status.DUPLICATE) {
+            return;
+        }
+        lastSeq.put(outcome.device(), outcome.seq());
+        if (Long.compareUnsigned(Long.divideUnsigned(outcome.seq(), every), Long.divideUnsigned(seqBefore, every)) <= 0) {
             return;
         }
         RecordMetadata md = context.recordMetadata().orElseThrow();
