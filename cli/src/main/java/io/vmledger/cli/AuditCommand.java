@@ -12,6 +12,7 @@ import io.vmledger.tools.audit.Touches;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
                         + " (one JSON line per entry, as replay prints it), or with --as-of prints the device's"
                         + " full state at that time (as replay --state prints it for the events up to then).",
                 "Times are microseconds since the epoch or ISO-8601 with offset (2026-01-01T00:00:05Z).",
-                "Exit status: 0 when the audit ran (also with nothing found), 2 for bad arguments or no broker."})
+                "Exit status: 0 when the audit ran (also with nothing found), 1 if reading Kafka failed,"
+                        + " 2 for bad arguments, a missing topic or no broker."})
 public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--device", required = true, paramLabel = "D", description = "The device.")
     String device;
@@ -142,7 +144,10 @@ public final class AuditCommand implements Callable<Integer> {
             out.flush();
             summary(err, matched[0] + " of " + read + " ledger entries of device '" + device + "' in the window matched");
             return 0;
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException e) {
+            err.println("vmledger audit: " + e.getMessage());
+            return 2;
+        } catch (IllegalStateException | KafkaException e) {
             err.println("vmledger audit: " + e.getMessage());
             return 1;
         }

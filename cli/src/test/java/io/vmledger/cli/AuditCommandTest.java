@@ -135,6 +135,10 @@ class AuditCommandTest {
         Run audit = run("audit", "--device", "rnd-a", "--as-of", iso, "--bootstrap", broker.bootstrapServers(),
                 "--topic-prefix", "audit.");
         assertEquals(replayStateOfCut(t, at), lines(audit.out()));
+        Run noTopics = run("audit", "--device", "rnd-a", "--bo", "1", "--bootstrap", broker.bootstrapServers(),
+                "--topic-prefix", "nope.");
+        assertEquals(2, noTopics.exit(), noTopics.err());
+        assertTrue(noTopics.err().contains("no topic nope."), noTopics.err());
         String[][] bad = {
                 {"--as-of", "yesterday", "--as-of: 'yesterday' is not an integer >= 0"},
                 {"--iova", "0x10", "--bo", "1", "--iova and --bo are exclusive"},

@@ -60,7 +60,7 @@ public final class AsOfState {
         try (DeviceEvents events = new DeviceEvents(snapshot.isPresent()
                 ? PartitionCursor.fromOffset(bootstrap, topics.events(), device, snapshot.get().get(0).getSourceOffset() + 1)
                 : PartitionCursor.fromStart(bootstrap, topics.events(), device), device)) {
-            for (DeviceEvents.Event e = events.next(); e != null; e = events.next()) {
+            for (DeviceEvents.Published e = events.next(); e != null; e = events.next()) {
                 VmEvent v = e.event();
                 if (v.getTs() != null && v.getTs() > asOf) {
                     break;

@@ -1,5 +1,6 @@
 package io.vmledger.tools.audit;
 
+import io.vmledger.core.event.Event;
 import io.vmledger.engine.codec.EventDecoder;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.wire.Wire;
@@ -15,8 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * counted.
  */
 final class DeviceEvents implements AutoCloseable {
-    /** An event, its domain form, and the record timestamp (ms) it was published with. */
-    record Event(VmEvent event, io.vmledger.core.event.Event domain, long timestampMs, long offset) {
+    /** An event as published, its domain form, and the record timestamp (ms) it was published with. */
+    record Published(VmEvent event, Event domain, long timestampMs, long offset) {
     }
 
     private final PartitionCursor cursor;
@@ -32,13 +33,13 @@ final class DeviceEvents implements AutoCloseable {
     }
 
     /** The device's next event, or null at the end. */
-    Event next() {
+    Published next() {
         for (ConsumerRecord<byte[], byte[]> r = cursor.next(); r != null; r = cursor.next()) {
             if (!Arrays.equals(key, r.key())) {
                 continue;
             }
             VmEvent e;
-            io.vmledger.core.event.Event domain;
+            Event domain;
             try {
                 e = Wire.event(r.value());
                 domain = EventDecoder.decode(e);
@@ -50,7 +51,7 @@ final class DeviceEvents implements AutoCloseable {
                 skipped++;
                 continue;
             }
-            return new Event(e, domain, r.timestamp(), r.offset());
+            return new Published(e, domain, r.timestamp(), r.offset());
         }
         return null;
     }

@@ -43,7 +43,7 @@ public final class LedgerAudit {
                 if (!Arrays.equals(key, r.key()) || r.timestamp() < fromMs) {
                     continue;
                 }
-                DeviceEvents.Event e = events.next();
+                DeviceEvents.Published e = events.next();
                 while (e != null && e.timestampMs() < fromMs) {
                     e = events.next();
                 }

@@ -63,7 +63,8 @@ final class PartitionCursor implements AutoCloseable {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
             List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
