@@ -51,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The history side of the topology under TopologyTestDriver, on two interleaved seeded random
  * devices: a snapshot after every 10th seq of a device whose entries, loaded into stores of the
- * engine's layout, give exactly {@code replay --state} of the trace up to that event; and a BO
+ * engine's layout, give exactly {@code replay --state} of the trace up to that event (a state
+ * too large for one record comes in parts under 1 MiB that together hold it); and a BO
  * history whose version at any millisecond equals the BO in the replay of the device's events up
  * to that millisecond.
  */
@@ -164,6 +165,48 @@ class HistoryTopologyTest {
             }
         }
         assertTrue(compared > 20, "BO versions compared: " + compared);
+    }
+
+    @Test
+    void aLargeStateIsSplitIntoPartsThatTogetherHoldIt() {
+        driver.close();
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "history-test-large");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("large").toString());
+        int n = 2500;
+        driver = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
+                new LedgerCounters(new SimpleMeterRegistry()), n), p);
+        List<String> trace = new ArrayList<>();
+        trace.add("{\"device\":\"big\",\"seq\":1,\"ts\":1000,\"type\":\"file_open\",\"file\":1,\"vm_bind\":true}");
+        trace.add("{\"device\":\"big\",\"seq\":2,\"type\":\"submitqueue_new\",\"file\":1,\"queue\":1,\"vm_bind\":true}");
+        trace.add("{\"device\":\"big\",\"seq\":3,\"type\":\"bo_new\",\"file\":1,\"bo\":1,\"size\":65536}");
+        for (int seq = 4; seq <= n; seq++) {
+            trace.add("{\"device\":\"big\",\"seq\":" + seq + ",\"type\":\"vm_bind\",\"file\":1,\"queue\":1,"
+                    + "\"ops\":[{\"op\":\"map\",\"bo\":1,\"iova\":" + (0x100000000L + seq * 0x10000L) + ",\"range\":4096}]}");
+        }
+        ReplayReference ref = new ReplayReference(trace);
+        TestInputTopic<byte[], byte[]> events =
+                driver.createInputTopic(TOPICS.events(), new ByteArraySerializer(), new ByteArraySerializer());
+        for (VmEvent e : ref.events()) {
+            events.pipeInput(Wire.deviceKey(e.getDevice()), Wire.event(e));
+        }
+        List<TestRecord<byte[], byte[]>> parts = driver.createOutputTopic(TOPICS.snapshots(),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+        assertTrue(parts.size() >= 2, "parts: " + parts.size());
+        List<SnapshotEntry> entries = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            Snapshot s = Wire.snapshot(parts.get(i).value());
+            assertEquals(i, s.getPart());
+            assertEquals(parts.size(), s.getParts());
+            assertEquals(n, s.getSeq());
+            assertEquals(new String(SnapshotKey.of("big", n, i)), new String(parts.get(i).key()));
+            assertTrue(parts.get(i).value().length < 1024 * 1024, "part " + i + ": " + parts.get(i).value().length + " bytes");
+            entries.addAll(s.getEntries());
+        }
+        Snapshot whole = Wire.snapshot(parts.get(0).value());
+        whole.setEntries(entries);
+        assertEquals(ref.stateLines(), ReplayReference.stateLines("big", load(whole)));
     }
 
     /** Seqs of the events after which a snapshot is due: the device's seq crosses a multiple of EVERY. */
