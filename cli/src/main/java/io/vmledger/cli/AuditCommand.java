@@ -55,7 +55,7 @@ public final class AuditCommand implements Callable<Integer> {
     boolean table;
 
     @Option(names = "--as-of", paramLabel = "T",
-            description = "Print the device's full state at T instead (latest snapshot before T + the events after it).")
+            description = "Print the device's full state at T instead (latest snapshot at or before T + the events after it).")
     String asOf;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
