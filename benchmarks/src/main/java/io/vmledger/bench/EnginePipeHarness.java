@@ -71,7 +71,7 @@ public final class EnginePipeHarness {
 
             EngineConfig config = new EngineConfig(bootstrap, "bench-engine", work.resolve("state"),
                     EngineConfig.EXACTLY_ONCE_V2, 1, 0, topics, FoldConfig.DEFAULT, storeType,
-                    "127.0.0.1", 0, Map.of());
+                    "127.0.0.1", 0, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY);
             double engine;
             try (VmledgerEngine e = VmledgerEngine.start(config)) {
                 engine = awaitLedger(bootstrap, topics.ledger(), n, e);

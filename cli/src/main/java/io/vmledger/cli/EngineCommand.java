@@ -4,6 +4,7 @@ import io.vmledger.broker.EmbeddedKafkaBroker;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.EngineConfig;
 import io.vmledger.engine.VmledgerEngine;
+import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.EngineTopology.StoreType;
 import io.vmledger.engine.topology.Topics;
 import io.vmledger.producer.feed.TraceFeed;
@@ -76,6 +77,11 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--vm-log-shift", paramLabel = "N", defaultValue = "8",
             description = "msm vm_log_shift, as for replay (default: ${DEFAULT-VALUE}).")
     int vmLogShift;
+
+    @Option(names = "--snapshot-every", paramLabel = "N", defaultValue = "" + EngineTopology.DEFAULT_SNAPSHOT_EVERY,
+            description = "Write a device's full state to the snapshots topic every N of its events, for fast"
+                    + " as-of audits; 0 never (default: ${DEFAULT-VALUE}).")
+    long snapshotEvery;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.PREFIX,
             description = "Topic names are PREFIX + events, ledger, deadletter, coredumps, alerts, snapshots "
@@ -219,6 +225,9 @@ public final class EngineCommand implements Callable<Integer> {
         if (vmLogShift < 0) {
             return "--vm-log-shift must be >= 0";
         }
+        if (snapshotEvery < 0) {
+            return "--snapshot-every must be >= 0";
+        }
         if (exitAfterFeed && (feed.isEmpty() || !printLedger)) {
             return "--exit-after-feed needs --feed and --print-ledger";
         }
@@ -231,6 +240,6 @@ public final class EngineCommand implements Callable<Integer> {
                 stateDir != null ? stateDir : dataDir.resolve("state"), guarantee, threads, standbys,
                 Topics.prefixed(topicPrefix, partitions, (short) 1),
                 new FoldConfig(vmLogShift), store.equals("memory") ? StoreType.MEMORY : StoreType.ROCKSDB,
-                http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), Map.of());
+                http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), Map.of(), snapshotEvery);
     }
 }

@@ -4,8 +4,6 @@ import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.fold.InMemoryLedger;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.query.DeviceQueries;
-import io.vmledger.core.query.VmView;
-import io.vmledger.core.state.BoRecord;
 import io.vmledger.engine.codec.EventDecoder;
 import io.vmledger.engine.codec.OutcomeEncoder;
 import io.vmledger.engine.json.StateJson;
@@ -119,12 +117,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private static void writeState(InMemoryLedger ledger, Writer out) throws IOException {
         for (Map.Entry<String, DeviceQueries> d : ledger.devices().entrySet()) {
-            for (VmView vm : d.getValue().vms()) {
-                out.append(StateJson.vm(d.getKey(), vm)).append('\n');
-            }
-            for (BoRecord bo : d.getValue().bos()) {
-                out.append(StateJson.bo(d.getKey(), bo)).append('\n');
-            }
+            StateJson.device(d.getKey(), d.getValue(), out);
         }
     }
 }

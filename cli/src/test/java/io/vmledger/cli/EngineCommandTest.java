@@ -70,6 +70,7 @@ class EngineCommandTest {
                 {"--store", "disk", "--store must be rocksdb or memory"},
                 {"--guarantee", "exactly_once", "--guarantee must be exactly_once_v2 or at_least_once"},
                 {"--instances", "0", "must be >= 1"},
+                {"--snapshot-every", "-1", "--snapshot-every must be >= 0"},
                 {"--exit-after-feed", "--print-ledger", "--exit-after-feed needs --feed and --print-ledger"}};
         for (String[] c : cases) {
             Run r = run("engine", c[0], c[1], "--data-dir", dir.resolve("never").toString());

@@ -1,6 +1,7 @@
 package io.vmledger.engine;
 
 import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.EngineTopology.StoreType;
 import io.vmledger.engine.topology.Topics;
 import java.nio.file.Path;
@@ -15,10 +16,11 @@ import java.util.Objects;
  * @param guarantee     {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param httpHost      query server address; {@code httpPort} 0 picks a free port
  * @param overrides     extra Kafka Streams properties, applied last
+ * @param snapshotEvery a device's state goes to the snapshots topic every this many of its events; 0 never
  */
 public record EngineConfig(String bootstrap, String applicationId, Path stateDir, String guarantee, int threads,
                            int standbyReplicas, Topics topics, FoldConfig fold, StoreType storeType,
-                           String httpHost, int httpPort, Map<String, String> overrides) {
+                           String httpHost, int httpPort, Map<String, String> overrides, long snapshotEvery) {
     /** The default application id. */
     public static final String APPLICATION_ID = "vmledger-engine";
     /** The default processing guarantee. */
@@ -35,17 +37,26 @@ public record EngineConfig(String bootstrap, String applicationId, Path stateDir
             throw new IllegalArgumentException("threads must be >= 1");
         }
         overrides = Map.copyOf(overrides);
+        if (snapshotEvery < 0) {
+            throw new IllegalArgumentException("snapshotEvery must be >= 0");
+        }
     }
 
     /** Defaults for everything but the broker and state directory: exactly-once, one thread, RocksDB, HTTP on 127.0.0.1:8080. */
     public static EngineConfig defaults(String bootstrap, Path stateDir) {
         return new EngineConfig(bootstrap, APPLICATION_ID, stateDir, EXACTLY_ONCE_V2, 1, 0, Topics.defaults(4),
-                FoldConfig.DEFAULT, StoreType.ROCKSDB, "127.0.0.1", 8080, Map.of());
+                FoldConfig.DEFAULT, StoreType.ROCKSDB, "127.0.0.1", 8080, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY);
     }
 
     /** This configuration with another state directory and HTTP port (for a further instance). */
     public EngineConfig withInstance(Path dir, int port) {
         return new EngineConfig(bootstrap, applicationId, dir, guarantee, threads, standbyReplicas, topics, fold,
-                storeType, httpHost, port, overrides);
+                storeType, httpHost, port, overrides, snapshotEvery);
+    }
+
+    /** This configuration with a snapshot every {@code n} events of a device (0: none). */
+    public EngineConfig withSnapshotEvery(long n) {
+        return new EngineConfig(bootstrap, applicationId, stateDir, guarantee, threads, standbyReplicas, topics, fold,
+                storeType, httpHost, httpPort, overrides, n);
     }
 }

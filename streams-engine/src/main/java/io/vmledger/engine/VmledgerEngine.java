@@ -60,7 +60,8 @@ public final class VmledgerEngine implements AutoCloseable {
         KafkaStreams streams;
         try {
             streams = new KafkaStreams(
-                    EngineTopology.build(config.topics(), config.fold(), config.storeType(), new LedgerCounters(registry)),
+                    EngineTopology.build(config.topics(), config.fold(), config.storeType(), new LedgerCounters(registry),
+                            config.snapshotEvery()),
                     properties(config, http.hostInfo()));
         } catch (RuntimeException e) {
             http.close();

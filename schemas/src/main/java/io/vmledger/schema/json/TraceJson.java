@@ -216,12 +216,7 @@ public final class TraceJson {
             } catch (DateTimeParseException e) {
                 throw FieldError.invalid(node, TS_EXPECTED).inField("ts");
             }
-            long micros;
-            try {
-                micros = Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1000);
-            } catch (ArithmeticException e) {
-                micros = -1;
-            }
+            long micros = EventTime.micros(time);
             if (micros < 0) {
                 throw FieldError.invalid(node, "is not representable as microseconds since the epoch (>= 0)").inField("ts");
             }

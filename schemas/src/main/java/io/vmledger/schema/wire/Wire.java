@@ -3,6 +3,7 @@ package io.vmledger.schema.wire;
 import io.vmledger.schema.Coredump;
 import io.vmledger.schema.DeadLetter;
 import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.Snapshot;
 import io.vmledger.schema.VmEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +74,16 @@ public final class Wire {
      */
     public static Coredump coredump(byte[] value) throws IOException {
         return decode(Coredump.getDecoder(), value);
+    }
+
+    /** The value of a state snapshot part. */
+    public static byte[] snapshot(Snapshot s) {
+        return encode(Snapshot.getEncoder(), s);
+    }
+
+    /** Decodes a snapshot value written by {@link #snapshot(Snapshot)}. */
+    public static Snapshot snapshot(byte[] value) {
+        return decodeTrusted(Snapshot.getDecoder(), value);
     }
 
     private static <T> byte[] encode(BinaryMessageEncoder<T> encoder, T record) {

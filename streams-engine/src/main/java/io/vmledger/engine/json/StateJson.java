@@ -1,6 +1,7 @@
 package io.vmledger.engine.json;
 
 import io.vmledger.core.gpuvm.Va;
+import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.PageTableStats;
@@ -8,6 +9,7 @@ import io.vmledger.core.state.VmLogEntry;
 import io.vmledger.engine.codec.OutcomeEncoder;
 import io.vmledger.schema.json.JsonOut;
 import io.vmledger.schema.json.LedgerJson;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,6 +21,16 @@ import java.util.Locale;
  */
 public final class StateJson {
     private StateJson() {
+    }
+
+    /** Appends {@code device}'s state lines, as {@code replay --state} prints them: its VMs, then its BOs. */
+    public static void device(String device, DeviceQueries state, Appendable out) throws IOException {
+        for (VmView vm : state.vms()) {
+            out.append(vm(device, vm)).append('\n');
+        }
+        for (BoRecord bo : state.bos()) {
+            out.append(bo(device, bo)).append('\n');
+        }
     }
 
     /** A VM state line. */

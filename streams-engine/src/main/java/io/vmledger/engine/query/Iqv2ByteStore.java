@@ -52,6 +52,15 @@ final class Iqv2ByteStore implements ByteStore {
     }
 
     private <R> R result(StateQueryRequest<R> request) {
+        return result(streams, store, partition, request);
+    }
+
+    /**
+     * The answer of {@code partition} of {@code store} to {@code request}, from the active task only.
+     *
+     * @throws Unavailable if the partition is not hosted here or the query failed
+     */
+    static <R> R result(KafkaStreams streams, String store, int partition, StateQueryRequest<R> request) {
         StateQueryResult<R> r = streams.query(request.withPartitions(Set.of(partition)).requireActive());
         QueryResult<R> p = r.getPartitionResults().get(partition);
         if (p == null) {

@@ -5,16 +5,20 @@ import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.query.DeviceSummary;
 import io.vmledger.core.query.VmView;
+import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
+import io.vmledger.core.store.CompositeKey;
+import io.vmledger.engine.codec.OutcomeEncoder;
 import io.vmledger.engine.json.StateJson;
 import io.vmledger.engine.store.StateCodecs;
 import io.vmledger.engine.store.StoreLayout;
 import io.vmledger.engine.store.StoreTableSource;
 import io.vmledger.engine.store.ValueCodec;
-import io.vmledger.engine.codec.OutcomeEncoder;
+import io.vmledger.engine.topology.BoHistory;
 import io.vmledger.schema.json.JsonOut;
 import io.vmledger.schema.json.LedgerJson;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +31,9 @@ import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.query.VersionedKeyQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
  * Answers queries from this instance's own stores over IQv2: the domain core's
@@ -37,6 +43,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 public final class LocalQueries {
     private static final ValueCodec<DeviceRecord> DEVICE_CODEC = StateCodecs.of(DeviceTables.DEVICE);
     private static final StringSerializer KEYS = new StringSerializer();
+    private static final ValueCodec<BoRecord> BO_CODEC = StateCodecs.of(DeviceTables.BOS);
 
     private final KafkaStreams streams;
     private final FoldConfig config;
@@ -94,6 +101,18 @@ public final class LocalQueries {
         DeviceTables tables = new DeviceTables(new StoreTableSource(device,
                 store -> new Iqv2ByteStore(streams, store, partition)));
         return new DeviceQueries(tables, config);
+    }
+
+    /**
+     * {@code device}'s BO {@code bo} as it was at {@code asOf}: the version the BO history
+     * ({@link BoHistory}, versioned by event time in milliseconds) holds for that instant, or null
+     * if the BO did not exist then (or its versions are older than the history retention).
+     */
+    public BoRecord boAsOf(String device, int partition, long bo, Instant asOf) {
+        Bytes key = Bytes.wrap(StoreLayout.key(StoreLayout.prefix(device, DeviceTables.BOS), CompositeKey.of(bo)));
+        VersionedRecord<byte[]> r = Iqv2ByteStore.result(streams, BoHistory.STORE, partition,
+                StateQueryRequest.inStore(BoHistory.STORE).withQuery(VersionedKeyQuery.<Bytes, byte[]>withKey(key).asOf(asOf)));
+        return r == null ? null : BO_CODEC.decode(r.value());
     }
 
     static String vms(String device, List<VmView> vms) {

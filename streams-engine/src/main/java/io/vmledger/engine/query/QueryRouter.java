@@ -8,6 +8,7 @@ import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.engine.json.StateJson;
+import io.vmledger.schema.json.EventTime;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -16,6 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,8 +37,10 @@ import org.apache.kafka.streams.state.HostInfo;
  *
  * <p>Routes: {@code /healthz}, {@code /metrics}, {@code /devices}, {@code /devices/{d}/vms},
  * {@code /devices/{d}/vms/{vm}}, {@code /devices/{d}/vms/{vm}/vas?from=&to=},
- * {@code /devices/{d}/vms/{vm}/lookup?iova=}, {@code /devices/{d}/bos/{bo}},
- * {@code /devices/{d}/summary}. Numbers are decimal or {@code 0x} hex u64.
+ * {@code /devices/{d}/vms/{vm}/lookup?iova=}, {@code /devices/{d}/bos/{bo}} (with {@code ?asOf=T}:
+ * the BO as it was at event time T, from the versioned BO history, to the millisecond),
+ * {@code /devices/{d}/summary}. Numbers are decimal or {@code 0x} hex u64; times are
+ * microseconds since the epoch or ISO-8601 with offset.
  */
 public final class QueryRouter {
     /** Marks a forwarded request, so that it is never forwarded twice. */
@@ -103,9 +108,12 @@ public final class QueryRouter {
             return HttpReply.json(LocalQueries.summary(device, q.device(), q.summary()));
         }
         if (s.size() == 2 && s.get(0).equals("bos")) {
-            BoRecord bo = q.bo(u64("bo", s.get(1)));
+            String asOf = params.get("asOf");
+            BoRecord bo = asOf == null ? q.bo(u64("bo", s.get(1)))
+                    : local.boAsOf(device, partition, u64("bo", s.get(1)), time("asOf", asOf));
             if (bo == null) {
-                throw new BadRequest(404, "no BO " + s.get(1) + " on device '" + device + "'");
+                throw new BadRequest(404, "no BO " + s.get(1) + " on device '" + device + "'"
+                        + (asOf == null ? "" : " as of " + asOf));
             }
             return HttpReply.json(StateJson.bo(device, bo));
         }
@@ -207,6 +215,15 @@ public final class QueryRouter {
             out.put(k, eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return out;
+    }
+
+    /** A time parameter: microseconds since the epoch or ISO-8601 with offset. */
+    static Instant time(String name, String text) {
+        try {
+            return Instant.EPOCH.plus(EventTime.parse(text), ChronoUnit.MICROS);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(400, name + ": " + e.getMessage());
+        }
     }
 
     /** A u64 parameter, decimal or 0x hex. */

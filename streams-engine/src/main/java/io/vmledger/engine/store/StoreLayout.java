@@ -3,6 +3,7 @@ package io.vmledger.engine.store;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.store.CompositeKey;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -67,16 +68,34 @@ public final class StoreLayout {
 
     /** The key prefix of {@code table} for {@code device}: every key of the table starts with it. */
     public static byte[] prefix(String device, String table) {
+        byte[] d = devicePrefix(device);
+        byte[] p = Arrays.copyOf(d, d.length + 1);
+        p[d.length] = place(table).tag();
+        return p;
+    }
+
+    /**
+     * The key prefix of {@code device} in every store ({@code [u16 length][device UTF-8]}): all of
+     * the device's state, over all its tables, is the key range starting with it.
+     */
+    public static byte[] devicePrefix(String device) {
         byte[] d = device.getBytes(StandardCharsets.UTF_8);
         if (d.length > MAX_DEVICE_BYTES) {
             throw new IllegalArgumentException("device id longer than " + MAX_DEVICE_BYTES + " bytes");
         }
-        byte[] p = new byte[2 + d.length + 1];
+        byte[] p = new byte[2 + d.length];
         p[0] = (byte) (d.length >>> 8);
         p[1] = (byte) d.length;
         System.arraycopy(d, 0, p, 2, d.length);
-        p[p.length - 1] = place(table).tag();
         return p;
+    }
+
+    /** The last possible store key of {@code device} (its prefix, a tag and a composite key of 0xff bytes). */
+    public static byte[] deviceLastKey(String device) {
+        byte[] d = devicePrefix(device);
+        byte[] last = Arrays.copyOf(d, d.length + 1 + CompositeKey.BYTES);
+        Arrays.fill(last, d.length, last.length, (byte) 0xff);
+        return last;
     }
 
     /** The store key of {@code key} under {@code prefix}. */

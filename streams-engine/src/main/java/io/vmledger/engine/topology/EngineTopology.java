@@ -13,13 +13,18 @@ import org.apache.kafka.streams.state.Stores;
  * The engine's Processor-API topology:
  *
  * <pre>
- *   events-source (vmledger.events) → fold [stores: devices, files, vms, vas, bos, pagetables, vm-log]
+ *   events-source (vmledger.events) → fold [stores: devices, files, vms, vas, bos, pagetables, vm-log;
+ *                                            versioned: bo-history]
  *       fold → ledger-sink (vmledger.ledger)           one entry per event
  *       fold → deadletter-sink (vmledger.deadletter)   undecodable records
  *       fold → coredump-sink (vmledger.coredumps)      devcoredump snapshots on gpu_fault / gpu_hang
  *       fold → alert-sink (vmledger.alerts)            leak and anomaly alerts
  *       fold → snapshot-sink (vmledger.snapshots)      per-device state snapshots (compacted)
  * </pre>
+ *
+ * {@code bo-history} is a versioned store of every BO record's versions by event time
+ * ({@link BoHistory}); snapshots are emitted every {@code snapshotEvery} events of a device
+ * ({@link SnapshotEmitter}) and placed in the device's partition ({@link SnapshotKey}).
  *
  * Every store is a named, changelogged key/value store of raw bytes (RocksDB unless in-memory
  * stores are asked for). Store caching is off: the fold buffers its hot records per event
@@ -42,11 +47,21 @@ public final class EngineTopology {
         ROCKSDB, MEMORY
     }
 
-    /** The topology over {@code topics}, folding with {@code config}. */
+    /** Events per snapshot of a device when not configured. */
+    public static final long DEFAULT_SNAPSHOT_EVERY = 10_000;
+
+    /** The topology over {@code topics}, folding with {@code config}, with the default snapshot interval. */
     public static Topology build(Topics topics, FoldConfig config, StoreType storeType, LedgerCounters counters) {
+        return build(topics, config, storeType, counters, DEFAULT_SNAPSHOT_EVERY);
+    }
+
+    /** The topology over {@code topics}, folding with {@code config}, snapshotting every {@code snapshotEvery} events (0: never). */
+    public static Topology build(Topics topics, FoldConfig config, StoreType storeType, LedgerCounters counters,
+                                 long snapshotEvery) {
         Topology t = new Topology();
         t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
-        t.addProcessor(FOLD, () -> new FoldProcessor(config, counters, LEDGER_SINK, DEADLETTER_SINK), SOURCE);
+        t.addProcessor(FOLD, () -> new FoldProcessor(config, counters, LEDGER_SINK, DEADLETTER_SINK, snapshotEvery),
+                SOURCE);
         for (String name : StoreLayout.STORES) {
             KeyValueBytesStoreSupplier supplier = storeType == StoreType.MEMORY
                     ? Stores.inMemoryKeyValueStore(name)
@@ -58,7 +73,11 @@ public final class EngineTopology {
         t.addSink(DEADLETTER_SINK, topics.deadletter(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
         t.addSink(COREDUMP_SINK, topics.coredumps(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
         t.addSink(ALERT_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
-        t.addSink(SNAPSHOT_SINK, topics.snapshots(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
+        t.addStateStore(Stores.versionedKeyValueStoreBuilder(
+                Stores.persistentVersionedKeyValueStore(BoHistory.STORE, BoHistory.RETENTION, BoHistory.SEGMENT),
+                Serdes.Bytes(), Serdes.ByteArray()), FOLD);
+        t.addSink(SNAPSHOT_SINK, topics.snapshots(), new ByteArraySerializer(), new ByteArraySerializer(),
+                SnapshotKey.PARTITIONER, FOLD);
         return t;
     }
 }

@@ -43,16 +43,21 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final String ledgerSink;
     private final String deadLetterSink;
     private final CoredumpCapture coredumps;
+    private final long snapshotEvery;
+    private BoHistory boHistory;
+    private SnapshotEmitter snapshots;
     private ProcessorContext<byte[], byte[]> context;
     private Map<String, ByteStore> stores;
     private Map<String, DeviceTables> devices;
 
-    FoldProcessor(FoldConfig config, LedgerCounters counters, String ledgerSink, String deadLetterSink) {
+    FoldProcessor(FoldConfig config, LedgerCounters counters, String ledgerSink, String deadLetterSink,
+                  long snapshotEvery) {
         this.fold = new DeviceFold(config);
         this.counters = counters;
         this.ledgerSink = ledgerSink;
         this.deadLetterSink = deadLetterSink;
         this.coredumps = new CoredumpCapture(config, EngineTopology.COREDUMP_SINK);
+        this.snapshotEvery = snapshotEvery;
     }
 
     @Override
@@ -63,6 +68,9 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             KeyValueStore<Bytes, byte[]> s = context.getStateStore(name);
             stores.put(name, new KeyValueByteStore(s));
         }
+        boHistory = new BoHistory(context.getStateStore(BoHistory.STORE));
+        stores.put(StoreLayout.BOS, boHistory.mirroring(stores.get(StoreLayout.BOS)));
+        snapshots = new SnapshotEmitter(snapshotEvery, stores::get, context, EngineTopology.SNAPSHOT_SINK);
         this.devices = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, DeviceTables> eldest) {
@@ -94,11 +102,14 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         DeviceTables tables = devices.computeIfAbsent(event.getDevice(),
                 d -> new DeviceTables(DeviceTables.withWriteBack(new StoreTableSource(d, stores::get))));
+        long seqBefore = snapshots.seqBefore(event.getDevice(), tables);
+        boHistory.at(record.timestamp());
         Outcome o = fold.apply(event.getDevice(), event.getSeq(), event.getTs(), domain, tables);
         LedgerEntry entry = OutcomeEncoder.encode(o);
         counters.outcome(entry.getStatus());
         context.forward(record.withValue(Wire.ledger(entry)), ledgerSink);
         coredumps.after(o, domain, tables, record, context);
+        snapshots.afterEvent(record, seqBefore, o);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {

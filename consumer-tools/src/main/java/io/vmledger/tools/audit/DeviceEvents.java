@@ -1,0 +1,68 @@
+package io.vmledger.tools.audit;
+
+import io.vmledger.core.event.Event;
+import io.vmledger.engine.codec.EventDecoder;
+import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.wire.Wire;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * One device's events in an events-topic partition, in order: exactly the records the engine
+ * folds for it (keyed by the device, decodable, and naming the same device); other devices'
+ * records are passed over, and the device's records the engine dead-letters are passed over and
+ * counted.
+ */
+final class DeviceEvents implements AutoCloseable {
+    /** An event as published, its domain form, and the record timestamp (ms) it was published with. */
+    record Published(VmEvent event, Event domain, long timestampMs, long offset) {
+    }
+
+    private final PartitionCursor cursor;
+    private final String device;
+    private final byte[] key;
+    /** The device's records the engine would dead-letter, skipped. */
+    private long skipped;
+
+    DeviceEvents(PartitionCursor cursor, String device) {
+        this.cursor = cursor;
+        this.device = device;
+        this.key = device.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The device's next event, or null at the end. */
+    Published next() {
+        for (ConsumerRecord<byte[], byte[]> r = cursor.next(); r != null; r = cursor.next()) {
+            if (!Arrays.equals(key, r.key())) {
+                continue;
+            }
+            VmEvent e;
+            Event domain;
+            try {
+                e = Wire.event(r.value());
+                domain = EventDecoder.decode(e);
+            } catch (IOException | RuntimeException bad) {
+                skipped++;
+                continue;
+            }
+            if (!device.equals(e.getDevice())) {
+                skipped++;
+                continue;
+            }
+            return new Published(e, domain, r.timestamp(), r.offset());
+        }
+        return null;
+    }
+
+    /** Records of the device that are not an event of it (dead-lettered by the engine), skipped so far. */
+    long skipped() {
+        return skipped;
+    }
+
+    @Override
+    public void close() {
+        cursor.close();
+    }
+}

@@ -1,0 +1,75 @@
+package io.vmledger.tools.audit;
+
+import io.vmledger.engine.topology.SnapshotKey;
+import io.vmledger.schema.Snapshot;
+import io.vmledger.schema.wire.Wire;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Finds a device's newest complete snapshot taken at or before a time, by one scan of the
+ * snapshots partition holding the device. Only the snapshot keys and record timestamps (event
+ * time in ms) of other snapshots are looked at; a value is decoded only when its key names a
+ * newer snapshot of the device whose millisecond is not after the time.
+ *
+ * <p>"Newest at or before T" is the highest seq whose event time is ≤ T; with a device's event
+ * times non-decreasing in seq order (as devices produce them) that snapshot is inside the trace
+ * cut at T.
+ */
+final class SnapshotFinder {
+    private SnapshotFinder() {
+    }
+
+    /** The parts of the snapshot, in part order, or empty if the device has none at or before {@code asOf} (µs). */
+    static Optional<List<Snapshot>> latest(String bootstrap, String topic, String device, long asOf) {
+        long asOfMs = Math.floorDiv(asOf, 1000);
+        Candidate complete = null;
+        Candidate current = null;
+        try (PartitionCursor cursor = PartitionCursor.fromStart(bootstrap, topic, device)) {
+            for (ConsumerRecord<byte[], byte[]> r = cursor.next(); r != null; r = cursor.next()) {
+                if (r.key() == null || r.value() == null || r.timestamp() > asOfMs || !isOf(r.key(), device)) {
+                    continue;
+                }
+                long seq = SnapshotKey.seq(r.key());
+                if (current != null && Long.compareUnsigned(seq, current.seq) < 0) {
+                    continue;
+                }
+                Snapshot s = Wire.snapshot(r.value());
+                if (s.getTs() > asOf) {
+                    continue;
+                }
+                if (current == null || seq != current.seq) {
+                    current = new Candidate(seq, s.getParts());
+                }
+                current.parts.put(s.getPart(), s);
+                if (current.parts.size() == current.count) {
+                    complete = current;
+                }
+            }
+        }
+        return complete == null ? Optional.empty() : Optional.of(new ArrayList<>(complete.parts.values()));
+    }
+
+    private static boolean isOf(byte[] key, String device) {
+        try {
+            return SnapshotKey.device(key).equals(device);
+        } catch (IllegalArgumentException notASnapshotKey) {
+            return false;
+        }
+    }
+
+    /** A snapshot being gathered: its seq, part count and the parts seen. */
+    private static final class Candidate {
+        final long seq;
+        final int count;
+        final TreeMap<Integer, Snapshot> parts = new TreeMap<>();
+
+        Candidate(long seq, int count) {
+            this.seq = seq;
+            this.count = count;
+        }
+    }
+}

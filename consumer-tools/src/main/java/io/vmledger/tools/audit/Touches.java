@@ -1,0 +1,187 @@
+package io.vmledger.tools.audit;
+
+import io.vmledger.schema.BoNew;
+import io.vmledger.schema.DmabufExport;
+import io.vmledger.schema.Effect;
+import io.vmledger.schema.FbCleanup;
+import io.vmledger.schema.FbPrepare;
+import io.vmledger.schema.FileClose;
+import io.vmledger.schema.FileOpen;
+import io.vmledger.schema.GetIova;
+import io.vmledger.schema.GpuFault;
+import io.vmledger.schema.GpuHang;
+import io.vmledger.schema.HandleClose;
+import io.vmledger.schema.HandleOpen;
+import io.vmledger.schema.KmsVm;
+import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.Madvise;
+import io.vmledger.schema.OpOutcome;
+import io.vmledger.schema.PtOp;
+import io.vmledger.schema.SetName;
+import io.vmledger.schema.Step;
+import io.vmledger.schema.Va;
+import io.vmledger.schema.VmBind;
+import io.vmledger.schema.VmBindOp;
+import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.Vmap;
+import io.vmledger.schema.Vunmap;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which VMs, addresses and BOs a ledger entry touched, from the entry and the event it is the
+ * outcome of:
+ * <ul>
+ *   <li>VMs: every effect's {@code vm}; the event's own VM (a context's {@code file} for
+ *       vm_bind, get_iova, gpu_fault, gpu_hang, file_open and file_close; the display VM 0 for
+ *       fb_prepare, fb_cleanup and kms_vm).</li>
+ *   <li>Addresses: every step VA (map, unmap, remap's unmap/prev/next), page-table op and effect
+ *       range, and what the event names: a vm_bind op's range (even if rejected), a fault's or
+ *       get_iova's address, a framebuffer's plane addresses.</li>
+ *   <li>BOs: the BO of every step VA, page-table op and effect, and every BO the event names.</li>
+ * </ul>
+ * A range contains X when {@code addr <= X < addr + range} (unsigned); a lone address (no range)
+ * contains only itself.
+ *
+ * @param vm   only entries touching this VM, or null
+ * @param iova only entries touching this address, or null
+ * @param bo   only entries touching this BO, or null
+ */
+public record Touches(Long vm, Long iova, Long bo) {
+    /** Whether {@code entry}, the outcome of {@code event}, touched what this asks for (all given criteria). */
+    public boolean match(LedgerEntry entry, VmEvent event) {
+        return (vm == null || vms(entry, event).contains(vm))
+                && (iova == null || touchesAddress(entry, event, iova))
+                && (bo == null || bos(entry, event).contains(bo));
+    }
+
+    private static List<Long> vms(LedgerEntry entry, VmEvent event) {
+        List<Long> out = new ArrayList<>();
+        for (Effect e : effects(entry)) {
+            if (e.getVm() != null) {
+                out.add(e.getVm());
+            }
+        }
+        Object p = event.getPayload();
+        if (p instanceof VmBind e) {
+            out.add(e.getFile());
+        } else if (p instanceof GetIova e) {
+            out.add(e.getFile());
+        } else if (p instanceof GpuFault e) {
+            out.add(e.getFile());
+        } else if (p instanceof GpuHang e) {
+            out.add(e.getFile());
+        } else if (p instanceof FileOpen e) {
+            out.add(e.getFile());
+        } else if (p instanceof FileClose e) {
+            out.add(e.getFile());
+        } else if (p instanceof FbPrepare || p instanceof FbCleanup || p instanceof KmsVm) {
+            out.add(0L);
+        }
+        return out;
+    }
+
+    private static boolean touchesAddress(LedgerEntry entry, VmEvent event, long x) {
+        for (OpOutcome op : ops(entry)) {
+            for (Step s : op.getSteps()) {
+                if (contains(s.getVa(), x) || contains(s.getUnmap(), x) || contains(s.getPrev(), x)
+                        || contains(s.getNext(), x)) {
+                    return true;
+                }
+            }
+            for (PtOp pt : op.getPt()) {
+                if (contains(pt.getIova(), pt.getRange(), x)) {
+                    return true;
+                }
+            }
+        }
+        for (Effect e : effects(entry)) {
+            if (e.getIova() != null && contains(e.getIova(), e.getRange() == null ? 1 : e.getRange(), x)) {
+                return true;
+            }
+        }
+        Object p = event.getPayload();
+        if (p instanceof VmBind e) {
+            for (VmBindOp op : e.getOps()) {
+                if (contains(op.getIova(), op.getRange(), x)) {
+                    return true;
+                }
+            }
+        } else if (p instanceof GpuFault e) {
+            return e.getIova() == x;
+        } else if (p instanceof GetIova e) {
+            return e.getIova() != null && e.getIova() == x;
+        } else if (p instanceof FbPrepare e) {
+            return e.getIovas() != null && e.getIovas().contains(x);
+        }
+        return false;
+    }
+
+    private static List<Long> bos(LedgerEntry entry, VmEvent event) {
+        List<Long> out = new ArrayList<>();
+        for (OpOutcome op : ops(entry)) {
+            for (Step s : op.getSteps()) {
+                for (Va va : new Va[] {s.getVa(), s.getUnmap(), s.getPrev(), s.getNext()}) {
+                    if (va != null && va.getBo() != null) {
+                        out.add(va.getBo());
+                    }
+                }
+            }
+            for (PtOp pt : op.getPt()) {
+                if (pt.getBo() != null) {
+                    out.add(pt.getBo());
+                }
+            }
+        }
+        for (Effect e : effects(entry)) {
+            if (e.getBo() != null) {
+                out.add(e.getBo());
+            }
+        }
+        Object p = event.getPayload();
+        if (p instanceof BoNew e) {
+            out.add(e.getBo());
+        } else if (p instanceof HandleOpen e) {
+            out.add(e.getBo());
+        } else if (p instanceof HandleClose e) {
+            out.add(e.getBo());
+        } else if (p instanceof SetName e) {
+            out.add(e.getBo());
+        } else if (p instanceof Madvise e) {
+            out.add(e.getBo());
+        } else if (p instanceof DmabufExport e) {
+            out.add(e.getBo());
+        } else if (p instanceof Vmap e) {
+            out.add(e.getBo());
+        } else if (p instanceof Vunmap e) {
+            out.add(e.getBo());
+        } else if (p instanceof GetIova e) {
+            out.add(e.getBo());
+        } else if (p instanceof FbPrepare e) {
+            out.addAll(e.getBos());
+        } else if (p instanceof VmBind e) {
+            for (VmBindOp op : e.getOps()) {
+                if (op.getBo() != null) {
+                    out.add(op.getBo());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<OpOutcome> ops(LedgerEntry entry) {
+        return entry.getOps() == null ? List.of() : entry.getOps();
+    }
+
+    private static List<Effect> effects(LedgerEntry entry) {
+        return entry.getEffects() == null ? List.of() : entry.getEffects();
+    }
+
+    private static boolean contains(Va va, long x) {
+        return va != null && contains(va.getAddr(), va.getRange(), x);
+    }
+
+    private static boolean contains(long addr, long range, long x) {
+        return Long.compareUnsigned(x, addr) >= 0 && Long.compareUnsigned(x - addr, range) < 0;
+    }
+}

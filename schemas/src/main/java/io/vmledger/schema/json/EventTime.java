@@ -1,0 +1,57 @@
+package io.vmledger.schema.json;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Event times as vmledger writes them: microseconds since the epoch, given either as a decimal
+ * integer or as an ISO-8601 date-time with offset (e.g. {@code 2026-01-02T03:04:05.123456Z}),
+ * the two forms a trace's {@code ts} accepts. Used by the trace reader and by the options and
+ * query parameters that take a time.
+ */
+public final class EventTime {
+    /** What a time must look like, for error messages. */
+    public static final String EXPECTED =
+            "an integer >= 0 (microseconds since the epoch) or an ISO-8601 date-time with offset";
+
+    private EventTime() {
+    }
+
+    /**
+     * The microseconds since the epoch of {@code text}.
+     *
+     * @throws IllegalArgumentException if it is neither form, or before the epoch or too far
+     *     ahead for a long of microseconds
+     */
+    public static long parse(String text) {
+        if (!text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is too large for microseconds since the epoch");
+            }
+        }
+        Instant time;
+        try {
+            time = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + text + "' is not " + EXPECTED);
+        }
+        long micros = micros(time);
+        if (micros < 0) {
+            throw new IllegalArgumentException("'" + text + "' is not representable as microseconds since the epoch (>= 0)");
+        }
+        return micros;
+    }
+
+    /** The microseconds since the epoch of {@code time}, or -1 if that is negative or overflows. */
+    public static long micros(Instant time) {
+        try {
+            return Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1000);
+        } catch (ArithmeticException e) {
+            return -1;
+        }
+    }
+}

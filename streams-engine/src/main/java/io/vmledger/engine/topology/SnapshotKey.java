@@ -1,0 +1,71 @@
+package io.vmledger.engine.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+
+/**
+ * Keys of the compacted snapshots topic, and where a device's records live.
+ *
+ * <p>A snapshot part's key is {@code <device>@<seq, 20 decimal digits>/<part>} in UTF-8, not the
+ * bare device id the other topics use: compaction keeps the latest record per key, so a key of
+ * the device alone would keep only the device's newest snapshot, while an as-of audit at time T
+ * needs the newest snapshot taken <em>before</em> T. With the seq in the key every snapshot stays
+ * (a device emits one every N events, so the topic grows by one state per N events), and
+ * compaction removes only what a re-processing after a failure emitted again under the same key.
+ * Device ids ({@code [A-Za-z0-9._:-]}) contain no {@code @}, so the device is the text before
+ * the last {@code @}.
+ *
+ * <p>Records are still placed by the device alone ({@link #PARTITIONER}), with Kafka's default
+ * partitioner hash of the device id's bytes: a device's snapshots are in the partition number
+ * that holds its events and ledger entries ({@link #partitionOf}).
+ */
+public final class SnapshotKey {
+    /** Places a snapshot part in its device's partition. */
+    public static final StreamPartitioner<byte[], byte[]> PARTITIONER = (topic, key, value, partitions) ->
+            Optional.of(Set.of(partitionOf(device(key), partitions)));
+
+    private static final int SEQ_DIGITS = 20;
+
+    private SnapshotKey() {
+    }
+
+    /** The key of part {@code part} of {@code device}'s snapshot after event {@code seq}. */
+    public static byte[] of(String device, long seq, int part) {
+        String s = Long.toUnsignedString(seq);
+        return (device + "@" + "0".repeat(SEQ_DIGITS - s.length()) + s + "/" + part).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The device of a snapshot key. */
+    public static String device(byte[] key) {
+        Objects.requireNonNull(key, "snapshot key cannot be null");
+        String k = new String(key, StandardCharsets.UTF_8);
+        int at = k.lastIndexOf('@');
+        if (at < 0) {
+            throw new IllegalArgumentException("not a snapshot key: '" + k + "'");
+        }
+        return k.substring(0, at);
+    }
+
+    /** The seq of a snapshot key. */
+    public static long seq(byte[] key) {
+        String k = new String(key, StandardCharsets.UTF_8);
+        int at = k.lastIndexOf('@');
+        int slash = k.indexOf('/', at + 1);
+        if (at < 0 || slash < 0) {
+            throw new IllegalArgumentException("not a snapshot key: '" + k + "'");
+        }
+        return Long.parseUnsignedLong(k.substring(at + 1, slash));
+    }
+
+    /**
+     * The partition of {@code device}'s records in a topic of {@code partitions} partitions: what
+     * Kafka's default partitioner picks for the key {@code device} (murmur2 of its UTF-8 bytes).
+     */
+    public static int partitionOf(String device, int partitions) {
+        return Utils.toPositive(Utils.murmur2(device.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+}
