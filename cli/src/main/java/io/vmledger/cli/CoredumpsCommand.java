@@ -66,7 +66,7 @@ public final class CoredumpsCommand implements Callable<Integer> {
         String topic = Topics.prefixed(topicPrefix, 1, (short) 1).coredumps();
         long[] counts = new long[2];
         try (TopicReader reader = device == null ? TopicReader.all(bootstrap, topic)
-                : TopicReader.partitionOf(bootstrap, topic, Wire.deviceKey(device))) {
+                : TopicReader.partitionOf(bootstrap, topic, device)) {
             Thread main = Thread.currentThread();
             Thread stopper = new Thread(() -> {
                 reader.wakeup();
@@ -96,9 +96,12 @@ public final class CoredumpsCommand implements Callable<Integer> {
                     counts[1]++;
                 }
             });
-        } catch (IllegalStateException e) {
+        } catch (IllegalArgumentException e) {
             err.println("vmledger coredumps: " + e.getMessage());
             return 2;
+        } catch (IllegalStateException e) {
+            err.println("vmledger coredumps: " + e.getMessage());
+            return 1;
         }
         err.println("vmledger coredumps: " + counts[0] + " dumps written to " + out
                 + (counts[1] > 0 ? ", " + counts[1] + " unreadable records skipped" : ""));

@@ -11,9 +11,8 @@ import io.vmledger.engine.VmledgerEngine;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
-import java.io.BufferedReader;
+import io.vmledger.schema.json.TraceJson;
 import java.io.PrintWriter;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,9 +80,9 @@ class AuditCommandTest {
         List<String> lines = new ArrayList<>(all.stream().map(RandomDeviceTrace.Line::json).toList());
         lines.addAll(STORY);
         try (EventPublisher p = new EventPublisher(broker.bootstrapServers(), TOPICS.events(), Map.of())) {
-            p.publish(new BufferedReader(new StringReader(String.join("\n", lines))), bad -> {
-                throw new AssertionError("bad test line " + bad.lineNo() + ": " + bad.reason());
-            });
+            for (String line : lines) {
+                p.send(TraceJson.parse(line));
+            }
             p.flush();
         }
         awaitLedger(lines.size());

@@ -11,6 +11,7 @@ import io.vmledger.engine.topology.Topics;
 import io.vmledger.schema.Snapshot;
 import io.vmledger.schema.SnapshotEntry;
 import io.vmledger.schema.VmEvent;
+import io.vmledger.tools.kafka.TopicReader;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -58,8 +59,8 @@ public final class AsOfState {
         long replayed = 0;
         long skipped;
         try (DeviceEvents events = new DeviceEvents(snapshot.isPresent()
-                ? PartitionCursor.fromOffset(bootstrap, topics.events(), device, snapshot.get().get(0).getSourceOffset() + 1)
-                : PartitionCursor.fromStart(bootstrap, topics.events(), device), device)) {
+                ? TopicReader.partitionOf(bootstrap, topics.events(), device).seek(snapshot.get().get(0).getSourceOffset() + 1)
+                : TopicReader.partitionOf(bootstrap, topics.events(), device), device)) {
             for (DeviceEvents.Published e = events.next(); e != null; e = events.next()) {
                 VmEvent v = e.event();
                 if (v.getTs() != null && v.getTs() > asOf) {

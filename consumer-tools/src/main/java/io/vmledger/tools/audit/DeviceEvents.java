@@ -4,6 +4,7 @@ import io.vmledger.core.event.Event;
 import io.vmledger.engine.codec.EventDecoder;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.wire.Wire;
+import io.vmledger.tools.kafka.TopicReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -20,13 +21,13 @@ final class DeviceEvents implements AutoCloseable {
     record Published(VmEvent event, Event domain, long timestampMs, long offset) {
     }
 
-    private final PartitionCursor cursor;
+    private final TopicReader cursor;
     private final String device;
     private final byte[] key;
     /** The device's records the engine would dead-letter, skipped. */
     private long skipped;
 
-    DeviceEvents(PartitionCursor cursor, String device) {
+    DeviceEvents(TopicReader cursor, String device) {
         this.cursor = cursor;
         this.device = device;
         this.key = device.getBytes(StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import io.vmledger.engine.topology.Topics;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.wire.Wire;
+import io.vmledger.tools.kafka.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -36,9 +37,9 @@ public final class LedgerAudit {
         long fromMs = Math.floorDiv(from, 1000);
         byte[] key = device.getBytes(StandardCharsets.UTF_8);
         long read = 0;
-        try (PartitionCursor ledger = PartitionCursor.fromTime(bootstrap, topics.ledger(), device, fromMs);
+        try (TopicReader ledger = TopicReader.partitionOf(bootstrap, topics.ledger(), device).fromTime(fromMs);
              DeviceEvents events = new DeviceEvents(
-                     PartitionCursor.fromTime(bootstrap, topics.events(), device, fromMs), device)) {
+                     TopicReader.partitionOf(bootstrap, topics.events(), device).fromTime(fromMs), device)) {
             for (ConsumerRecord<byte[], byte[]> r = ledger.next(); r != null; r = ledger.next()) {
                 if (!Arrays.equals(key, r.key()) || r.timestamp() < fromMs) {
                     continue;

@@ -3,6 +3,7 @@ package io.vmledger.tools.audit;
 import io.vmledger.engine.topology.SnapshotKey;
 import io.vmledger.schema.Snapshot;
 import io.vmledger.schema.wire.Wire;
+import io.vmledger.tools.kafka.TopicReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +29,7 @@ final class SnapshotFinder {
         long asOfMs = Math.floorDiv(asOf, 1000);
         Candidate complete = null;
         Candidate current = null;
-        try (PartitionCursor cursor = PartitionCursor.fromStart(bootstrap, topic, device)) {
+        try (TopicReader cursor = TopicReader.partitionOf(bootstrap, topic, device)) {
             for (ConsumerRecord<byte[], byte[]> r = cursor.next(); r != null; r = cursor.next()) {
                 if (r.key() == null || r.value() == null || r.timestamp() > asOfMs || !isOf(r.key(), device)) {
                     continue;

@@ -1,8 +1,11 @@
 package io.vmledger.tools.kafka;
 
+import io.vmledger.engine.topology.Topics;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +21,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads one of vmledger's topics without a consumer group: all its partitions (or the one a
  * device lives in), committed records only ({@code read_committed}: the engine writes
- * transactionally), from the beginning, the end, or a point in time. {@link #read} stops at the
- * end the topic had when it was called, or follows new records until {@link #wakeup()}.
+ * transactionally), from the beginning, the end, an offset or a point in time. {@link #read}
+ * pushes records to a handler until the end the topic had when it was called, or follows new
+ * records until {@link #wakeup()}; {@link #next()} pulls them one at a time up to a fixed end.
  * The tools (coredumps, alerts, audit, the demo and the engine's ledger printer) share it.
  */
 public final class TopicReader implements AutoCloseable {
@@ -45,8 +49,12 @@ public final class TopicReader implements AutoCloseable {
         void unreadable(ConsumerRecord<byte[], byte[]> raw, String reason);
     }
 
+    private static final Duration STALL = Duration.ofSeconds(60);
+
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions;
+    private final Deque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
+    private Map<TopicPartition, Long> fixedEnd;
 
     private TopicReader(List<TopicPartition> partitions, KafkaConsumer<byte[], byte[]> consumer) {
         this.consumer = consumer;
@@ -66,11 +74,11 @@ public final class TopicReader implements AutoCloseable {
         return r;
     }
 
-    /** A reader of the one partition of {@code topic} that holds records keyed {@code key}, at its beginning. */
-    public static TopicReader partitionOf(String bootstrap, String topic, byte[] key) {
+    /** A reader of the one partition of {@code topic} that holds {@code device}'s records, at its beginning. */
+    public static TopicReader partitionOf(String bootstrap, String topic, String device) {
         KafkaConsumer<byte[], byte[]> c = consumer(bootstrap);
         int n = partitionsOf(c, topic).size();
-        TopicReader r = new TopicReader(List.of(new TopicPartition(topic, KeyPartition.of(key, n))), c);
+        TopicReader r = new TopicReader(List.of(new TopicPartition(topic, Topics.partitionOf(device, n))), c);
         r.fromBeginning();
         return r;
     }
@@ -104,9 +112,9 @@ public final class TopicReader implements AutoCloseable {
         return this;
     }
 
-    /** Positions {@code partition} at {@code offset}. */
-    public TopicReader seek(TopicPartition partition, long offset) {
-        consumer.seek(partition, offset);
+    /** Positions every partition at {@code offset} (for a one-partition reader: that offset of it). */
+    public TopicReader seek(long offset) {
+        partitions.forEach(p -> consumer.seek(p, offset));
         return this;
     }
 
@@ -154,6 +162,35 @@ public final class TopicReader implements AutoCloseable {
         });
     }
 
+    /**
+     * The next record (in offset order within each partition) before the end the topic had at
+     * the first call, or null once that end is reached: what a pull reader sees is a fixed
+     * prefix of the topic even while the engine keeps writing.
+     *
+     * @throws IllegalStateException if records known to exist do not arrive for a minute
+     */
+    public ConsumerRecord<byte[], byte[]> next() {
+        if (fixedEnd == null) {
+            fixedEnd = consumer.endOffsets(partitions);
+        }
+        long waitingSince = System.nanoTime();
+        while (buffer.isEmpty()) {
+            if (reached(fixedEnd)) {
+                return null;
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                if (r.offset() < fixedEnd.get(new TopicPartition(r.topic(), r.partition()))) {
+                    buffer.add(r);
+                }
+            }
+            if (buffer.isEmpty() && System.nanoTime() - waitingSince > STALL.toNanos()) {
+                throw new IllegalStateException("no records from " + partitions + " for " + STALL.toSeconds()
+                        + " s although the topic ends at " + fixedEnd);
+            }
+        }
+        return buffer.poll();
+    }
+
     /** Makes a {@link #read} in progress (on another thread) return. */
     public void wakeup() {
         consumer.wakeup();
@@ -177,6 +214,8 @@ public final class TopicReader implements AutoCloseable {
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -185,7 +224,7 @@ public final class TopicReader implements AutoCloseable {
         List<PartitionInfo> parts = c.partitionsFor(topic, METADATA_WAIT);
         if (parts == null || parts.isEmpty()) {
             c.close();
-            throw new IllegalStateException("topic " + topic + " does not exist (is the engine running with the same --topic-prefix?)");
+            throw new IllegalArgumentException("no topic " + topic + " (has the engine run with this --topic-prefix?)");
         }
         return parts;
     }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
@@ -21,12 +20,12 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  *
  * <p>Records are still placed by the device alone ({@link #PARTITIONER}), with Kafka's default
  * partitioner hash of the device id's bytes: a device's snapshots are in the partition number
- * that holds its events and ledger entries ({@link #partitionOf}).
+ * that holds its events and ledger entries ({@link Topics#partitionOf}).
  */
 public final class SnapshotKey {
     /** Places a snapshot part in its device's partition. */
     public static final StreamPartitioner<byte[], byte[]> PARTITIONER = (topic, key, value, partitions) ->
-            Optional.of(Set.of(partitionOf(device(key), partitions)));
+            Optional.of(Set.of(Topics.partitionOf(device(key), partitions)));
 
     private static final int SEQ_DIGITS = 20;
 
@@ -59,13 +58,5 @@ public final class SnapshotKey {
             throw new IllegalArgumentException("not a snapshot key: '" + k + "'");
         }
         return Long.parseUnsignedLong(k.substring(at + 1, slash));
-    }
-
-    /**
-     * The partition of {@code device}'s records in a topic of {@code partitions} partitions: what
-     * Kafka's default partitioner picks for the key {@code device} (murmur2 of its UTF-8 bytes).
-     */
-    public static int partitionOf(String device, int partitions) {
-        return Utils.toPositive(Utils.murmur2(device.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 }

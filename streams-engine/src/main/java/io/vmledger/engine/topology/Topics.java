@@ -1,5 +1,6 @@
 package io.vmledger.engine.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The engine's topic catalogue: names and partition counts of its input and output topics, and
@@ -54,6 +56,16 @@ public record Topics(String events, String ledger, String deadletter, String cor
     public static Topics prefixed(String prefix, int partitions, short replication) {
         return new Topics(prefix + "events", prefix + "ledger", prefix + "deadletter", prefix + "coredumps",
                 prefix + "alerts", prefix + "snapshots", partitions, replication);
+    }
+
+    /**
+     * The partition of {@code device}'s records in a topic of {@code partitions} partitions: what
+     * Kafka's default partitioner picks for the key {@code device} (murmur2 of its UTF-8 bytes).
+     * Every topic of the catalogue is keyed (or, for snapshots, placed) by device, so a device's
+     * records are in this partition number of each of them.
+     */
+    public static int partitionOf(String device, int partitions) {
+        return Utils.toPositive(Utils.murmur2(device.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     /** Every topic of the catalogue. */
