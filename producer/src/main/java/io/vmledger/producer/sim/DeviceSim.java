@@ -22,7 +22,7 @@ final class DeviceSim {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     /** Bugs are injected in this part of the expected run, so the device runs on long after them. */
     private static final double BUG_WINDOW_FROM = 0.05;
-    private static final double BUG_WINDOW_TO = 0.30;
+    private static final double BUG_WINDOW_TO = 0.25;
     private static final long BUG_EARLIEST = 3_000_000L;
 
     private final String name;
