@@ -12,6 +12,7 @@ import io.vmledger.schema.VmEvent;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -157,7 +158,7 @@ public final class SimulateCommand implements Callable<Integer> {
         try (TraceFileWriter w = TraceFileWriter.create(out);
              BufferedWriter labels = Files.newBufferedWriter(truthFile, StandardCharsets.UTF_8)) {
             run = simulate(config, wallLimitNanos, w::write, labels);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             err.println("vmledger simulate: cannot write " + e.getMessage());
             return 2;
         }
