@@ -12,6 +12,7 @@ import io.vmledger.schema.VmEvent;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +21,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -31,6 +35,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -151,7 +158,7 @@ public final class SimulateCommand implements Callable<Integer> {
         try (TraceFileWriter w = TraceFileWriter.create(out);
              BufferedWriter labels = Files.newBufferedWriter(truthFile, StandardCharsets.UTF_8)) {
             run = simulate(config, wallLimitNanos, w::write, labels);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             err.println("vmledger simulate: cannot write " + e.getMessage());
             return 2;
         }
@@ -181,6 +188,7 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
                 topics.ensure(admin);
+                awaitWritable(admin, topics.events());
             }
             Run run;
             try (EventPublisher publisher = new EventPublisher(servers, topics.events(), Map.of());
@@ -327,6 +335,21 @@ public final class SimulateCommand implements Callable<Integer> {
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         return out.resolveSibling(stem + ".truth.jsonl");
+    }
+
+    /**
+     * Waits until the broker serves every partition of {@code topic} (a ListOffsets answer). Metadata
+     * naming a leader is not enough on a just-created topic: an idempotent producer whose first
+     * request meets the partition before the broker applied its leadership gets that request
+     * refused while later ones are appended, and the refused one then fails with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until it expires (seen here with the embedded broker).
+     */
+    private static void awaitWritable(Admin admin, String topic) throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+            latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+        }
+        admin.listOffsets(latest).all().get();
     }
 
     private static boolean listening(int port) {

@@ -2,7 +2,9 @@ package io.vmledger.producer.sim;
 
 import io.vmledger.schema.VmBindOp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -16,7 +18,9 @@ import java.util.SplittableRandom;
  * while the pointer is shown (from the start, so the cursor BO has its display VMA from then on).
  * Every minute or two a mode change replaces the scanouts at a new resolution: unmapped and
  * closed in the GPU context, dma-bufs released, KMS handles closed, which drops {@code vma_ref}
- * to 0 and tears the display VMAs down ({@code vma_put}).
+ * to 0 and tears the display VMAs down ({@code vma_put}). Applications' swapchain images arrive
+ * as dma-bufs: imported into the GPU context and mapped while the client lives, unmapped, closed
+ * and released once it has gone.
  *
  * <p>Injected bug {@link BugKind#PIN_LEAK}: one unbalanced cursor {@code fb_prepare}, so the
  * cursor's framebuffer is never fully cleaned up and its BO stays pinned.
@@ -35,6 +39,8 @@ final class Compositor extends Workload {
     private long gpuFile;
     private VaAllocator gpuVa;
     private final List<Scanout> scanouts = new ArrayList<>();
+    /** Imported client buffers: dma-buf → VA in the GPU context. */
+    private final Map<Long, Long> clients = new HashMap<>();
     /** Index of the scanout on screen (prepared), -1 before the first flip. */
     private int shown = -1;
     private long cursorBo;
@@ -56,6 +62,7 @@ final class Compositor extends Workload {
             start(d);
             return;
         }
+        serveClients(d);
         if (d.now() >= phaseEnd) {
             switchPhase(d);
         }
@@ -87,6 +94,27 @@ final class Compositor extends Workload {
         phaseEnd = d.now() + 1_000_000L;
         active = true;
         wake = d.now() + FRAME;
+    }
+
+    /**
+     * Client buffers: a newly offered one is imported into the GPU context and mapped there to
+     * composite from; when its client has gone, it is unmapped and its handle closed, and the
+     * compositor closes its dma-buf fd, the last one, which releases the dma-buf and frees the BO.
+     */
+    private void serveClients(DeviceSim d) {
+        for (SharedBuffer b = d.nextOffer(); b != null; b = d.nextOffer()) {
+            d.emit(Payloads.importDmabuf(gpuFile, b.dmabuf()));
+            long iova = gpuVa.allocate(b.size(), 0x10000);
+            d.emit(Payloads.vmBind(gpuFile, 1, List.of(Payloads.map(b.bo(), 0, iova, b.size(), false))));
+            clients.put(b.dmabuf(), iova);
+        }
+        for (SharedBuffer b = d.nextWithdrawal(); b != null; b = d.nextWithdrawal()) {
+            long iova = clients.remove(b.dmabuf());
+            d.emit(Payloads.vmBind(gpuFile, 1, List.of(Payloads.unmap(iova, b.size()))));
+            gpuVa.release(iova, b.size());
+            d.emit(Payloads.handleClose(gpuFile, b.bo()));
+            d.emit(Payloads.release(b.dmabuf()));
+        }
     }
 
     /** Three scanouts at a random mode: created, exported, imported by the GPU context and mapped there in one VM_BIND. */

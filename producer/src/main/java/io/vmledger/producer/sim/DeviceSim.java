@@ -22,7 +22,7 @@ final class DeviceSim {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     /** Bugs are injected in this part of the expected run, so the device runs on long after them. */
     private static final double BUG_WINDOW_FROM = 0.05;
-    private static final double BUG_WINDOW_TO = 0.30;
+    private static final double BUG_WINDOW_TO = 0.25;
     private static final long BUG_EARLIEST = 3_000_000L;
 
     private final String name;
@@ -31,6 +31,9 @@ final class DeviceSim {
     /** When each bug this device carries is due (device time); removed once injected. */
     private final Map<BugKind, Long> bugsDue = new EnumMap<>(BugKind.class);
     private final ArrayDeque<SimEvent> pending = new ArrayDeque<>();
+    /** Client buffers offered to the compositor, and those whose client went away, in order. */
+    private final ArrayDeque<SharedBuffer> offered = new ArrayDeque<>();
+    private final ArrayDeque<SharedBuffer> withdrawn = new ArrayDeque<>();
     private final PriorityQueue<Queued> workloads = new PriorityQueue<>(
             Comparator.comparingLong((Queued q) -> q.workload.wake).thenComparingLong(q -> q.order));
     private long nextOrder;
@@ -134,6 +137,26 @@ final class DeviceSim {
         return apps;
     }
 
+    /** An application hands {@code b} to the compositor. */
+    void offer(SharedBuffer b) {
+        offered.add(b);
+    }
+
+    /** The application that offered {@code b} went away. */
+    void withdraw(SharedBuffer b) {
+        withdrawn.add(b);
+    }
+
+    /** The oldest buffer offered and not yet taken by the compositor, or null. */
+    SharedBuffer nextOffer() {
+        return offered.poll();
+    }
+
+    /** The oldest withdrawal not yet handled by the compositor, or null. */
+    SharedBuffer nextWithdrawal() {
+        return withdrawn.poll();
+    }
+
     /** True when the caller should issue one deliberately invalid ioctl in this step. */
     boolean invalidDue() {
         return invalidRate > 0 && rng.nextDouble() < invalidRate;
@@ -149,27 +172,26 @@ final class DeviceSim {
         return true;
     }
 
-    /** Emits a valid event at the device clock; returns its seq. */
-    long emit(Object payload) {
-        return emit(payload, null, null, null, null, null);
+    /** Emits a valid event at the device clock. */
+    void emit(Object payload) {
+        emit(payload, null, null, null, null, null);
     }
 
     /** Emits the event that makes bug {@code kind}, labelled with the objects concerned. */
-    long emitBug(Object payload, BugKind kind, Long bo, Long vm, Long fb) {
-        return emit(payload, kind, bo, vm, fb, null);
+    void emitBug(Object payload, BugKind kind, Long bo, Long vm, Long fb) {
+        emit(payload, kind, bo, vm, fb, null);
     }
 
     /** Emits a deliberately invalid ioctl that the kernel rejects with {@code errno}. */
-    long emitInvalid(Object payload, String errno, Long bo, Long vm) {
-        return emit(payload, BugKind.INVALID, bo, vm, null, errno);
+    void emitInvalid(Object payload, String errno, Long bo, Long vm) {
+        emit(payload, BugKind.INVALID, bo, vm, null, errno);
     }
 
-    private long emit(Object payload, BugKind kind, Long bo, Long vm, Long fb, String errno) {
+    private void emit(Object payload, BugKind kind, Long bo, Long vm, Long fb, String errno) {
         long s = ++seq;
         VmEvent e = new VmEvent(name, s, now, payload);
         pending.add(new SimEvent(e, kind == null ? null : new GroundTruth(kind, name, s, now, bo, vm, fb, errno)));
         now += 2 + rng.nextInt(30);
-        return s;
     }
 
     /** A bijective 64-bit mix (SplitMix64's finaliser) so neighbouring indices get unrelated seeds. */

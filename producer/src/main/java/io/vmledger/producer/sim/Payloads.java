@@ -34,8 +34,6 @@ final class Payloads {
     static final long BO_GPU_READONLY = 0x2;
     /** MSM_BO_NO_SHARE: shares the VM's dma-resv; cannot be exported. */
     static final long BO_NO_SHARE = 0x4;
-    /** MSM_BO_CACHED. */
-    static final long BO_CACHED = 0x10000;
     /** MSM_BO_WC (write-combined), the usual choice for GPU buffers. */
     static final long BO_WC = 0x20000;
     /** MSM_BO_CACHED_COHERENT. */

@@ -26,6 +26,7 @@ import java.util.TreeMap;
  *   <li>GPU faults (some on an address it unmapped a moment before: use after unmap), whose
  *       devcoredump capture vmaps the command buffer for a moment; rare hangs, after which the
  *       VM is unusable and the process exits, as real apps do;
+ *   <li>two swapchain images exported as dma-bufs and offered to the compositor;
  *   <li>exit by {@code file_close} with its mappings still in place.
  * </ul>
  * Mapped bytes stay under a budget, so the process is in a steady state.
@@ -76,7 +77,7 @@ final class VulkanApp extends Workload {
     private final long lifetime;
     private final List<Buffer> buffers = new ArrayList<>();
     private final List<Long> bindQueues = new ArrayList<>();
-    private final List<Long> exported = new ArrayList<>();
+    private final List<SharedBuffer> swapchain = new ArrayList<>();
     /** Bound sparse tiles: tile index → 64 KiB chunk of the backing BO. */
     private final TreeMap<Integer, Integer> tiles = new TreeMap<>();
     private long file;
@@ -152,12 +153,13 @@ final class VulkanApp extends Workload {
             for (int i = 0; i < 2; i++) {
                 Buffer image = create(d, 8 * MIB, Payloads.BO_WC, "vkswapchain", false, true);
                 mapWhole(image, ops);
-                long dmabuf = d.newDmabuf();
-                d.emit(Payloads.export(image.bo(), dmabuf, file));
-                exported.add(dmabuf);
+                SharedBuffer shared = new SharedBuffer(image.bo(), d.newDmabuf(), image.size());
+                d.emit(Payloads.export(image.bo(), shared.dmabuf(), file));
+                swapchain.add(shared);
             }
         }
         bind(d, ops);
+        swapchain.forEach(d::offer);
         if (kind == Kind.APP && rng.nextBoolean()) {
             sparseBacking = create(d, SPARSE_BACKING, Payloads.BO_WC | Payloads.BO_NO_SHARE, "vksparse", false, true);
             sparseBase = va.allocate(SPARSE_SIZE, PT_BLOCK);
@@ -332,11 +334,10 @@ final class VulkanApp extends Workload {
         d.emit(Payloads.vunmap(cmdbuf.bo()));
     }
 
+    /** The process ends: its file closes; the compositor lets go of its swapchain buffers afterwards. */
     private void exit(DeviceSim d) {
-        for (long dmabuf : exported) {
-            d.emit(Payloads.release(dmabuf));
-        }
         d.emit(Payloads.fileClose(file));
+        swapchain.forEach(d::withdraw);
         finished = true;
     }
 
