@@ -4,11 +4,9 @@ import io.vmledger.broker.EmbeddedKafkaBroker;
 import io.vmledger.engine.topology.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
 import io.vmledger.producer.sim.BugKind;
-import io.vmledger.producer.sim.FleetSim;
+import io.vmledger.producer.sim.FleetRun;
 import io.vmledger.producer.sim.SimConfig;
-import io.vmledger.producer.sim.SimEvent;
 import io.vmledger.producer.trace.TraceFileWriter;
-import io.vmledger.schema.VmEvent;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,24 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,7 +47,6 @@ import picocli.CommandLine.Spec;
                         + " started on it with its data in --data-dir/broker.",
                 "Exit status: 0 on success, 1 when publishing failed, 2 for bad arguments or an unwritable file."})
 public final class SimulateCommand implements Callable<Integer> {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
     private static final long DEFAULT_EVENTS = 100_000;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "10", description = "Devices (default: ${DEFAULT-VALUE}).")
@@ -129,10 +115,6 @@ public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** What a run did, for the summary. */
-    private record Run(long events, Map<BugKind, Long> labels, double seconds) {
-    }
-
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -141,7 +123,7 @@ public final class SimulateCommand implements Callable<Integer> {
             err.println("vmledger simulate: " + bad);
             return 2;
         }
-        long durationMicros = duration == null ? 0 : parseDuration(duration);
+        long durationMicros = duration == null ? 0 : Durations.micros(duration, "--duration");
         long limit = events != null ? events : duration == null ? DEFAULT_EVENTS : 0;
         SimConfig config = new SimConfig(devices, limit, rate == 0 ? durationMicros : 0, seed,
                 Instant.parse(startTime).toEpochMilli() * 1000, bugRate, invalidRate);
@@ -154,7 +136,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private int toFile(SimConfig config, long wallLimitNanos, Path truthFile, PrintWriter err) {
-        Run run;
+        FleetRun.Result run;
         try (TraceFileWriter w = TraceFileWriter.create(out);
              BufferedWriter labels = Files.newBufferedWriter(truthFile, StandardCharsets.UTF_8)) {
             run = simulate(config, wallLimitNanos, w::write, labels);
@@ -188,9 +170,8 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
                 topics.ensure(admin);
-                awaitWritable(admin, topics.events());
             }
-            Run run;
+            FleetRun.Result run;
             try (EventPublisher publisher = new EventPublisher(servers, topics.events(), Map.of());
                  BufferedWriter labels = Files.newBufferedWriter(truthFile, StandardCharsets.UTF_8)) {
                 run = simulate(config, wallLimitNanos, publisher::send, labels);
@@ -212,8 +193,8 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /** Runs the fleet into {@code sink}, labels into {@code labels}, paced and bounded as asked; Ctrl-C ends it cleanly. */
-    private Run simulate(SimConfig config, long wallLimitNanos, Consumer<VmEvent> sink,
-                         BufferedWriter labels) throws IOException {
+    private FleetRun.Result simulate(SimConfig config, long wallLimitNanos, FleetRun.EventSink sink,
+                                     BufferedWriter labels) throws IOException {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -225,31 +206,17 @@ public final class SimulateCommand implements Callable<Integer> {
             }
         }, "vmledger-simulate-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        Map<BugKind, Long> counts = new EnumMap<>(BugKind.class);
         Progress progress = Progress.forStderr("simulate");
-        long start = System.nanoTime();
-        long n = 0;
         try {
-            FleetSim sim = new FleetSim(config);
-            while (sim.hasNext() && stop.getCount() > 0) {
-                long elapsed = System.nanoTime() - start;
-                if (elapsed >= wallLimitNanos) {
-                    break;
+            return new FleetRun(config, rate, wallLimitNanos).run(sink, label -> {
+                try {
+                    labels.append(label.toJson()).append('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-                if (rate > 0) {
-                    long ahead = (long) (n * 1e9 / rate) - elapsed;
-                    if (ahead > 1_000_000) {
-                        LockSupport.parkNanos(ahead);
-                    }
-                }
-                SimEvent e = sim.next();
-                sink.accept(e.event());
-                if (e.truth() != null) {
-                    labels.append(e.truth().toJson()).append('\n');
-                    counts.merge(e.truth().kind(), 1L, Long::sum);
-                }
-                progress.tick(++n);
-            }
+            }, progress::tick, () -> stop.getCount() == 0);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         } finally {
             progress.done();
             stopped.countDown();
@@ -259,10 +226,9 @@ public final class SimulateCommand implements Callable<Integer> {
                 // the JVM is stopping: the hook has run
             }
         }
-        return new Run(n, counts, (System.nanoTime() - start) / 1e9);
     }
 
-    private static void summary(PrintWriter err, SimConfig config, Run run, String where, Path truthFile) {
+    private static void summary(PrintWriter err, SimConfig config, FleetRun.Result run, String where, Path truthFile) {
         StringBuilder bugs = new StringBuilder();
         for (BugKind k : BugKind.values()) {
             bugs.append(bugs.length() == 0 ? "" : ", ").append(k.label()).append(' ').append(run.labels().getOrDefault(k, 0L));
@@ -279,10 +245,14 @@ public final class SimulateCommand implements Callable<Integer> {
         if (events != null && events < 0) {
             return "--events must be >= 0";
         }
-        if (duration != null && !DURATION.matcher(duration).matches()) {
-            return "--duration must be a number with an optional unit ms, s, m or h, got '" + duration + "'";
+        if (duration != null) {
+            try {
+                Durations.micros(duration, "--duration");
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
         }
-        if (duration != null && parseDuration(duration) == 0) {
+        if (duration != null && Durations.micros(duration, "--duration") == 0) {
             return "--duration must be above 0";
         }
         if (!(rate >= 0) || Double.isInfinite(rate)) {
@@ -313,43 +283,12 @@ public final class SimulateCommand implements Callable<Integer> {
         return null;
     }
 
-    /** Microseconds of a duration like {@code 90s}, {@code 5m}, {@code 1h}, {@code 500ms} or {@code 90} (seconds). */
-    static long parseDuration(String text) {
-        Matcher m = DURATION.matcher(text);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("bad duration " + text);
-        }
-        long v = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> v * 1_000L;
-            case "m" -> v * 60_000_000L;
-            case "h" -> v * 3_600_000_000L;
-            default -> v * 1_000_000L;
-        };
-    }
-
     /** {@code fleet.jsonl} → {@code fleet.truth.jsonl}, beside it. */
     static Path truthBeside(Path out) {
         String name = out.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         return out.resolveSibling(stem + ".truth.jsonl");
-    }
-
-    /**
-     * Waits until the broker serves every partition of {@code topic} (a ListOffsets answer). Metadata
-     * naming a leader is not enough on a just-created topic: an idempotent producer whose first
-     * request meets the partition before the broker applied its leadership gets that request
-     * refused while later ones are appended, and the refused one then fails with
-     * OUT_OF_ORDER_SEQUENCE_NUMBER until it expires (seen here with the embedded broker).
-     */
-    private static void awaitWritable(Admin admin, String topic) throws InterruptedException, ExecutionException {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
-            latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
-        }
-        admin.listOffsets(latest).all().get();
     }
 
     private static boolean listening(int port) {

@@ -140,9 +140,9 @@ class SimulateCommandTest {
 
     @Test
     void durationsAndTruthFileNames() {
-        assertEquals(90_000_000L, SimulateCommand.parseDuration("90"));
-        assertEquals(300_000_000L, SimulateCommand.parseDuration("5m"));
-        assertEquals(500_000L, SimulateCommand.parseDuration("500ms"));
+        assertEquals(90_000_000L, Durations.micros("90", "--duration"));
+        assertEquals(300_000_000L, Durations.micros("5m", "--duration"));
+        assertEquals(500_000L, Durations.micros("500ms", "--duration"));
         assertEquals(Path.of("a/fleet.truth.jsonl"), SimulateCommand.truthBeside(Path.of("a/fleet.avro")));
     }
 }

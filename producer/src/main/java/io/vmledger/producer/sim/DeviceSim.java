@@ -49,7 +49,7 @@ final class DeviceSim {
     }
 
     DeviceSim(int index, SimConfig config) {
-        this.name = String.format("dev-%05d", index);
+        this.name = SimConfig.deviceName(index);
         this.rng = new SplittableRandom(mix(config.seed() + GOLDEN * (index + 1L)));
         this.invalidRate = config.invalidRate();
         this.now = config.startMicros() + rng.nextLong(1_000_000L);

@@ -1,6 +1,8 @@
 package io.vmledger.producer.sim;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What fleet to simulate.
@@ -49,5 +51,19 @@ public record SimConfig(int devices, long maxEvents, long spanMicros, long seed,
             return (long) (maxEvents / (double) devices / NOMINAL_DEVICE_RATE * 1e6);
         }
         return UNBOUNDED_SPAN;
+    }
+
+    /** The name of device {@code index} ({@code dev-00000}, {@code dev-00001}, ...). */
+    public static String deviceName(int index) {
+        return String.format("dev-%05d", index);
+    }
+
+    /** The names of the fleet's devices, in index order. */
+    public List<String> deviceNames() {
+        List<String> names = new ArrayList<>(devices);
+        for (int i = 0; i < devices; i++) {
+            names.add(deviceName(i));
+        }
+        return names;
     }
 }

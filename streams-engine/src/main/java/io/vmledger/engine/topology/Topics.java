@@ -3,6 +3,7 @@ package io.vmledger.engine.topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -101,21 +104,26 @@ public record Topics(String events, String ledger, String deadletter, String cor
     }
 
     /**
-     * Waits until every partition has a leader in the brokers' metadata: a producer that asks
-     * earlier is told NOT_LEADER_OR_FOLLOWER and may sit in retries for a long time.
+     * Waits until every partition has a leader and serves requests (answers a ListOffsets).
+     * Metadata naming a leader is not enough on a just-created topic: an idempotent producer whose
+     * first request meets a partition before the broker applied its leadership has that request
+     * refused while later ones are appended, and the refused one then fails with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until it expires (seen with the embedded broker).
      */
     private void awaitLeaders(Admin admin) throws InterruptedException {
         long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
         while (true) {
             try {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
                 boolean ready = true;
-                for (TopicDescription d : admin.describeTopics(all())
-                        .allTopicNames().get().values()) {
+                for (TopicDescription d : admin.describeTopics(all()).allTopicNames().get().values()) {
                     for (TopicPartitionInfo p : d.partitions()) {
                         ready &= p.leader() != null && !p.leader().isEmpty();
+                        latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
                     }
                 }
                 if (ready) {
+                    admin.listOffsets(latest).all().get();
                     return;
                 }
             } catch (ExecutionException e) {
