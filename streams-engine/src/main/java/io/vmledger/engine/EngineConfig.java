@@ -1,5 +1,6 @@
 package io.vmledger.engine;
 
+import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.topology.EngineTopology.StoreType;
 import io.vmledger.engine.topology.Topics;
@@ -15,10 +16,11 @@ import java.util.Objects;
  * @param guarantee     {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param httpHost      query server address; {@code httpPort} 0 picks a free port
  * @param overrides     extra Kafka Streams properties, applied last
+ * @param alerts        thresholds of the alert rules
  */
 public record EngineConfig(String bootstrap, String applicationId, Path stateDir, String guarantee, int threads,
                            int standbyReplicas, Topics topics, FoldConfig fold, StoreType storeType,
-                           String httpHost, int httpPort, Map<String, String> overrides) {
+                           String httpHost, int httpPort, Map<String, String> overrides, AlertThresholds alerts) {
     /** The default application id. */
     public static final String APPLICATION_ID = "vmledger-engine";
     /** The default processing guarantee. */
@@ -35,6 +37,15 @@ public record EngineConfig(String bootstrap, String applicationId, Path stateDir
             throw new IllegalArgumentException("threads must be >= 1");
         }
         overrides = Map.copyOf(overrides);
+        Objects.requireNonNull(alerts, "alerts");
+    }
+
+    /** A configuration with the default alert thresholds. */
+    public EngineConfig(String bootstrap, String applicationId, Path stateDir, String guarantee, int threads,
+                        int standbyReplicas, Topics topics, FoldConfig fold, StoreType storeType,
+                        String httpHost, int httpPort, Map<String, String> overrides) {
+        this(bootstrap, applicationId, stateDir, guarantee, threads, standbyReplicas, topics, fold, storeType,
+                httpHost, httpPort, overrides, AlertThresholds.DEFAULT);
     }
 
     /** Defaults for everything but the broker and state directory: exactly-once, one thread, RocksDB, HTTP on 127.0.0.1:8080. */
@@ -43,9 +54,15 @@ public record EngineConfig(String bootstrap, String applicationId, Path stateDir
                 FoldConfig.DEFAULT, StoreType.ROCKSDB, "127.0.0.1", 8080, Map.of());
     }
 
+    /** This configuration with other alert thresholds. */
+    public EngineConfig withAlerts(AlertThresholds thresholds) {
+        return new EngineConfig(bootstrap, applicationId, stateDir, guarantee, threads, standbyReplicas, topics, fold,
+                storeType, httpHost, httpPort, overrides, thresholds);
+    }
+
     /** This configuration with another state directory and HTTP port (for a further instance). */
     public EngineConfig withInstance(Path dir, int port) {
         return new EngineConfig(bootstrap, applicationId, dir, guarantee, threads, standbyReplicas, topics, fold,
-                storeType, httpHost, port, overrides);
+                storeType, httpHost, port, overrides, alerts);
     }
 }

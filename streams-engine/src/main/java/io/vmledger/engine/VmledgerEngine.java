@@ -60,7 +60,8 @@ public final class VmledgerEngine implements AutoCloseable {
         KafkaStreams streams;
         try {
             streams = new KafkaStreams(
-                    EngineTopology.build(config.topics(), config.fold(), config.storeType(), new LedgerCounters(registry)),
+                    EngineTopology.build(config.topics(), config.fold(), config.alerts(), config.storeType(),
+                            new LedgerCounters(registry)),
                     properties(config, http.hostInfo()));
         } catch (RuntimeException e) {
             http.close();

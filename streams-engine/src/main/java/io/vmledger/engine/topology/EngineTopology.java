@@ -1,5 +1,6 @@
 package io.vmledger.engine.topology;
 
+import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.store.StoreLayout;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -13,7 +14,8 @@ import org.apache.kafka.streams.state.Stores;
  * The engine's Processor-API topology:
  *
  * <pre>
- *   events-source (vmledger.events) → fold [stores: devices, files, vms, vas, bos, pagetables, vm-log]
+ *   events-source (vmledger.events) → fold [stores: devices, files, vms, vas, bos, pagetables, vm-log,
+ *                                            alert-watch, alert-state]
  *       fold → ledger-sink (vmledger.ledger)           one entry per event
  *       fold → deadletter-sink (vmledger.deadletter)   undecodable records
  *       fold → coredump-sink (vmledger.coredumps)      devcoredump snapshots on gpu_fault / gpu_hang
@@ -42,11 +44,18 @@ public final class EngineTopology {
         ROCKSDB, MEMORY
     }
 
-    /** The topology over {@code topics}, folding with {@code config}. */
+    /** The topology over {@code topics}, folding with {@code config}, with the default alert thresholds. */
     public static Topology build(Topics topics, FoldConfig config, StoreType storeType, LedgerCounters counters) {
+        return build(topics, config, AlertThresholds.DEFAULT, storeType, counters);
+    }
+
+    /** The topology over {@code topics}, folding with {@code config} and alerting with {@code thresholds}. */
+    public static Topology build(Topics topics, FoldConfig config, AlertThresholds thresholds, StoreType storeType,
+                                 LedgerCounters counters) {
         Topology t = new Topology();
         t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
-        t.addProcessor(FOLD, () -> new FoldProcessor(config, counters, LEDGER_SINK, DEADLETTER_SINK), SOURCE);
+        t.addProcessor(FOLD, () -> new FoldProcessor(config, thresholds, counters, LEDGER_SINK, DEADLETTER_SINK,
+                ALERT_SINK), SOURCE);
         for (String name : StoreLayout.STORES) {
             KeyValueBytesStoreSupplier supplier = storeType == StoreType.MEMORY
                     ? Stores.inMemoryKeyValueStore(name)

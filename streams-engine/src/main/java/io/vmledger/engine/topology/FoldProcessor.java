@@ -1,5 +1,7 @@
 package io.vmledger.engine.topology;
 
+import io.vmledger.core.alert.AlertThresholds;
+import io.vmledger.core.alert.Touched;
 import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.DeviceFold;
 import io.vmledger.core.fold.FoldConfig;
@@ -32,7 +34,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The engine's one processor: decodes each input record, folds it into the device's state in
  * the task's stores with the domain core, and forwards one ledger entry per event (the same
  * entry {@code replay} prints). Records that are not a decodable event keyed by its device go
- * to the dead-letter sink with their raw bytes, source position and reason.
+ * to the dead-letter sink with their raw bytes, source position and reason. Alerts are
+ * evaluated around each fold and on a stream-time punctuator ({@link AlertStage}).
  */
 final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** Device tables kept per task: building them is cheap, but there is no need to per event. */
@@ -42,12 +45,15 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final LedgerCounters counters;
     private final String ledgerSink;
     private final String deadLetterSink;
+    private final AlertStage alerts;
     private ProcessorContext<byte[], byte[]> context;
     private Map<String, ByteStore> stores;
     private Map<String, DeviceTables> devices;
 
-    FoldProcessor(FoldConfig config, LedgerCounters counters, String ledgerSink, String deadLetterSink) {
+    FoldProcessor(FoldConfig config, AlertThresholds thresholds, LedgerCounters counters, String ledgerSink,
+                  String deadLetterSink, String alertSink) {
         this.fold = new DeviceFold(config);
+        this.alerts = new AlertStage(thresholds, alertSink);
         this.counters = counters;
         this.ledgerSink = ledgerSink;
         this.deadLetterSink = deadLetterSink;
@@ -67,6 +73,12 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 return size() > MAX_CACHED_DEVICES;
             }
         };
+        alerts.init(context, stores::get, this::tables);
+    }
+
+    private DeviceTables tables(String device) {
+        return devices.computeIfAbsent(device,
+                d -> new DeviceTables(DeviceTables.withWriteBack(new StoreTableSource(d, stores::get))));
     }
 
     @Override
@@ -90,12 +102,13 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                     + " is not the event's device '" + event.getDevice() + "'");
             return;
         }
-        DeviceTables tables = devices.computeIfAbsent(event.getDevice(),
-                d -> new DeviceTables(DeviceTables.withWriteBack(new StoreTableSource(d, stores::get))));
+        DeviceTables tables = tables(event.getDevice());
+        Touched touched = alerts.before(domain, tables);
         Outcome o = fold.apply(event.getDevice(), event.getSeq(), event.getTs(), domain, tables);
         LedgerEntry entry = OutcomeEncoder.encode(o);
         counters.outcome(entry.getStatus());
         context.forward(record.withValue(Wire.ledger(entry)), ledgerSink);
+        alerts.after(event.getDevice(), domain, o, touched, tables);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
