@@ -67,6 +67,8 @@ public final class AlertEvaluator {
         } else if (event instanceof Event.HandleClose e) {
             t.bo(e.bo());
             t.vm(e.file());
+        } else if (event instanceof Event.SetName e) {
+            t.bo(e.bo());
         } else if (event instanceof Event.Madvise e) {
             t.bo(e.bo());
         } else if (event instanceof Event.DmabufExport e) {
