@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** The {@code vmledger} command: the composition root of producer, engine and tools. */
 @Command(name = "vmledger", mixinStandardHelpOptions = true, versionProvider = Vmledger.Version.class,
         description = "An event-sourced ledger of GPU virtual-memory operations (drm_gpuvm / msm VM_BIND).",
-        subcommands = {ReplayCommand.class, EngineCommand.class, ProduceCommand.class,
+        subcommands = {ReplayCommand.class, EngineCommand.class, ProduceCommand.class, AlertsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Vmledger implements Callable<Integer> {
     @CommandLine.Spec
