@@ -13,7 +13,7 @@ import java.time.temporal.ChronoUnit;
  * Times are the device event time the alert was raised, in UTC with microseconds.
  */
 public final class AlertFormat {
-    private static final String ROW = "%-27s %-8s %-25s %-16s %4s %8s  %s";
+    private static final String ROW = "%-27s %-8s %-25s %-16s %6s %20s  %s";
     /** The table header. */
     public static final String HEADER = String.format(ROW, "TIME", "SEVERITY", "RULE", "DEVICE", "VM", "BO", "EVIDENCE");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
