@@ -202,7 +202,7 @@ public final class AlertEvaluator {
     }
 
     /** Whether VM {@code vm}'s page tables are bloated: at least the minimum pages and above ratio × need. */
-    private boolean bloated(long vm, DeviceTables tables) {
+    boolean bloated(long vm, DeviceTables tables) {
         VmRecord r = tables.vms().get(CompositeKey.of(vm));
         PageTableStats s = tables.ptStats().get(CompositeKey.of(vm));
         if (r == null || r.closed() || s == null) {
@@ -318,7 +318,8 @@ public final class AlertEvaluator {
 
     /**
      * Raises every watched condition of the device that has held for the lifetime threshold by
-     * its latest event time and was not raised yet, marking it raised.
+     * its latest event time and was not raised yet (checked once more against the state), marking
+     * it raised.
      */
     public List<Alert> sweep(String device, DeviceTables tables, AlertTables alerts) {
         DeviceRecord d = tables.device().get(DEVICE_KEY);
@@ -340,9 +341,14 @@ public final class AlertEvaluator {
             AlertRule rule = AlertRule.values()[(int) e.getKey().a()];
             long subject = e.getKey().b();
             Watch w = e.getValue();
-            out.add(rule.aboutBo()
-                    ? boAlert(device, rule, tables.bos().get(CompositeKey.of(subject)), w, now)
-                    : bloatAlert(device, subject, tables, w, now));
+            BoRecord b = rule.aboutBo() ? tables.bos().get(CompositeKey.of(subject)) : null;
+            boolean holds = rule.aboutBo() ? holds(rule, b, tables) : bloated(subject, tables);
+            if (!holds) {
+                // Every event that can end a condition re-evaluates it; this only guards the alert's truth.
+                alerts.watch().delete(e.getKey());
+                continue;
+            }
+            out.add(rule.aboutBo() ? boAlert(device, rule, b, w, now) : bloatAlert(device, subject, tables, w, now));
             alerts.watch().put(e.getKey(), w.markRaised());
         }
         return out;

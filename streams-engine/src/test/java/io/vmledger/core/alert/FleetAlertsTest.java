@@ -5,9 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.Status;
+import io.vmledger.core.query.DeviceQueries;
+import io.vmledger.core.query.VmView;
+import io.vmledger.core.state.BoRecord;
+import io.vmledger.core.state.DeviceTables;
+import io.vmledger.core.store.CompositeKey;
+import io.vmledger.core.store.Cursor;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -52,6 +61,56 @@ class FleetAlertsTest {
             unexplained.remove(hit);
         }
         assertEquals(List.of(), unexplained, "seed " + seed + ": warnings without an injected bug");
+    }
+
+    /**
+     * The per-event maintenance is complete: at checkpoints through a run, the watch table holds
+     * exactly the (rule, subject) pairs whose condition holds when evaluated over every BO and VM.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {5, 6})
+    void theWatchHoldsExactlyTheSubjectsWhoseConditionHolds(long seed) {
+        AlertFleet fleet = new AlertFleet(seed, 2, 60, true);
+        AlertingLedger ledger = new AlertingLedger(AlertThresholds.DEFAULT);
+        int n = 0;
+        for (AlertFleet.Line l : fleet.lines) {
+            ledger.apply(l.device(), l.seq(), l.ts(), l.event());
+            if (++n % 997 == 0 || n == fleet.lines.size()) {
+                for (String device : ledger.ledger.devices().keySet()) {
+                    assertEquals(fullScan(ledger, device), watched(ledger, device), "seed " + seed + " event " + n);
+                }
+            }
+        }
+    }
+
+    private static Set<List<Long>> fullScan(AlertingLedger ledger, String device) {
+        DeviceTables tables = ledger.ledger.tables(device);
+        DeviceQueries q = ledger.ledger.devices().get(device);
+        Set<List<Long>> out = new TreeSet<>(Comparator.comparing(Object::toString));
+        for (BoRecord b : q.bos()) {
+            for (AlertRule rule : AlertRule.values()) {
+                if (rule.aboutBo() && AlertEvaluator.holds(rule, b, tables)) {
+                    out.add(List.of((long) rule.ordinal(), b.bo()));
+                }
+            }
+        }
+        for (VmView vm : q.vmsWithoutVas()) {
+            if (ledger.evaluator.bloated(vm.vm().vm(), tables)) {
+                out.add(List.of((long) AlertRule.PAGETABLE_BLOAT.ordinal(), vm.vm().vm()));
+            }
+        }
+        return out;
+    }
+
+    private static Set<List<Long>> watched(AlertingLedger ledger, String device) {
+        Set<List<Long>> out = new TreeSet<>(Comparator.comparing(Object::toString));
+        try (Cursor<Watch> c = ledger.alertTables(device).watch().range(CompositeKey.of(0), CompositeKey.lastOf(-1L))) {
+            while (c.hasNext()) {
+                CompositeKey k = c.next().getKey();
+                out.add(List.of(k.a(), k.b()));
+            }
+        }
+        return out;
     }
 
     @ParameterizedTest(name = "seed {0}")
