@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.broker.EmbeddedKafkaBroker;
+import io.vmledger.schema.Alert;
+import io.vmledger.tools.alert.AlertReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,6 +124,30 @@ class AlertsCommandTest {
                 + "\"vm\":null,\"bo\":7,"), lines.get(0));
         assertTrue(lines.get(0).contains("\"first_seen\":" + T0 + ","), lines.get(0));
         assertTrue(lines.get(0).endsWith(",\"seq\":3}"), lines.get(0));
+
+        List<String> followed = new CopyOnWriteArrayList<>();
+        try (AlertReader reader = new AlertReader(broker.bootstrapServers(), "vmledger.alerts")) {
+            Thread t = new Thread(() -> reader.read(true, new AlertReader.Sink() {
+                @Override
+                public void alert(Alert x) {
+                    followed.add(x.getRule());
+                }
+
+                @Override
+                public void unreadable(int partition, long offset, String reason) {
+                    followed.add("unreadable");
+                }
+            }));
+            t.start();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (followed.size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            reader.wakeup();
+            t.join(10_000);
+            assertTrue(!t.isAlive(), "a follow stops when woken up");
+        }
+        assertEquals(List.of("handle_leak", "bo_kept_by_mappings", "mappings_at_close"), followed);
 
         Run none = run("alerts", "--bootstrap", broker.bootstrapServers(), "--device", "phone-2");
         assertEquals(0, none.exit(), none.err());
