@@ -53,10 +53,6 @@ public final class AlertEvaluator {
         this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
     }
 
-    public AlertThresholds thresholds() {
-        return thresholds;
-    }
-
     /** The BOs and VMs {@code event} may change, read before it is folded into {@code tables}. */
     public Touched touched(Event event, DeviceTables tables) {
         Touched t = Touched.empty();

@@ -43,9 +43,4 @@ public record AlertThresholds(long afterUs, double pagetableRatio, long pagetabl
     public long growthStepUs() {
         return growthWindowUs / GROWTH_STEPS;
     }
-
-    /** These thresholds with another lifetime delay. */
-    public AlertThresholds withAfter(long us) {
-        return new AlertThresholds(us, pagetableRatio, pagetableMinPages, growthWindowUs, growthMinBytes);
-    }
 }
