@@ -1,5 +1,6 @@
 package io.vmledger.bench;
 
+import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.broker.EmbeddedKafkaBroker;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.EngineConfig;
@@ -71,7 +72,7 @@ public final class EnginePipeHarness {
 
             EngineConfig config = new EngineConfig(bootstrap, "bench-engine", work.resolve("state"),
                     EngineConfig.EXACTLY_ONCE_V2, 1, 0, topics, FoldConfig.DEFAULT, storeType,
-                    "127.0.0.1", 0, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY);
+                    "127.0.0.1", 0, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY, AlertThresholds.DEFAULT);
             double engine;
             try (VmledgerEngine e = VmledgerEngine.start(config)) {
                 engine = awaitLedger(bootstrap, topics.ledger(), n, e);

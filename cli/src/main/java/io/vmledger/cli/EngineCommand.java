@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -87,6 +88,9 @@ public final class EngineCommand implements Callable<Integer> {
             description = "Topic names are PREFIX + events, ledger, deadletter, coredumps, alerts, snapshots "
                     + "(default: ${DEFAULT-VALUE}).")
     String topicPrefix;
+
+    @Mixin
+    AlertOptions alerts;
 
     @Option(names = "--feed", paramLabel = "FILE", description = "Publish these trace files once the engine runs.")
     List<String> feed = new ArrayList<>();
@@ -231,6 +235,11 @@ public final class EngineCommand implements Callable<Integer> {
         if (exitAfterFeed && (feed.isEmpty() || !printLedger)) {
             return "--exit-after-feed needs --feed and --print-ledger";
         }
+        try {
+            alerts.thresholds();
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
         return null;
     }
 
@@ -240,6 +249,7 @@ public final class EngineCommand implements Callable<Integer> {
                 stateDir != null ? stateDir : dataDir.resolve("state"), guarantee, threads, standbys,
                 Topics.prefixed(topicPrefix, partitions, (short) 1),
                 new FoldConfig(vmLogShift), store.equals("memory") ? StoreType.MEMORY : StoreType.ROCKSDB,
-                http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), Map.of(), snapshotEvery);
+                http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), Map.of(), snapshotEvery,
+                alerts.thresholds());
     }
 }

@@ -3,6 +3,7 @@ package io.vmledger.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.broker.EmbeddedKafkaBroker;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.EngineConfig;
@@ -68,7 +69,7 @@ class AuditCommandTest {
         broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), 0);
         engine = VmledgerEngine.start(new EngineConfig(broker.bootstrapServers(), "audit-test", dir.resolve("state"),
                 EngineConfig.EXACTLY_ONCE_V2, 1, 0, TOPICS, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
-                "127.0.0.1", 0, Map.of("commit.interval.ms", "100"), EVERY));
+                "127.0.0.1", 0, Map.of("commit.interval.ms", "100"), EVERY, AlertThresholds.DEFAULT));
         assertTrue(engine.awaitRunning(Duration.ofMinutes(2)), "engine running");
         List<RandomDeviceTrace.Line> all = new ArrayList<>();
         for (String d : List.of("rnd-a", "rnd-b", "rnd-c")) {

@@ -1,5 +1,6 @@
 package io.vmledger.engine;
 
+import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.EngineTopology.StoreType;
@@ -17,10 +18,12 @@ import java.util.Objects;
  * @param httpHost      query server address; {@code httpPort} 0 picks a free port
  * @param overrides     extra Kafka Streams properties, applied last
  * @param snapshotEvery a device's state goes to the snapshots topic every this many of its events; 0 never
+ * @param alerts        thresholds of the alert rules
  */
 public record EngineConfig(String bootstrap, String applicationId, Path stateDir, String guarantee, int threads,
                            int standbyReplicas, Topics topics, FoldConfig fold, StoreType storeType,
-                           String httpHost, int httpPort, Map<String, String> overrides, long snapshotEvery) {
+                           String httpHost, int httpPort, Map<String, String> overrides, long snapshotEvery,
+                           AlertThresholds alerts) {
     /** The default application id. */
     public static final String APPLICATION_ID = "vmledger-engine";
     /** The default processing guarantee. */
@@ -40,23 +43,31 @@ public record EngineConfig(String bootstrap, String applicationId, Path stateDir
         if (snapshotEvery < 0) {
             throw new IllegalArgumentException("snapshotEvery must be >= 0");
         }
+        Objects.requireNonNull(alerts, "alerts");
     }
 
     /** Defaults for everything but the broker and state directory: exactly-once, one thread, RocksDB, HTTP on 127.0.0.1:8080. */
     public static EngineConfig defaults(String bootstrap, Path stateDir) {
         return new EngineConfig(bootstrap, APPLICATION_ID, stateDir, EXACTLY_ONCE_V2, 1, 0, Topics.defaults(4),
-                FoldConfig.DEFAULT, StoreType.ROCKSDB, "127.0.0.1", 8080, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY);
+                FoldConfig.DEFAULT, StoreType.ROCKSDB, "127.0.0.1", 8080, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY,
+                AlertThresholds.DEFAULT);
     }
 
     /** This configuration with another state directory and HTTP port (for a further instance). */
     public EngineConfig withInstance(Path dir, int port) {
         return new EngineConfig(bootstrap, applicationId, dir, guarantee, threads, standbyReplicas, topics, fold,
-                storeType, httpHost, port, overrides, snapshotEvery);
+                storeType, httpHost, port, overrides, snapshotEvery, alerts);
     }
 
     /** This configuration with a snapshot every {@code n} events of a device (0: none). */
     public EngineConfig withSnapshotEvery(long n) {
         return new EngineConfig(bootstrap, applicationId, stateDir, guarantee, threads, standbyReplicas, topics, fold,
-                storeType, httpHost, httpPort, overrides, n);
+                storeType, httpHost, httpPort, overrides, n, alerts);
+    }
+
+    /** This configuration with other alert thresholds. */
+    public EngineConfig withAlerts(AlertThresholds thresholds) {
+        return new EngineConfig(bootstrap, applicationId, stateDir, guarantee, threads, standbyReplicas, topics, fold,
+                storeType, httpHost, httpPort, overrides, snapshotEvery, thresholds);
     }
 }

@@ -61,7 +61,7 @@ public final class VmledgerEngine implements AutoCloseable {
         try {
             streams = new KafkaStreams(
                     EngineTopology.build(config.topics(), config.fold(), config.storeType(), new LedgerCounters(registry),
-                            config.snapshotEvery()),
+                            config.snapshotEvery(), config.alerts()),
                     properties(config, http.hostInfo()));
         } catch (RuntimeException e) {
             http.close();

@@ -3,6 +3,7 @@ package io.vmledger.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.VectorTraces;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.topology.EngineTopology;
@@ -62,7 +63,8 @@ abstract class EngineContract {
     private EngineConfig config(Topics topics, String instance) {
         return new EngineConfig(bootstrap(), "app-" + topics.events().replace('.', '-'), dir.resolve(instance),
                 EngineConfig.EXACTLY_ONCE_V2, 1, 0, topics, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
-                "127.0.0.1", 0, Map.of("commit.interval.ms", "100"), EngineTopology.DEFAULT_SNAPSHOT_EVERY);
+                "127.0.0.1", 0, Map.of("commit.interval.ms", "100"), EngineTopology.DEFAULT_SNAPSHOT_EVERY,
+                AlertThresholds.DEFAULT);
     }
 
     private VmledgerEngine running(EngineConfig config) throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.vmledger.schema.wire;
 
+import io.vmledger.schema.Alert;
 import io.vmledger.schema.Coredump;
 import io.vmledger.schema.DeadLetter;
 import io.vmledger.schema.LedgerEntry;
@@ -84,6 +85,20 @@ public final class Wire {
     /** Decodes a snapshot value written by {@link #snapshot(Snapshot)}. */
     public static Snapshot snapshot(byte[] value) {
         return decodeTrusted(Snapshot.getDecoder(), value);
+    }
+
+    /** The value of an alert. */
+    public static byte[] alert(Alert a) {
+        return encode(Alert.getEncoder(), a);
+    }
+
+    /**
+     * Decodes an alert value.
+     *
+     * @throws IOException for a value that is not a readable single-object Alert
+     */
+    public static Alert alert(byte[] value) throws IOException {
+        return decode(Alert.getDecoder(), value);
     }
 
     private static <T> byte[] encode(BinaryMessageEncoder<T> encoder, T record) {

@@ -1,5 +1,8 @@
 package io.vmledger.engine.store;
 
+import io.vmledger.core.alert.AlertTables;
+import io.vmledger.core.alert.MappedGrowth;
+import io.vmledger.core.alert.Watch;
 import io.vmledger.core.event.Madv;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.gpuvm.VmWindow;
@@ -62,7 +65,17 @@ public final class StateCodecs {
             Map.entry(DeviceTables.PT_STATS, codec(r -> 32, (PageTableStats r, ByteBuffer b) -> b.putLong(r.l1())
                     .putLong(r.l2()).putLong(r.l3()).putLong(r.ptes()),
                     b -> new PageTableStats(b.getLong(), b.getLong(), b.getLong(), b.getLong()))),
-            Map.entry(DeviceTables.VM_LOG, vmLogCodec()));
+            Map.entry(DeviceTables.VM_LOG, vmLogCodec()),
+
+            Map.entry(AlertTables.WATCH, codec(r -> 16 + Bin.nullableLongSize(r.detail()) + 1,
+                    (Watch r, ByteBuffer b) -> {
+                        b.putLong(r.sinceTs()).putLong(r.sinceSeq());
+                        Bin.putNullableLong(b, r.detail());
+                        b.put(Bin.bool(r.raised()));
+                    },
+                    b -> new Watch(b.getLong(), b.getLong(), Bin.getNullableLong(b), Bin.bool(b)))),
+            Map.entry(AlertTables.GROWTH, codec(r -> 8 * 6 + 4 + 1, StateCodecs::putGrowth, StateCodecs::getGrowth)),
+            Map.entry(AlertTables.VM_MAPPED, longCodec()));
 
     private StateCodecs() {
     }
@@ -198,5 +211,15 @@ public final class StateCodecs {
             bos.add(b.getLong());
         }
         return new FbRecord(fb, List.copyOf(bos), prepared);
+    }
+
+    private static void putGrowth(MappedGrowth r, ByteBuffer b) {
+        b.putLong(r.mapped()).putLong(r.stepStart()).putLong(r.high()).putInt(r.rising());
+        b.putLong(r.runStart()).putLong(r.runFrom()).putLong(r.runSeq()).put(Bin.bool(r.raised()));
+    }
+
+    private static MappedGrowth getGrowth(ByteBuffer b) {
+        return new MappedGrowth(b.getLong(), b.getLong(), b.getLong(), b.getInt(), b.getLong(), b.getLong(),
+                b.getLong(), Bin.bool(b));
     }
 }

@@ -1,5 +1,6 @@
 package io.vmledger.engine.store;
 
+import io.vmledger.core.alert.AlertTables;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.store.CompositeKey;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +34,14 @@ public final class StoreLayout {
     /** The VM logs. */
     public static final String VM_LOG = "vm-log";
 
+    /** Subjects whose alert condition holds now (scanned by the alert punctuator). */
+    public static final String ALERT_WATCH = "alert-watch";
+    /** Per-device alert bookkeeping: mapped bytes per VM and their trend. */
+    public static final String ALERT_STATE = "alert-state";
+
     /** Every store, in topology order. */
-    public static final List<String> STORES = List.of(DEVICES, FILES, VMS, VAS, BOS, PAGETABLES, VM_LOG);
+    public static final List<String> STORES = List.of(DEVICES, FILES, VMS, VAS, BOS, PAGETABLES, VM_LOG,
+            ALERT_WATCH, ALERT_STATE);
 
     private record Place(String store, byte tag) {
     }
@@ -54,7 +61,10 @@ public final class StoreLayout {
             Map.entry(DeviceTables.BOS, new Place(BOS, (byte) 11)),
             Map.entry(DeviceTables.PT_TABLES, new Place(PAGETABLES, (byte) 12)),
             Map.entry(DeviceTables.PTES, new Place(PAGETABLES, (byte) 13)),
-            Map.entry(DeviceTables.VM_LOG, new Place(VM_LOG, (byte) 14)));
+            Map.entry(DeviceTables.VM_LOG, new Place(VM_LOG, (byte) 14)),
+            Map.entry(AlertTables.WATCH, new Place(ALERT_WATCH, (byte) 20)),
+            Map.entry(AlertTables.GROWTH, new Place(ALERT_STATE, (byte) 21)),
+            Map.entry(AlertTables.VM_MAPPED, new Place(ALERT_STATE, (byte) 22)));
 
     private static final int MAX_DEVICE_BYTES = 0xffff;
 

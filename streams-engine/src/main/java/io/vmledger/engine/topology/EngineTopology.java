@@ -1,5 +1,6 @@
 package io.vmledger.engine.topology;
 
+import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.store.StoreLayout;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -13,8 +14,8 @@ import org.apache.kafka.streams.state.Stores;
  * The engine's Processor-API topology:
  *
  * <pre>
- *   events-source (vmledger.events) → fold [stores: devices, files, vms, vas, bos, pagetables, vm-log;
- *                                            versioned: bo-history]
+ *   events-source (vmledger.events) → fold [stores: devices, files, vms, vas, bos, pagetables, vm-log,
+ *                                            alert-watch, alert-state; versioned: bo-history]
  *       fold → ledger-sink (vmledger.ledger)           one entry per event
  *       fold → deadletter-sink (vmledger.deadletter)   undecodable records
  *       fold → coredump-sink (vmledger.coredumps)      devcoredump snapshots on gpu_fault / gpu_hang
@@ -50,18 +51,20 @@ public final class EngineTopology {
     /** Events per snapshot of a device when not configured. */
     public static final long DEFAULT_SNAPSHOT_EVERY = 10_000;
 
-    /** The topology over {@code topics}, folding with {@code config}, with the default snapshot interval. */
+    /** The topology over {@code topics}, folding with {@code config}, with the default snapshot interval and alert thresholds. */
     public static Topology build(Topics topics, FoldConfig config, StoreType storeType, LedgerCounters counters) {
-        return build(topics, config, storeType, counters, DEFAULT_SNAPSHOT_EVERY);
+        return build(topics, config, storeType, counters, DEFAULT_SNAPSHOT_EVERY, AlertThresholds.DEFAULT);
     }
 
-    /** The topology over {@code topics}, folding with {@code config}, snapshotting every {@code snapshotEvery} events (0: never). */
+    /**
+     * The topology over {@code topics}, folding with {@code config}, snapshotting every
+     * {@code snapshotEvery} events of a device (0: never) and alerting with {@code thresholds}.
+     */
     public static Topology build(Topics topics, FoldConfig config, StoreType storeType, LedgerCounters counters,
-                                 long snapshotEvery) {
+                                 long snapshotEvery, AlertThresholds thresholds) {
         Topology t = new Topology();
         t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
-        t.addProcessor(FOLD, () -> new FoldProcessor(config, counters, LEDGER_SINK, DEADLETTER_SINK, snapshotEvery),
-                SOURCE);
+        t.addProcessor(FOLD, () -> new FoldProcessor(config, thresholds, snapshotEvery, counters), SOURCE);
         for (String name : StoreLayout.STORES) {
             KeyValueBytesStoreSupplier supplier = storeType == StoreType.MEMORY
                     ? Stores.inMemoryKeyValueStore(name)

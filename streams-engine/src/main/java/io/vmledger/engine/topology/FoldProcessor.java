@@ -1,5 +1,7 @@
 package io.vmledger.engine.topology;
 
+import io.vmledger.core.alert.AlertThresholds;
+import io.vmledger.core.alert.Touched;
 import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.DeviceFold;
 import io.vmledger.core.fold.FoldConfig;
@@ -32,7 +34,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The engine's one processor: decodes each input record, folds it into the device's state in
  * the task's stores with the domain core, and forwards one ledger entry per event (the same
  * entry {@code replay} prints). Records that are not a decodable event keyed by its device go
- * to the dead-letter sink with their raw bytes, source position and reason.
+ * to the dead-letter sink with their raw bytes, source position and reason. Alerts are
+ * evaluated around each fold and on a stream-time punctuator ({@link AlertStage}).
  */
 final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** Device tables kept per task: building them is cheap, but there is no need to per event. */
@@ -40,9 +43,8 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private final DeviceFold fold;
     private final LedgerCounters counters;
-    private final String ledgerSink;
-    private final String deadLetterSink;
     private final CoredumpCapture coredumps;
+    private final AlertStage alerts;
     private final long snapshotEvery;
     private BoHistory boHistory;
     private SnapshotEmitter snapshots;
@@ -50,13 +52,11 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private Map<String, ByteStore> stores;
     private Map<String, DeviceTables> devices;
 
-    FoldProcessor(FoldConfig config, LedgerCounters counters, String ledgerSink, String deadLetterSink,
-                  long snapshotEvery) {
+    FoldProcessor(FoldConfig config, AlertThresholds thresholds, long snapshotEvery, LedgerCounters counters) {
         this.fold = new DeviceFold(config);
         this.counters = counters;
-        this.ledgerSink = ledgerSink;
-        this.deadLetterSink = deadLetterSink;
         this.coredumps = new CoredumpCapture(config, EngineTopology.COREDUMP_SINK);
+        this.alerts = new AlertStage(thresholds, EngineTopology.ALERT_SINK);
         this.snapshotEvery = snapshotEvery;
     }
 
@@ -77,6 +77,12 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 return size() > MAX_CACHED_DEVICES;
             }
         };
+        alerts.init(context, stores::get, this::tables);
+    }
+
+    private DeviceTables tables(String device) {
+        return devices.computeIfAbsent(device,
+                d -> new DeviceTables(DeviceTables.withWriteBack(new StoreTableSource(d, stores::get))));
     }
 
     @Override
@@ -100,16 +106,17 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                     + " is not the event's device '" + event.getDevice() + "'");
             return;
         }
-        DeviceTables tables = devices.computeIfAbsent(event.getDevice(),
-                d -> new DeviceTables(DeviceTables.withWriteBack(new StoreTableSource(d, stores::get))));
+        DeviceTables tables = tables(event.getDevice());
         long seqBefore = snapshots.seqBefore(event.getDevice(), tables);
         boHistory.at(record.timestamp());
+        Touched touched = alerts.before(domain, tables);
         Outcome o = fold.apply(event.getDevice(), event.getSeq(), event.getTs(), domain, tables);
         LedgerEntry entry = OutcomeEncoder.encode(o);
         counters.outcome(entry.getStatus());
-        context.forward(record.withValue(Wire.ledger(entry)), ledgerSink);
+        context.forward(record.withValue(Wire.ledger(entry)), EngineTopology.LEDGER_SINK);
         coredumps.after(o, domain, tables, record, context);
         snapshots.afterEvent(record, seqBefore, o);
+        alerts.after(event.getDevice(), domain, o, touched, tables);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
@@ -118,7 +125,7 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 md == null ? "" : md.topic(), md == null ? -1 : md.partition(), md == null ? -1 : md.offset(),
                 record.timestamp(), record.key(), record.value(), reason));
         counters.deadLetter();
-        context.forward(record.withValue(value), deadLetterSink);
+        context.forward(record.withValue(value), EngineTopology.DEADLETTER_SINK);
     }
 
     private static String keyString(byte[] key) {

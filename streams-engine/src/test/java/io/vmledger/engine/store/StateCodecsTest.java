@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vmledger.core.alert.AlertTables;
+import io.vmledger.core.alert.MappedGrowth;
+import io.vmledger.core.alert.Watch;
 import io.vmledger.core.event.Madv;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.gpuvm.VmWindow;
@@ -48,7 +51,12 @@ class StateCodecsTest {
             Map.entry(DeviceTables.PTES, List.of(new PteRun(-1L, null, 0), new PteRun(0x3000, 9L, 0x1000))),
             Map.entry(DeviceTables.PT_STATS, List.of(new PageTableStats(1, 2, 3, -1L))),
             Map.entry(DeviceTables.VM_LOG, List.of(new VmLogRecord(new VmLogEntry("map", 1, -4096L, 4096), 12, -1L),
-                    new VmLogRecord(new VmLogEntry("close", 0, 0, 1), 0, 0))));
+                    new VmLogRecord(new VmLogEntry("close", 0, 0, 1), 0, 0))),
+
+            Map.entry(AlertTables.WATCH, List.of(new Watch(-1L, 3, null, false), new Watch(5, -1L, 9L, true))),
+            Map.entry(AlertTables.GROWTH, List.of(new MappedGrowth(1, -1L, 3, 4, 5, -6L, 7, true),
+                    MappedGrowth.start(0))),
+            Map.entry(AlertTables.VM_MAPPED, List.of(0L, -1L)));
 
     @Test
     void everyTableHasACodecAndEveryValueRoundTrips() {
@@ -58,7 +66,7 @@ class StateCodecsTest {
                 assertEquals(v, codec.decode(codec.encode(v)), e.getKey());
             }
         }
-        assertEquals(15, SAMPLES.size());
+        assertEquals(18, SAMPLES.size());
     }
 
     @Test

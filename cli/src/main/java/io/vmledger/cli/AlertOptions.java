@@ -1,0 +1,100 @@
+package io.vmledger.cli;
+
+import io.vmledger.core.alert.AlertThresholds;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/**
+ * The alert thresholds as {@code vmledger engine} options (a picocli mixin): durations like
+ * {@code 30s}, {@code 500ms}, {@code 2m}; sizes like {@code 64MiB}, {@code 512KiB}, {@code 1GiB} or bytes.
+ */
+final class AlertOptions {
+    private static final AlertThresholds D = AlertThresholds.DEFAULT;
+
+    @Option(names = "--alert-after", paramLabel = "DURATION", defaultValue = "30s",
+            description = "Device time a leak condition (handle, pin, vmap, mapping-only BO, display VMA,"
+                    + " page-table bloat) must hold before it is alerted (default: ${DEFAULT-VALUE}).")
+    String after;
+
+    @Option(names = "--alert-pagetable", paramLabel = "RATIO[:PAGES]", defaultValue = "8:64",
+            description = "Page-table bloat: a VM's table pages above RATIO x what its mapped pages need,"
+                    + " and at least PAGES (default: ${DEFAULT-VALUE}).")
+    String pagetable;
+
+    @Option(names = "--alert-growth", paramLabel = "WINDOW[:SIZE]", defaultValue = "120s:64MiB",
+            description = "Mapped growth: a device's mapped bytes at a new high at each of 6 steps over WINDOW,"
+                    + " grown by at least SIZE (default: ${DEFAULT-VALUE}).")
+    String growth;
+
+    /** The thresholds these options give; {@link IllegalArgumentException} naming the bad option. */
+    AlertThresholds thresholds() {
+        long afterUs = duration("--alert-after", after);
+        String[] pt = pagetable.split(":", -1);
+        String[] gr = growth.split(":", -1);
+        if (pt.length > 2 || gr.length > 2) {
+            throw new IllegalArgumentException("--alert-pagetable is RATIO[:PAGES], --alert-growth is WINDOW[:SIZE]");
+        }
+        double ratio;
+        long pages;
+        try {
+            ratio = Double.parseDouble(pt[0]);
+            pages = pt.length > 1 ? Long.parseLong(pt[1]) : D.pagetableMinPages();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--alert-pagetable must be RATIO[:PAGES], got '" + pagetable + "'");
+        }
+        long window = duration("--alert-growth", gr[0]);
+        long bytes = gr.length > 1 ? size("--alert-growth", gr[1]) : D.growthMinBytes();
+        try {
+            return new AlertThresholds(afterUs, ratio, pages, window, bytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("alert thresholds: " + e.getMessage());
+        }
+    }
+
+    /** Microseconds of a duration such as {@code 30s}, {@code 500ms}, {@code 2m}. */
+    static long duration(String option, String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        long unit;
+        String number;
+        if (t.endsWith("ms")) {
+            unit = 1_000;
+            number = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("s")) {
+            unit = 1_000_000;
+            number = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("m")) {
+            unit = 60_000_000;
+            number = t.substring(0, t.length() - 1);
+        } else {
+            throw new IllegalArgumentException(option + " needs a duration with a unit (ms, s, m), got '" + text + "'");
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(number), unit);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a duration such as 30s, got '" + text + "'");
+        }
+    }
+
+    /** Bytes of a size such as {@code 64MiB}, {@code 512KiB}, {@code 1GiB} or a plain number. */
+    static long size(String option, String text) {
+        String t = text.trim();
+        int shift = 0;
+        if (t.endsWith("KiB")) {
+            shift = 10;
+        } else if (t.endsWith("MiB")) {
+            shift = 20;
+        } else if (t.endsWith("GiB")) {
+            shift = 30;
+        }
+        String number = shift == 0 ? t : t.substring(0, t.length() - 3);
+        try {
+            long n = Long.parseLong(number);
+            if (n < 0 || n > Long.MAX_VALUE >> shift) {
+                throw new NumberFormatException();
+            }
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a size such as 64MiB, got '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.vmledger.cli;
+
+import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.Alert;
+import io.vmledger.schema.Severity;
+import io.vmledger.tools.alert.AlertFormat;
+import io.vmledger.tools.alert.AlertReader;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vmledger alerts}: prints the engine's leak and anomaly alerts from the alerts topic. */
+@Command(name = "alerts", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Print the leak and anomaly alerts the engine raised (topic PREFIX + alerts), from the"
+                + " beginning, committed records only: a table (time, severity, rule, device, vm, bo, evidence)"
+                + " or JSON lines.",
+                "Stops at the end of the topic unless --follow.",
+                "Exit status: 0 when every record was read, 1 when some were not alerts, 2 for bad arguments"
+                        + " or no broker."})
+public final class AlertsCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, the engine's embedded broker).")
+    String bootstrap;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.PREFIX,
+            description = "The engine's topic prefix (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--json", description = "One JSON object per line instead of a table.")
+    boolean json;
+
+    @Option(names = "--follow", description = "Keep printing new alerts until interrupted (Ctrl-C).")
+    boolean follow;
+
+    @Option(names = "--device", paramLabel = "DEVICE", description = "Only this device's alerts.")
+    String device;
+
+    @Option(names = "--min-severity", paramLabel = "LEVEL", defaultValue = "info",
+            description = "info (everything) or warning (default: ${DEFAULT-VALUE}).")
+    String minSeverity;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!minSeverity.equals("info") && !minSeverity.equals("warning")) {
+            err.println("vmledger alerts: --min-severity must be info or warning, got '" + minSeverity + "'");
+            return 2;
+        }
+        String problem = KafkaReach.problem(bootstrap);
+        if (problem != null) {
+            err.println("vmledger alerts: " + problem);
+            return 2;
+        }
+        String topic = Topics.prefixed(topicPrefix, 1, (short) 1).alerts();
+        AlertReader reader;
+        try {
+            reader = new AlertReader(bootstrap, topic);
+        } catch (IllegalArgumentException e) {
+            err.println("vmledger alerts: " + e.getMessage());
+            return 2;
+        }
+        Thread hook = new Thread(reader::wakeup, "vmledger-alerts-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Printer printer = new Printer(out, err);
+        try (reader) {
+            if (!json) {
+                out.println(AlertFormat.HEADER);
+            }
+            reader.read(follow, printer);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already stopping: the hook has run
+            }
+            out.flush();
+        }
+        err.println("vmledger alerts: " + printer.printed + " alert(s) printed"
+                + (printer.unreadable > 0 ? ", " + printer.unreadable + " unreadable record(s)" : ""));
+        return printer.unreadable > 0 ? 1 : 0;
+    }
+
+    /** Filters and prints what the reader finds. */
+    private final class Printer implements AlertReader.Sink {
+        private final PrintWriter out;
+        private final PrintWriter err;
+        long printed;
+        long unreadable;
+
+        Printer(PrintWriter out, PrintWriter err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public void alert(Alert a) {
+            if ((device != null && !device.equals(a.getDevice()))
+                    || (minSeverity.equals("warning") && a.getSeverity() != Severity.warning)) {
+                return;
+            }
+            out.println(json ? AlertFormat.json(a) : AlertFormat.row(a));
+            printed++;
+            if (follow) {
+                out.flush();
+            }
+        }
+
+        @Override
+        public void unreadable(int partition, long offset, String reason) {
+            err.println("vmledger alerts: partition " + partition + " offset " + offset + " is not an alert: " + reason);
+            unreadable++;
+        }
+    }
+}

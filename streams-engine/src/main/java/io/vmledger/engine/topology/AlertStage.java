@@ -1,0 +1,106 @@
+package io.vmledger.engine.topology;
+
+import io.vmledger.core.alert.Alert;
+import io.vmledger.core.alert.AlertEvaluator;
+import io.vmledger.core.alert.AlertTables;
+import io.vmledger.core.alert.AlertThresholds;
+import io.vmledger.core.alert.Touched;
+import io.vmledger.core.event.Event;
+import io.vmledger.core.fold.Outcome;
+import io.vmledger.core.state.DeviceTables;
+import io.vmledger.engine.codec.AlertEncoder;
+import io.vmledger.engine.store.ByteStore;
+import io.vmledger.engine.store.StoreLayout;
+import io.vmledger.engine.store.StoreTableSource;
+import io.vmledger.schema.wire.Wire;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The fold processor's alert part: runs the domain's {@link AlertEvaluator} around each fold and
+ * forwards its alerts to the alert sink; every {@link #SWEEP_INTERVAL} of stream time a
+ * punctuator sweeps the watched conditions of every device of the task that has any (the
+ * {@link StoreLayout#ALERT_WATCH} store holds only those), against each device's own latest
+ * event time. Alert state lives in changelogged stores and alerts are forwarded in the task's
+ * transaction, so a restart neither loses nor repeats them.
+ */
+final class AlertStage {
+    /** How often, in stream time, lifetime conditions are swept. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
+
+    private final AlertEvaluator evaluator;
+    private final String sink;
+    private ProcessorContext<byte[], byte[]> context;
+    private Function<String, ByteStore> stores;
+    private Function<String, DeviceTables> devices;
+    private KeyValueStore<Bytes, byte[]> watchStore;
+
+    AlertStage(AlertThresholds thresholds, String sink) {
+        this.evaluator = new AlertEvaluator(thresholds);
+        this.sink = sink;
+    }
+
+    /** Binds the stage to the task: its stores, its device tables, and the sweep punctuator. */
+    void init(ProcessorContext<byte[], byte[]> context, Function<String, ByteStore> stores,
+              Function<String, DeviceTables> devices) {
+        this.context = context;
+        this.stores = stores;
+        this.devices = devices;
+        this.watchStore = context.getStateStore(StoreLayout.ALERT_WATCH);
+        context.schedule(SWEEP_INTERVAL, PunctuationType.STREAM_TIME, now -> sweep());
+    }
+
+    /** What {@code event} may change, read before it is folded. */
+    Touched before(Event event, DeviceTables tables) {
+        return evaluator.touched(event, tables);
+    }
+
+    /** Evaluates the rules after the fold of {@code event} and forwards the alerts it raised. */
+    void after(String device, Event event, Outcome outcome, Touched touched, DeviceTables tables) {
+        forward(evaluator.afterFold(event, outcome, touched, tables, alertTables(device)));
+    }
+
+    private AlertTables alertTables(String device) {
+        return new AlertTables(new StoreTableSource(device, stores));
+    }
+
+    /** Raises every due lifetime condition of every device with a watched subject. */
+    private void sweep() {
+        for (String device : watchedDevices()) {
+            forward(evaluator.sweep(device, devices.apply(device), alertTables(device)));
+        }
+    }
+
+    /** Devices with at least one watch entry, in store order: one seek per device, not one read per entry. */
+    private List<String> watchedDevices() {
+        List<String> out = new ArrayList<>();
+        Bytes from = null;
+        while (true) {
+            try (KeyValueIterator<Bytes, byte[]> it = from == null ? watchStore.all() : watchStore.range(from, null)) {
+                if (!it.hasNext()) {
+                    return out;
+                }
+                KeyValue<Bytes, byte[]> first = it.next();
+                String device = StoreLayout.device(first.key.get());
+                out.add(device);
+                from = Bytes.wrap(Bytes.increment(Bytes.wrap(StoreLayout.prefix(device, AlertTables.WATCH))).get());
+            }
+        }
+    }
+
+    private void forward(List<Alert> alerts) {
+        for (Alert a : alerts) {
+            context.forward(new Record<>(Wire.deviceKey(a.device()), Wire.alert(AlertEncoder.encode(a)),
+                    a.raised() / 1000), sink);
+        }
+    }
+}
