@@ -1,7 +1,6 @@
 package io.vmledger.cli;
 
 import io.vmledger.core.alert.AlertThresholds;
-import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,7 +27,7 @@ final class AlertOptions {
 
     /** The thresholds these options give; {@link IllegalArgumentException} naming the bad option. */
     AlertThresholds thresholds() {
-        long afterUs = duration("--alert-after", after);
+        long afterUs = Durations.micros(after, "--alert-after");
         String[] pt = pagetable.split(":", -1);
         String[] gr = growth.split(":", -1);
         if (pt.length > 2 || gr.length > 2) {
@@ -42,36 +41,12 @@ final class AlertOptions {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--alert-pagetable must be RATIO[:PAGES], got '" + pagetable + "'");
         }
-        long window = duration("--alert-growth", gr[0]);
+        long window = Durations.micros(gr[0], "--alert-growth");
         long bytes = gr.length > 1 ? size("--alert-growth", gr[1]) : D.growthMinBytes();
         try {
             return new AlertThresholds(afterUs, ratio, pages, window, bytes);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("alert thresholds: " + e.getMessage());
-        }
-    }
-
-    /** Microseconds of a duration such as {@code 30s}, {@code 500ms}, {@code 2m}. */
-    static long duration(String option, String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        long unit;
-        String number;
-        if (t.endsWith("ms")) {
-            unit = 1_000;
-            number = t.substring(0, t.length() - 2);
-        } else if (t.endsWith("s")) {
-            unit = 1_000_000;
-            number = t.substring(0, t.length() - 1);
-        } else if (t.endsWith("m")) {
-            unit = 60_000_000;
-            number = t.substring(0, t.length() - 1);
-        } else {
-            throw new IllegalArgumentException(option + " needs a duration with a unit (ms, s, m), got '" + text + "'");
-        }
-        try {
-            return Math.multiplyExact(Long.parseLong(number), unit);
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a duration such as 30s, got '" + text + "'");
         }
     }
 

@@ -3,10 +3,13 @@ package io.vmledger.cli;
 import io.vmledger.engine.topology.Topics;
 import io.vmledger.schema.Alert;
 import io.vmledger.schema.Severity;
+import io.vmledger.schema.wire.Wire;
 import io.vmledger.tools.alert.AlertFormat;
-import io.vmledger.tools.alert.AlertReader;
+import io.vmledger.tools.kafka.TopicReader;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,9 +62,9 @@ public final class AlertsCommand implements Callable<Integer> {
             return 2;
         }
         String topic = Topics.prefixed(topicPrefix, 1, (short) 1).alerts();
-        AlertReader reader;
+        TopicReader reader;
         try {
-            reader = new AlertReader(bootstrap, topic);
+            reader = device == null ? TopicReader.all(bootstrap, topic) : TopicReader.partitionOf(bootstrap, topic, device);
         } catch (IllegalArgumentException e) {
             err.println("vmledger alerts: " + e.getMessage());
             return 2;
@@ -73,7 +76,10 @@ public final class AlertsCommand implements Callable<Integer> {
             if (!json) {
                 out.println(AlertFormat.HEADER);
             }
-            reader.read(follow, printer);
+            reader.read(follow, Wire::alert, printer);
+        } catch (IOException e) {
+            err.println("vmledger alerts: " + e.getMessage());
+            return 1;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -88,7 +94,7 @@ public final class AlertsCommand implements Callable<Integer> {
     }
 
     /** Filters and prints what the reader finds. */
-    private final class Printer implements AlertReader.Sink {
+    private final class Printer implements TopicReader.Handler<Alert> {
         private final PrintWriter out;
         private final PrintWriter err;
         long printed;
@@ -100,7 +106,7 @@ public final class AlertsCommand implements Callable<Integer> {
         }
 
         @Override
-        public void alert(Alert a) {
+        public void record(Alert a, ConsumerRecord<byte[], byte[]> raw) {
             if ((device != null && !device.equals(a.getDevice()))
                     || (minSeverity.equals("warning") && a.getSeverity() != Severity.warning)) {
                 return;
@@ -113,8 +119,9 @@ public final class AlertsCommand implements Callable<Integer> {
         }
 
         @Override
-        public void unreadable(int partition, long offset, String reason) {
-            err.println("vmledger alerts: partition " + partition + " offset " + offset + " is not an alert: " + reason);
+        public void unreadable(ConsumerRecord<byte[], byte[]> raw, String reason) {
+            err.println("vmledger alerts: " + raw.topic() + "-" + raw.partition() + "@" + raw.offset()
+                    + " is not an alert: " + reason);
             unreadable++;
         }
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vmledger", mixinStandardHelpOptions = true, versionProvider = Vmledger.Version.class,
         description = "An event-sourced ledger of GPU virtual-memory operations (drm_gpuvm / msm VM_BIND).",
         subcommands = {ReplayCommand.class, EngineCommand.class, ProduceCommand.class, SimulateCommand.class,
-                CoredumpsCommand.class, AlertsCommand.class, AuditCommand.class,
+                CoredumpsCommand.class, AlertsCommand.class, AuditCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Vmledger implements Callable<Integer> {
     @CommandLine.Spec

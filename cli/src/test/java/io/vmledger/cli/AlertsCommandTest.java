@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.broker.EmbeddedKafkaBroker;
 import io.vmledger.schema.Alert;
-import io.vmledger.tools.alert.AlertReader;
+import io.vmledger.schema.wire.Wire;
+import io.vmledger.tools.kafka.TopicReader;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,18 +130,24 @@ class AlertsCommandTest {
         assertTrue(lines.get(0).endsWith(",\"seq\":3}"), lines.get(0));
 
         List<String> followed = new CopyOnWriteArrayList<>();
-        try (AlertReader reader = new AlertReader(broker.bootstrapServers(), "vmledger.alerts")) {
-            Thread t = new Thread(() -> reader.read(true, new AlertReader.Sink() {
-                @Override
-                public void alert(Alert x) {
-                    followed.add(x.getRule());
-                }
+        try (TopicReader reader = TopicReader.all(broker.bootstrapServers(), "vmledger.alerts")) {
+            Thread t = new Thread(() -> {
+                try {
+                    reader.read(true, Wire::alert, new TopicReader.Handler<Alert>() {
+                        @Override
+                        public void record(Alert x, ConsumerRecord<byte[], byte[]> raw) {
+                            followed.add(x.getRule());
+                        }
 
-                @Override
-                public void unreadable(int partition, long offset, String reason) {
-                    followed.add("unreadable");
+                        @Override
+                        public void unreadable(ConsumerRecord<byte[], byte[]> raw, String reason) {
+                            followed.add("unreadable");
+                        }
+                    });
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            }));
+            });
             t.start();
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (followed.size() < 3 && System.nanoTime() < deadline) {
@@ -161,8 +171,8 @@ class AlertsCommandTest {
         assertTrue(severity.err().contains("--min-severity must be info or warning"), severity.err());
         Run prefix = run("alerts", "--bootstrap", broker.bootstrapServers(), "--topic-prefix", "nothing.");
         assertEquals(2, prefix.exit());
-        assertTrue(prefix.err().contains("topic nothing.alerts does not exist"), prefix.err());
-        for (String[] bad : List.of(new String[] {"--alert-after", "30"}, new String[] {"--alert-after", "0s"},
+        assertTrue(prefix.err().contains("no topic nothing.alerts"), prefix.err());
+        for (String[] bad : List.of(new String[] {"--alert-after", "30x"}, new String[] {"--alert-after", "0s"},
                 new String[] {"--alert-pagetable", "x:1"}, new String[] {"--alert-growth", "120s:lots"})) {
             Run r = run("engine", bad[0], bad[1], "--data-dir", dir.resolve("unused").toString());
             assertEquals(2, r.exit(), r.err());

@@ -49,7 +49,7 @@ final class VulkanApp extends Workload {
     private static final long TILE = 64 * KIB;
     private static final long SPARSE_SIZE = 32 * MIB;
     private static final long SPARSE_BACKING = 4 * MIB;
-    private static final int BLOAT_PAGES = 96;
+    private static final int BLOAT_PAGES = 1024;
     private static final int BLOAT_OPS_PER_IOCTL = 32;
     private static final long PT_BLOCK = 2 * MIB;
     private static final int MISSING_QUEUE = 63;

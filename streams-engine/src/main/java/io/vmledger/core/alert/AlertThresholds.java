@@ -39,6 +39,11 @@ public record AlertThresholds(long afterUs, double pagetableRatio, long pagetabl
         }
     }
 
+    /** These thresholds with lifetime rules raised after {@code afterUs} instead. */
+    public AlertThresholds withAfter(long afterUs) {
+        return new AlertThresholds(afterUs, pagetableRatio, pagetableMinPages, growthWindowUs, growthMinBytes);
+    }
+
     /** The length of one growth step. */
     public long growthStepUs() {
         return growthWindowUs / GROWTH_STEPS;

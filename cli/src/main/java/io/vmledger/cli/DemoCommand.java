@@ -1,0 +1,402 @@
+package io.vmledger.cli;
+
+import io.vmledger.broker.EmbeddedKafkaBroker;
+import io.vmledger.core.alert.AlertThresholds;
+import io.vmledger.core.query.DeviceQueries;
+import io.vmledger.core.state.BoRecord;
+import io.vmledger.engine.EngineConfig;
+import io.vmledger.engine.VmledgerEngine;
+import io.vmledger.engine.topology.Topics;
+import io.vmledger.producer.kafka.EventPublisher;
+import io.vmledger.producer.sim.BugKind;
+import io.vmledger.producer.sim.FleetRun;
+import io.vmledger.producer.sim.SimConfig;
+import io.vmledger.schema.Alert;
+import io.vmledger.schema.Coredump;
+import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.Severity;
+import io.vmledger.schema.wire.Wire;
+import io.vmledger.tools.alert.AlertFormat;
+import io.vmledger.tools.coredump.CoredumpDirectory;
+import io.vmledger.tools.kafka.TopicReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vmledger demo}: the whole pipeline in one process on the embedded broker — engine,
+ * simulated fleet, devcoredump writer and alert reporter — with a live summary and a final
+ * report; {@code --serve} keeps the query server up afterwards.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the whole pipeline in one process: an embedded Kafka broker, the engine, a simulated fleet",
+                "with injected leaks and faults, the devcoredump writer and the alert reporter.",
+                "Shows a live summary, then a report with the paths of what was written (DATA-DIR/coredumps,",
+                "DATA-DIR/alerts.jsonl, DATA-DIR/truth.jsonl). Other commands can attach to the broker meanwhile",
+                "(e.g. 'vmledger alerts --follow', 'vmledger audit --device dev-00000 --as-of ...', curl on --http).",
+                "Exit status: 0 on success, 1 when the pipeline failed, 2 for bad arguments."})
+public final class DemoCommand implements Callable<Integer> {
+    private static final String MARKER = ".vmledger-demo";
+    private static final long STATE_SAMPLE_MS = 5_000;
+    private static final Duration DRAIN_WAIT = Duration.ofMinutes(5);
+    private static final int DUMPS_LISTED = 10;
+
+    @Option(names = "--devices", paramLabel = "N", defaultValue = "50", description = "Simulated devices (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "3m",
+            description = "How long the fleet runs, wall clock (e.g. 90s, 3m; default: ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "600",
+            description = "Fleet events per second (default: ${DEFAULT-VALUE}, what the engine keeps up with on a laptop).")
+    double rate;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Fleet seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--bug-rate", paramLabel = "P", defaultValue = "0.1",
+            description = "Probability that a device carries each injectable leak (default: ${DEFAULT-VALUE}).")
+    double bugRate;
+
+    @Option(names = "--alert-after", paramLabel = "TIME", defaultValue = "5s",
+            description = "Device time a leak must last before it is alerted (default: ${DEFAULT-VALUE}; "
+                    + "short, since a demo device lives for a minute or two of device time).")
+    String alertAfter;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "vmledger-demo",
+            description = "Where broker data, state, coredumps and alerts go (default: ${DEFAULT-VALUE}; emptied at start).")
+    Path dataDir;
+
+    @Option(names = "--broker-port", defaultValue = "9092",
+            description = "Port of the embedded broker, so other commands can attach (default: ${DEFAULT-VALUE}; 0 = any).")
+    int brokerPort;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            description = "Query server (default: ${DEFAULT-VALUE}).")
+    String http;
+
+    @Option(names = "--serve", description = "Keep the broker, engine and query server up after the report until Ctrl-C.")
+    boolean serve;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        long durationMicros;
+        long alertAfterMicros;
+        try {
+            durationMicros = Durations.micros(duration, "--duration");
+            alertAfterMicros = Durations.micros(alertAfter, "--alert-after");
+            validate();
+            prepare(dataDir);
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("vmledger demo: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            await(stopped, 60);
+        }, "vmledger-demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        DemoStats stats = new DemoStats();
+        List<Runnable> closers = new ArrayList<>();
+        try {
+            err.println("vmledger demo: starting the embedded Kafka broker and the engine in " + dataDir + " ...");
+            err.flush();
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("broker"), brokerPort);
+            closers.add(broker::close);
+            String servers = broker.bootstrapServers();
+            int colon = http.lastIndexOf(':');
+            EngineConfig config = EngineConfig.defaults(servers, dataDir.resolve("state"))
+                    .withInstance(dataDir.resolve("state"), Integer.parseInt(http.substring(colon + 1)))
+                    .withAlerts(AlertThresholds.DEFAULT.withAfter(alertAfterMicros));
+            VmledgerEngine engine = VmledgerEngine.start(config);
+            closers.add(0, engine::close);
+            if (!engine.awaitRunning(Duration.ofMinutes(5))) {
+                err.println("vmledger demo: the engine did not start (state " + engine.streams().state() + ")");
+                return 1;
+            }
+            Topics topics = config.topics();
+            String queries = "http://" + engine.http().host() + ":" + engine.http().port();
+            err.println("vmledger demo: broker at " + servers + ", queries at " + queries + "/devices");
+            err.flush();
+
+            CoredumpDirectory dumps = new CoredumpDirectory(dataDir.resolve("coredumps"));
+            List<Path> written = Collections.synchronizedList(new ArrayList<>());
+            BufferedWriter alertLog = Files.newBufferedWriter(dataDir.resolve("alerts.jsonl"), StandardCharsets.UTF_8);
+            closers.add(() -> closeQuietly(alertLog));
+            List<TopicReader> readers = List.of(
+                    follow(servers, topics.ledger(), closers, r -> stats.outcome(ledgerStatus(r))),
+                    follow(servers, topics.coredumps(), closers, r -> {
+                        Coredump c = Wire.coredump(r.value());
+                        written.add(dumps.write(c));
+                        stats.coredumps.increment();
+                    }),
+                    follow(servers, topics.alerts(), closers, r -> {
+                        Alert a = Wire.alert(r.value());
+                        stats.alert(a.getRule(), a.getSeverity() == Severity.warning);
+                        synchronized (alertLog) {
+                            alertLog.write(AlertFormat.json(a));
+                            alertLog.newLine();
+                            alertLog.flush();
+                        }
+                    }));
+
+            SimConfig fleet = new SimConfig(devices, Math.round(rate * durationMicros / 1e6), 0, seed,
+                    SimConfig.DEFAULT_START, bugRate, 0);
+            DemoScreen screen = new DemoScreen(System.err, System.console() != null,
+                    "vmledger demo: " + devices + " devices, " + duration + " at " + (long) rate + " events/s");
+            Map<BugKind, Long> injected = new EnumMap<>(BugKind.class);
+            FleetRun.Result run;
+            try (EventPublisher publisher = new EventPublisher(servers, topics.events(), Map.of());
+                 BufferedWriter truth = Files.newBufferedWriter(dataDir.resolve("truth.jsonl"), StandardCharsets.UTF_8)) {
+                Thread sampler = sampler(engine, fleet, stats, screen, stop);
+                run = new FleetRun(fleet, rate, durationMicros * 1000).run(e -> {
+                    publisher.send(e);
+                    stats.sent.increment();
+                }, label -> {
+                    writeLine(truth, label.toJson());
+                    injected.merge(label.kind(), 1L, Long::sum);
+                    stats.injectedBugs.increment();
+                }, n -> { }, () -> stop.getCount() == 0);
+                publisher.flush();
+                drain(stats, stop, screen);
+                sampler.interrupt();
+                sampler.join();
+            }
+            sample(engine, fleet, stats);
+            for (TopicReader r : readers) {
+                r.wakeup();
+            }
+            report(err, stats, run, injected, written, queries);
+            if (serve && stop.getCount() > 0) {
+                err.println("vmledger demo: serving queries at " + queries + "/devices and Kafka at " + servers
+                        + "; Ctrl-C stops");
+                err.flush();
+                stop.await();
+            }
+            return 0;
+        } finally {
+            for (Runnable c : closers) {
+                c.run();
+            }
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already stopping: the hook has run
+            }
+        }
+    }
+
+    private void validate() {
+        if (devices < 1) {
+            throw new IllegalArgumentException("--devices must be >= 1");
+        }
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("--rate must be > 0");
+        }
+        if (!(bugRate >= 0 && bugRate <= 1)) {
+            throw new IllegalArgumentException("--bug-rate must be in 0..1");
+        }
+        if (!http.matches(".+:\\d{1,5}") || Integer.parseInt(http.substring(http.lastIndexOf(':') + 1)) > 65535) {
+            throw new IllegalArgumentException("--http must be HOST:PORT with a port up to 65535, got '" + http + "'");
+        }
+    }
+
+    /**
+     * Empties the data directory of an earlier demo (recognised by its marker file) so every run
+     * starts from nothing; refuses a non-empty directory that is not a demo's.
+     */
+    static void prepare(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            boolean empty;
+            try (Stream<Path> s = Files.list(dir)) {
+                empty = s.findAny().isEmpty();
+            }
+            if (!empty && !Files.exists(dir.resolve(MARKER))) {
+                throw new IOException(dir + " is not empty and not a vmledger demo directory; choose another --data-dir");
+            }
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    if (!p.equals(dir)) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(MARKER), "vmledger demo data; emptied by the next 'vmledger demo'\n");
+    }
+
+    /** A reader following {@code topic} from the beginning on its own thread. */
+    private static TopicReader follow(String servers, String topic, List<Runnable> closers, TopicReader.RecordHandler handler) {
+        TopicReader reader = TopicReader.all(servers, topic);
+        Thread t = new Thread(() -> {
+            try {
+                reader.read(true, handler);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                reader.close();
+            }
+        }, "vmledger-demo-" + topic);
+        t.setDaemon(true);
+        t.start();
+        closers.add(0, () -> {
+            reader.wakeup();
+            join(t);
+        });
+        return reader;
+    }
+
+    private static String ledgerStatus(ConsumerRecord<byte[], byte[]> r) {
+        LedgerEntry e = Wire.ledger(r.value());
+        return e.getStatus().toString();
+    }
+
+    /** Refreshes the state numbers every few seconds and the screen every second. */
+    private static Thread sampler(VmledgerEngine engine, SimConfig fleet, DemoStats stats, DemoScreen screen,
+            CountDownLatch stop) {
+        Thread t = new Thread(() -> {
+            long nextSample = 0;
+            try {
+                while (stop.getCount() > 0) {
+                    if (System.currentTimeMillis() >= nextSample) {
+                        sample(engine, fleet, stats);
+                        nextSample = System.currentTimeMillis() + STATE_SAMPLE_MS;
+                    }
+                    screen.show(stats, "running");
+                    Thread.sleep(1000);
+                }
+            } catch (InterruptedException e) {
+                // the fleet is done
+            }
+        }, "vmledger-demo-screen");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Counts devices, VAs and live BOs over the engine's stores. */
+    private static void sample(VmledgerEngine engine, SimConfig fleet, DemoStats stats) {
+        long devicesSeen = 0;
+        long vas = 0;
+        long bos = 0;
+        for (String device : fleet.deviceNames()) {
+            try {
+                DeviceQueries q = engine.deviceQueries(device).orElse(null);
+                if (q == null || q.device() == null) {
+                    continue;
+                }
+                devicesSeen++;
+                for (var vm : q.vmsWithoutVas()) {
+                    vas += q.vas(vm.vm().vm(), 0, -1).size();
+                }
+                bos += q.bos().stream().filter(BoRecord::alive).count();
+            } catch (RuntimeException rebalancing) {
+                // a store is briefly unavailable; the next sample counts it
+            }
+        }
+        stats.devices.set(devicesSeen);
+        stats.vas.set(vas);
+        stats.bos.set(bos);
+    }
+
+    /** Waits until the engine has folded every sent event (or Ctrl-C, or a long while). */
+    private static void drain(DemoStats stats, CountDownLatch stop, DemoScreen screen) throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN_WAIT.toNanos();
+        while (stats.folded.sum() < stats.sent.sum() && stop.getCount() > 0 && System.nanoTime() < deadline) {
+            screen.show(stats, "engine catching up");
+            Thread.sleep(1000);
+        }
+        Thread.sleep(2000);
+        screen.show(stats, "done");
+    }
+
+    private void report(PrintWriter err, DemoStats s, FleetRun.Result run, Map<BugKind, Long> injected,
+            List<Path> dumps, String queries) {
+        err.println();
+        err.printf("vmledger demo: report (%.0f s of fleet traffic)%n", run.seconds());
+        err.printf("  events      %,d sent, %,d folded: %,d ok, %,d error, %,d duplicate%n", s.sent.sum(), s.folded.sum(),
+                s.outcomes("ok"), s.outcomes("error"), s.outcomes("duplicate"));
+        err.printf("  state       %,d devices, %,d VAs, %,d live BOs (queries: %s/devices)%n", s.devices.get(),
+                s.vas.get(), s.bos.get(), queries);
+        StringBuilder bugs = new StringBuilder();
+        injected.forEach((k, v) -> bugs.append(bugs.isEmpty() ? "" : ", ").append(k.label()).append(' ').append(v));
+        err.println("  injected    " + (bugs.isEmpty() ? "none" : bugs) + " (ground truth: " + dataDir.resolve("truth.jsonl") + ")");
+        err.println("  warnings    " + DemoStats.counts(s.warningAlerts));
+        err.println("  info        " + DemoStats.counts(s.infoAlerts) + " (all alerts: " + dataDir.resolve("alerts.jsonl")
+                + "; 'vmledger alerts' prints them as a table)");
+        err.printf("  coredumps   %,d written to %s%n", s.coredumps.sum(), dataDir.resolve("coredumps"));
+        List<Path> listed;
+        synchronized (dumps) {
+            listed = dumps.stream().sorted().limit(DUMPS_LISTED).toList();
+        }
+        for (Path p : listed) {
+            err.println("              " + p);
+        }
+        if (dumps.size() > DUMPS_LISTED) {
+            err.println("              ... and " + (dumps.size() - DUMPS_LISTED) + " more");
+        }
+        err.flush();
+    }
+
+    private static void writeLine(BufferedWriter w, String line) {
+        try {
+            w.write(line);
+            w.newLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void closeQuietly(BufferedWriter w) {
+        try {
+            w.close();
+        } catch (IOException e) {
+            // nothing more to write
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(CountDownLatch latch, int seconds) {
+        try {
+            latch.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
