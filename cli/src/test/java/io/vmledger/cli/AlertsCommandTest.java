@@ -8,8 +8,8 @@ import io.vmledger.schema.Alert;
 import io.vmledger.schema.wire.Wire;
 import io.vmledger.tools.kafka.TopicReader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+
+
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+
 
 /**
  * Leak alerts end to end on a real (embedded) broker: {@code vmledger engine} folds a trace in
@@ -37,9 +37,6 @@ class AlertsCommandTest {
     private static EmbeddedKafkaBroker broker;
     private static int seq;
 
-    private record Run(int exit, String out, String err) {
-    }
-
     @BeforeAll
     static void startBroker() {
         broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), 0);
@@ -50,14 +47,8 @@ class AlertsCommandTest {
         broker.close();
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vmledger.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static String line(double seconds, String fields) {
@@ -71,7 +62,7 @@ class AlertsCommandTest {
         }
     }
 
-    private Run engine(Path trace) {
+    private CliRun engine(Path trace) {
         return run("engine", "--bootstrap", broker.bootstrapServers(), "--feed", trace.toString(), "--print-ledger",
                 "--exit-after-feed", "--http", "127.0.0.1:0", "--partitions", "2", "--data-dir",
                 dir.resolve("data").toString());
@@ -94,7 +85,7 @@ class AlertsCommandTest {
         ticks(first, 2, 40);
         Path a = dir.resolve("first.jsonl");
         Files.write(a, first);
-        Run e1 = engine(a);
+        CliRun e1 = engine(a);
         assertEquals(0, e1.exit(), e1.err());
 
         List<String> second = new ArrayList<>();
@@ -102,10 +93,10 @@ class AlertsCommandTest {
         second.add(line(81, "\"type\":\"file_close\",\"file\":1"));
         Path b = dir.resolve("second.jsonl");
         Files.write(b, second);
-        Run e2 = engine(b);
+        CliRun e2 = engine(b);
         assertEquals(0, e2.exit(), e2.err());
 
-        Run table = run("alerts", "--bootstrap", broker.bootstrapServers());
+        CliRun table = run("alerts", "--bootstrap", broker.bootstrapServers());
         assertEquals(0, table.exit(), table.err());
         List<String> rows = rows(table.out());
         assertEquals(4, rows.size(), table.out());
@@ -118,7 +109,7 @@ class AlertsCommandTest {
                 rows.get(3));
         assertTrue(table.err().contains("3 alert(s) printed"), table.err());
 
-        Run json = run("alerts", "--bootstrap", broker.bootstrapServers(), "--json", "--min-severity", "warning",
+        CliRun json = run("alerts", "--bootstrap", broker.bootstrapServers(), "--json", "--min-severity", "warning",
                 "--device", "phone-1");
         assertEquals(0, json.exit(), json.err());
         List<String> lines = rows(json.out());
@@ -159,22 +150,22 @@ class AlertsCommandTest {
         }
         assertEquals(List.of("handle_leak", "bo_kept_by_mappings", "mappings_at_close"), followed);
 
-        Run none = run("alerts", "--bootstrap", broker.bootstrapServers(), "--device", "phone-2");
+        CliRun none = run("alerts", "--bootstrap", broker.bootstrapServers(), "--device", "phone-2");
         assertEquals(0, none.exit(), none.err());
         assertEquals(List.of(rows(table.out()).get(0)), rows(none.out()));
     }
 
     @Test
     void badArgumentsAreRefusedWithExitTwo() {
-        Run severity = run("alerts", "--bootstrap", broker.bootstrapServers(), "--min-severity", "error");
+        CliRun severity = run("alerts", "--bootstrap", broker.bootstrapServers(), "--min-severity", "error");
         assertEquals(2, severity.exit());
         assertTrue(severity.err().contains("--min-severity must be info or warning"), severity.err());
-        Run prefix = run("alerts", "--bootstrap", broker.bootstrapServers(), "--topic-prefix", "nothing.");
+        CliRun prefix = run("alerts", "--bootstrap", broker.bootstrapServers(), "--topic-prefix", "nothing.");
         assertEquals(2, prefix.exit());
         assertTrue(prefix.err().contains("no topic nothing.alerts"), prefix.err());
         for (String[] bad : List.of(new String[] {"--alert-after", "30x"}, new String[] {"--alert-after", "0s"},
                 new String[] {"--alert-pagetable", "x:1"}, new String[] {"--alert-growth", "120s:lots"})) {
-            Run r = run("engine", bad[0], bad[1], "--data-dir", dir.resolve("unused").toString());
+            CliRun r = run("engine", bad[0], bad[1], "--data-dir", dir.resolve("unused").toString());
             assertEquals(2, r.exit(), r.err());
             assertTrue(r.err().contains("alert"), r.err());
         }

@@ -13,8 +13,8 @@ import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
 import io.vmledger.schema.json.TraceJson;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+
 
 /**
  * {@code vmledger audit} against a real engine on the embedded broker, snapshotting every 7
@@ -113,7 +113,7 @@ class AuditCommandTest {
                 times.add(first + (long) (r.nextDouble() * (last - first)));
             }
             for (long at : times) {
-                Run audit = run("audit", "--device", d.getKey(), "--as-of", String.valueOf(at), "--bootstrap",
+                CliRun audit = run("audit", "--device", d.getKey(), "--as-of", String.valueOf(at), "--bootstrap",
                         broker.bootstrapServers(), "--topic-prefix", "audit.");
                 assertEquals(0, audit.exit(), audit.err());
                 assertEquals(replayStateOfCut(t, at), lines(audit.out()), d.getKey() + " as of " + at + ": " + audit.err());
@@ -132,10 +132,10 @@ class AuditCommandTest {
         List<RandomDeviceTrace.Line> t = TRACES.get("rnd-a");
         long at = t.get(50).ts();
         String iso = Instant.EPOCH.plus(at, ChronoUnit.MICROS).toString();
-        Run audit = run("audit", "--device", "rnd-a", "--as-of", iso, "--bootstrap", broker.bootstrapServers(),
+        CliRun audit = run("audit", "--device", "rnd-a", "--as-of", iso, "--bootstrap", broker.bootstrapServers(),
                 "--topic-prefix", "audit.");
         assertEquals(replayStateOfCut(t, at), lines(audit.out()));
-        Run noTopics = run("audit", "--device", "rnd-a", "--bo", "1", "--bootstrap", broker.bootstrapServers(),
+        CliRun noTopics = run("audit", "--device", "rnd-a", "--bo", "1", "--bootstrap", broker.bootstrapServers(),
                 "--topic-prefix", "nope.");
         assertEquals(2, noTopics.exit(), noTopics.err());
         assertTrue(noTopics.err().contains("no topic nope."), noTopics.err());
@@ -148,7 +148,7 @@ class AuditCommandTest {
         for (String[] b : bad) {
             List<String> args = new ArrayList<>(List.of("audit", "--device", "x", "--bootstrap", "127.0.0.1:1"));
             args.addAll(Arrays.asList(b).subList(0, b.length - 1));
-            Run r = run(args.toArray(String[]::new));
+            CliRun r = run(args.toArray(String[]::new));
             assertEquals(2, r.exit(), String.join(" ", b));
             assertTrue(r.err().contains(b[b.length - 1]), r.err());
         }
@@ -173,7 +173,7 @@ class AuditCommandTest {
         assertEquals(List.of(6L), auditSeqs(outcomes, "--iova", "0x20000ffff"));
         assertEquals(List.of(), auditSeqs(outcomes, "--iova", "0x200010000"));
 
-        Run table = run("audit", "--device", "uau", "--iova", "0x100001000", "--table", "--bootstrap",
+        CliRun table = run("audit", "--device", "uau", "--iova", "0x100001000", "--table", "--bootstrap",
                 broker.bootstrapServers(), "--topic-prefix", "audit.");
         List<String> rows = lines(table.out());
         assertEquals(4, rows.size(), table.out());
@@ -224,7 +224,7 @@ class AuditCommandTest {
         List<String> args = new ArrayList<>(List.of("audit", "--device", "uau", "--bootstrap", broker.bootstrapServers(),
                 "--topic-prefix", "audit."));
         args.addAll(List.of(filter));
-        Run r = run(args.toArray(String[]::new));
+        CliRun r = run(args.toArray(String[]::new));
         assertEquals(0, r.exit(), r.err());
         List<Long> seqs = new ArrayList<>();
         for (String l : lines(r.out())) {
@@ -294,17 +294,8 @@ class AuditCommandTest {
         }
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vmledger.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static List<String> lines(String text) {

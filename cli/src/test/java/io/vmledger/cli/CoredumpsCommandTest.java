@@ -16,8 +16,6 @@ import io.vmledger.schema.Coredump;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.TraceJson;
 import io.vmledger.tools.coredump.DevcoredumpWriter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +23,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code vmledger coredumps} end to end on a real (embedded) broker: the engine folds a trace with
@@ -49,16 +46,8 @@ class CoredumpsCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vmledger.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -68,12 +57,12 @@ class CoredumpsCommandTest {
         Path out = dir.resolve("dumps");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), 0)) {
             String bootstrap = broker.bootstrapServers();
-            Run engine = run("engine", "--bootstrap", bootstrap, "--feed", trace.toString(), "--print-ledger",
+            CliRun engine = run("engine", "--bootstrap", bootstrap, "--feed", trace.toString(), "--print-ledger",
                     "--exit-after-feed", "--http", "127.0.0.1:0", "--partitions", "2",
                     "--state-dir", dir.resolve("state").toString());
             assertEquals(0, engine.exit(), engine.err());
 
-            Run first = run("coredumps", "--bootstrap", bootstrap, "--out", out.toString());
+            CliRun first = run("coredumps", "--bootstrap", bootstrap, "--out", out.toString());
             assertEquals(0, first.exit(), first.err());
             assertTrue(first.err().contains("2 dumps written"), first.err());
             Map<String, String> expected = expected();
@@ -84,7 +73,7 @@ class CoredumpsCommandTest {
                 assertTrue(first.out().contains(out.resolve(e.getKey()).toString()), first.out());
             }
 
-            Run again = run("coredumps", "--bootstrap", bootstrap, "--out", out.toString(), "--device", "e2e");
+            CliRun again = run("coredumps", "--bootstrap", bootstrap, "--out", out.toString(), "--device", "e2e");
             assertEquals(0, again.exit(), again.err());
             assertEquals(out.resolve("e2e-6-fault.devcore") + "\n", again.out());
             assertEquals(2, Files.list(out).count(), "same names: nothing new");
@@ -93,7 +82,7 @@ class CoredumpsCommandTest {
 
     @Test
     void withoutOutItIsAUsageError() {
-        Run r = run("coredumps");
+        CliRun r = run("coredumps");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--out"), r.err());
     }

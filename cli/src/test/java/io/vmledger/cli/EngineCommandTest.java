@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.core.VectorTraces;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+
 
 /**
  * {@code vmledger engine} end to end on its embedded broker: fed every shared vector (one device
@@ -24,17 +24,8 @@ class EngineCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vmledger.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -48,7 +39,7 @@ class EngineCommandTest {
         Files.write(vectors, trace);
         Path quickstart = repoFile("examples/quickstart.jsonl");
 
-        Run engine = run("engine", "--feed", vectors.toString(), "--feed", quickstart.toString(), "--print-ledger",
+        CliRun engine = run("engine", "--feed", vectors.toString(), "--feed", quickstart.toString(), "--print-ledger",
                 "--exit-after-feed", "--broker-port", "0", "--http", "127.0.0.1:0", "--data-dir", dir.resolve("data").toString());
         assertEquals(0, engine.exit(), engine.err());
         assertTrue(engine.err().contains("quickstart.jsonl:9: not sent"), engine.err());
@@ -73,7 +64,7 @@ class EngineCommandTest {
                 {"--snapshot-every", "-1", "--snapshot-every must be >= 0"},
                 {"--exit-after-feed", "--print-ledger", "--exit-after-feed needs --feed and --print-ledger"}};
         for (String[] c : cases) {
-            Run r = run("engine", c[0], c[1], "--data-dir", dir.resolve("never").toString());
+            CliRun r = run("engine", c[0], c[1], "--data-dir", dir.resolve("never").toString());
             assertEquals(2, r.exit(), String.join(" ", c));
             assertTrue(r.err().contains(c[2]), r.err());
         }

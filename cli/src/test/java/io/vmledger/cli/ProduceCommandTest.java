@@ -8,8 +8,8 @@ import io.vmledger.producer.sim.ChurnTrace;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.TraceJson;
 import io.vmledger.schema.wire.Wire;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+
 
 /**
  * {@code vmledger produce} against a real embedded broker: what is consumed back from the events
@@ -51,17 +51,8 @@ class ProduceCommandTest {
         broker.close();
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vmledger.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static String prefix() {
@@ -81,7 +72,7 @@ class ProduceCommandTest {
         Files.write(singleFile, single);
         String prefix = prefix();
 
-        Run r = run("produce", "-i", mixedFile.toString(), "-i", singleFile.toString(), "--bootstrap",
+        CliRun r = run("produce", "-i", mixedFile.toString(), "-i", singleFile.toString(), "--bootstrap",
                 broker.bootstrapServers(), "--topic-prefix", prefix, "--compression", "zstd");
 
         assertEquals(0, r.exit(), r.err());
@@ -114,10 +105,10 @@ class ProduceCommandTest {
         String[] args = {"produce", "-i", file.toString(), "--bootstrap", broker.bootstrapServers(),
             "--topic-prefix", prefix, "--checkpoint", checkpoint.toString()};
 
-        Run first = run(args);
+        CliRun first = run(args);
         assertEquals(0, first.exit(), first.err());
         assertTrue(first.err().contains("5 already sent (checkpoint)"), first.err());
-        Run again = run(args);
+        CliRun again = run(args);
         assertEquals(0, again.exit(), again.err());
         assertTrue(again.err().contains(": 0 events sent, " + trace.size() + " already sent"), again.err());
 
@@ -135,10 +126,10 @@ class ProduceCommandTest {
 
     @Test
     void badArgumentsAreRefusedBeforeAnythingIsSent() {
-        Run speed = run("produce", "-i", "x.jsonl", "--speed", "fast");
+        CliRun speed = run("produce", "-i", "x.jsonl", "--speed", "fast");
         assertEquals(2, speed.exit());
         assertTrue(speed.err().contains("speed must be 'max' or a positive factor"), speed.err());
-        Run codec = run("produce", "-i", "x.jsonl", "--compression", "brotli");
+        CliRun codec = run("produce", "-i", "x.jsonl", "--compression", "brotli");
         assertEquals(2, codec.exit());
         assertTrue(codec.err().contains("--compression must be lz4, zstd"), codec.err());
     }

@@ -10,8 +10,6 @@ import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.TraceJson;
 import io.vmledger.schema.wire.Wire;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +27,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code vmledger simulate} end to end: JSON Lines, Avro and Kafka output, ground truth, replay, bad arguments. */
 class SimulateCommandTest {
@@ -38,20 +35,11 @@ class SimulateCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vmledger.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
-    private Run simulate(String out, String... extra) {
+    private CliRun simulate(String out, String... extra) {
         List<String> args = new ArrayList<>(List.of("simulate", "--devices", "3", "--events", "5000", "--seed", "9",
                 "--bug-rate", "1", "--invalid-rate", "0.05", "--out", dir.resolve(out).toString()));
         args.addAll(List.of(extra));
@@ -60,7 +48,7 @@ class SimulateCommandTest {
 
     @Test
     void writesAJsonTraceWithItsGroundTruthThatReplaysWithOnlyTheLabelledErrors() throws IOException {
-        Run sim = simulate("fleet.jsonl");
+        CliRun sim = simulate("fleet.jsonl");
         assertEquals(0, sim.exit(), sim.err());
         assertTrue(sim.err().contains("5,000 events from 3 devices"), sim.err());
         assertEquals(5000, Files.readAllLines(dir.resolve("fleet.jsonl")).size());
@@ -72,7 +60,7 @@ class SimulateCommandTest {
             invalid += t.get("truth").asText().equals("invalid") ? 1 : 0;
         }
         assertTrue(invalid > 0, "no invalid ioctl in " + truth);
-        Run replay = run("replay", "--input", dir.resolve("fleet.jsonl").toString());
+        CliRun replay = run("replay", "--input", dir.resolve("fleet.jsonl").toString());
         assertEquals(0, replay.exit(), replay.err());
         assertTrue(replay.err().contains("5000 events: " + (5000 - invalid) + " ok, " + invalid + " error"), replay.err());
     }
@@ -93,7 +81,7 @@ class SimulateCommandTest {
     void publishesToTheEmbeddedBrokerWhatItWouldWriteToAFile() throws IOException {
         assertEquals(0, simulate("fleet.jsonl").exit());
         Path data = dir.resolve("data");
-        Run sim = run("simulate", "--devices", "3", "--events", "5000", "--seed", "9", "--bug-rate", "1",
+        CliRun sim = run("simulate", "--devices", "3", "--events", "5000", "--seed", "9", "--bug-rate", "1",
                 "--invalid-rate", "0.05", "--broker-port", "0", "--data-dir", data.toString(), "--topic-prefix", "sim.",
                 "--truth", dir.resolve("kafka.truth.jsonl").toString());
         assertEquals(0, sim.exit(), sim.err());
@@ -133,7 +121,7 @@ class SimulateCommandTest {
     }
 
     private static void assertBad(String message, String... args) {
-        Run r = run(args);
+        CliRun r = run(args);
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains(message), r.err());
     }

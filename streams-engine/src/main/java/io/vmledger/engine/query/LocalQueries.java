@@ -21,6 +21,7 @@ import io.vmledger.schema.json.LedgerJson;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -99,7 +100,7 @@ public final class LocalQueries {
 
     private DeviceQueries queries(String device, int partition) {
         DeviceTables tables = new DeviceTables(new StoreTableSource(device,
-                store -> new Iqv2ByteStore(streams, store, partition)));
+                store -> new QueriedByteStore(streams, store, partition)));
         return new DeviceQueries(tables, config);
     }
 
@@ -110,8 +111,17 @@ public final class LocalQueries {
      */
     public BoRecord boAsOf(String device, int partition, long bo, Instant asOf) {
         Bytes key = Bytes.wrap(StoreLayout.key(StoreLayout.prefix(device, DeviceTables.BOS), CompositeKey.of(bo)));
-        VersionedRecord<byte[]> r = Iqv2ByteStore.result(streams, BoHistory.STORE, partition,
-                StateQueryRequest.inStore(BoHistory.STORE).withQuery(VersionedKeyQuery.<Bytes, byte[]>withKey(key).asOf(asOf)));
+        StateQueryResult<VersionedRecord<byte[]>> answer = streams.query(StateQueryRequest.inStore(BoHistory.STORE)
+                .withQuery(VersionedKeyQuery.<Bytes, byte[]>withKey(key).asOf(asOf))
+                .withPartitions(Set.of(partition)).requireActive());
+        QueryResult<VersionedRecord<byte[]>> p = answer.getPartitionResults().get(partition);
+        if (p == null) {
+            throw new Unavailable("partition " + partition + " of store " + BoHistory.STORE + " is not hosted here");
+        }
+        if (p.isFailure()) {
+            throw new Unavailable(p.getFailureReason() + ": " + p.getFailureMessage());
+        }
+        VersionedRecord<byte[]> r = p.getResult();
         return r == null ? null : BO_CODEC.decode(r.value());
     }
 
