@@ -26,8 +26,8 @@ final class DemoScreen {
         this.title = title;
     }
 
-    /** Shows the current numbers (rates are since the previous call). */
-    void show(DemoStats s, String phase) {
+    /** Shows the current numbers (rates are since the previous call); the sampler and the drain loop both call it. */
+    synchronized void show(DemoStats s, String phase) {
         long now = System.nanoTime();
         double secs = Math.max(1e-3, (now - lastAt) / 1e9);
         long sent = s.sent.sum();
