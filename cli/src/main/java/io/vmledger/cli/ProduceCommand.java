@@ -37,7 +37,6 @@ import picocli.CommandLine.Spec;
 public final class ProduceCommand implements Callable<Integer> {
     private static final long CHECKPOINT_PERIOD_MS = 2_000;
     private static final long MONITOR_PERIOD_MS = 250;
-    private static final int DEVICES_LISTED = 20;
 
     @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE",
             description = "Trace file (JSON Lines); repeat for several files, '-' reads standard input.")
@@ -182,14 +181,7 @@ public final class ProduceCommand implements Callable<Integer> {
             complete &= r.error() == null && r.bad() == 0;
         }
         say(err, "events acknowledged per device (" + perDevice.size() + (perDevice.size() == 1 ? " device):" : " devices):"));
-        int listed = 0;
         for (Map.Entry<String, Long> e : perDevice.entrySet()) {
-            if (listed++ == DEVICES_LISTED && perDevice.size() > DEVICES_LISTED + 1) {
-                say(err, "  ... and " + (perDevice.size() - DEVICES_LISTED) + " more devices (min "
-                        + perDevice.values().stream().mapToLong(Long::longValue).min().orElse(0) + ", max "
-                        + perDevice.values().stream().mapToLong(Long::longValue).max().orElse(0) + " events)");
-                break;
-            }
             say(err, String.format("  %-24s %,d", e.getKey(), e.getValue()));
         }
         say(err, sent + " events sent to " + topic + (skipped > 0 ? ", " + skipped + " skipped as already sent" : ""));
