@@ -49,11 +49,12 @@ import picocli.CommandLine.Spec;
  * report; {@code --serve} keeps the query server up afterwards.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the whole pipeline in one process: an embedded Kafka broker, the engine, a simulated fleet",
-                "with injected leaks and faults, the devcoredump writer and the alert reporter.",
-                "Shows a live summary, then a report with the paths of what was written (DATA-DIR/coredumps,",
-                "DATA-DIR/alerts.jsonl, DATA-DIR/truth.jsonl). Other commands can attach to the broker meanwhile",
-                "(e.g. 'vmledger alerts --follow', 'vmledger audit --device dev-00000 --as-of ...', curl on --http).",
+        description = {"Run the whole pipeline in one process: an embedded Kafka broker, the engine,",
+                "a simulated fleet with injected leaks and faults, the devcoredump writer and",
+                "the alert reporter. Shows a live summary, then a report with the paths of what",
+                "was written (DATA-DIR/coredumps, DATA-DIR/alerts.jsonl, DATA-DIR/truth.jsonl).",
+                "Other commands attach to the broker meanwhile ('vmledger alerts --follow',",
+                "'vmledger audit --device dev-00000 ...', curl on --http).",
                 "Exit status: 0 on success, 1 when the pipeline failed, 2 for bad arguments."})
 public final class DemoCommand implements Callable<Integer> {
     private static final String MARKER = ".vmledger-demo";
@@ -72,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Fleet events per second (default: ${DEFAULT-VALUE}, what the engine keeps up with on a laptop).")
     double rate;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Fleet seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Fleet seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--bug-rate", paramLabel = "P", defaultValue = "0.1",
@@ -88,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Where broker data, state, coredumps and alerts go (default: ${DEFAULT-VALUE}; emptied at start).")
     Path dataDir;
 
-    @Option(names = "--broker-port", defaultValue = "9092",
+    @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "9092",
             description = "Port of the embedded broker, so other commands can attach (default: ${DEFAULT-VALUE}; 0 = any).")
     int brokerPort;
 

@@ -50,7 +50,7 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Events go to PREFIX + events (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    @Option(names = "--partitions", defaultValue = "4",
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
             description = "Partitions of the topics, should produce create them (default: ${DEFAULT-VALUE}; "
                     + "existing topics are used as they are).")
     int partitions;

@@ -108,7 +108,7 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Topic names start with PREFIX; events go to PREFIXevents (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    @Option(names = "--partitions", defaultValue = "4",
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
             description = "Partitions of topics that are created (default: ${DEFAULT-VALUE}).")
     int partitions;
 
