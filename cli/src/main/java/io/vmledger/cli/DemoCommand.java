@@ -66,7 +66,8 @@ public final class DemoCommand implements Callable<Integer> {
     int devices;
 
     @Option(names = "--duration", paramLabel = "TIME", defaultValue = "3m",
-            description = "How long the fleet runs, wall clock (e.g. 90s, 3m; default: ${DEFAULT-VALUE}).")
+            description = "How long the fleet runs, wall clock (e.g. 90s, 3m; default: ${DEFAULT-VALUE}). Leak alerts need"
+                    + " some device time: at the default rate, runs under about 2m may end before any is raised.")
     String duration;
 
     @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "600",
