@@ -59,12 +59,6 @@ public record EngineConfig(String bootstrap, String applicationId, Path stateDir
                 storeType, httpHost, port, overrides, snapshotEvery, alerts);
     }
 
-    /** This configuration with a snapshot every {@code n} events of a device (0: none). */
-    public EngineConfig withSnapshotEvery(long n) {
-        return new EngineConfig(bootstrap, applicationId, stateDir, guarantee, threads, standbyReplicas, topics, fold,
-                storeType, httpHost, httpPort, overrides, n, alerts);
-    }
-
     /** This configuration with other alert thresholds. */
     public EngineConfig withAlerts(AlertThresholds thresholds) {
         return new EngineConfig(bootstrap, applicationId, stateDir, guarantee, threads, standbyReplicas, topics, fold,

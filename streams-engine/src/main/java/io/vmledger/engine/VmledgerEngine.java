@@ -11,6 +11,7 @@ import io.vmledger.engine.query.QueryServer;
 import io.vmledger.engine.topology.EngineRocksDbConfig;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.LedgerCounters;
+import io.vmledger.engine.topology.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -94,6 +95,7 @@ public final class VmledgerEngine implements AutoCloseable {
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, EngineRocksDbConfig.class);
         p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
         p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        p.put(StreamsConfig.producerPrefix("max.request.size"), Topics.MAX_COREDUMP_BYTES);
         p.putAll(config.overrides());
         return p;
     }

@@ -29,8 +29,4 @@ public final class CoredumpDirectory {
         return file;
     }
 
-    /** Where the files go. */
-    public Path path() {
-        return dir;
-    }
 }

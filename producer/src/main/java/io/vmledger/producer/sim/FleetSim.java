@@ -52,8 +52,4 @@ public final class FleetSim implements Iterator<SimEvent> {
         return e;
     }
 
-    /** Events returned so far. */
-    public long emitted() {
-        return emitted;
-    }
 }

@@ -44,11 +44,6 @@ public enum AlertRule {
         return severity;
     }
 
-    /** Whether the rule is a condition on a subject raised after it held for the lifetime threshold. */
-    public boolean lifetime() {
-        return lifetime;
-    }
-
     /** True for the lifetime rules about a BO (the others are about a VM or the device). */
     public boolean aboutBo() {
         return lifetime && this != PAGETABLE_BLOAT;

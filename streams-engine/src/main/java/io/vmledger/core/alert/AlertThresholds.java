@@ -32,7 +32,7 @@ public record AlertThresholds(long afterUs, double pagetableRatio, long pagetabl
             throw new IllegalArgumentException("page-table minimum pages must be >= 1, got " + pagetableMinPages);
         }
         if (growthWindowUs < GROWTH_STEPS) {
-            throw new IllegalArgumentException("growth window must be > 0, got " + growthWindowUs + " µs");
+            throw new IllegalArgumentException("growth window must be at least " + GROWTH_STEPS + " µs, got " + growthWindowUs + " µs");
         }
         if (growthMinBytes < 1) {
             throw new IllegalArgumentException("growth minimum must be >= 1 byte, got " + growthMinBytes);

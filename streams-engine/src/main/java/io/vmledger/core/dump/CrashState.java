@@ -45,22 +45,11 @@ public record CrashState(String device, long seq, long ts, long vm, Reason reaso
     /** How the fault address relates to the VM's VAs, marked as Mesa's crashdec marks it. */
     public enum Match {
         /** A VA contains the address ({@code ==}). */
-        CONTAINS("=="),
+        CONTAINS,
         /** No VA contains it; the nearest VA below ends less than one VA size before it ({@code >=}). */
-        NEAR(">="),
+        NEAR,
         /** Neither. */
-        NONE("");
-
-        private final String mark;
-
-        Match(String mark) {
-            this.mark = mark;
-        }
-
-        /** crashdec's marker. */
-        public String mark() {
-            return mark;
-        }
+        NONE
     }
 
     /**

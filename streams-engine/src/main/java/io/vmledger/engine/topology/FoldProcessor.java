@@ -115,8 +115,8 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         counters.outcome(entry.getStatus());
         context.forward(record.withValue(Wire.ledger(entry)), EngineTopology.LEDGER_SINK);
         coredumps.after(o, domain, tables, record, context);
-        snapshots.afterEvent(record, seqBefore, o);
         alerts.after(event.getDevice(), domain, o, touched, tables);
+        snapshots.afterEvent(record, seqBefore, o);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {

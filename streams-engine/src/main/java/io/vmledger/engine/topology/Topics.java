@@ -31,13 +31,12 @@ public record Topics(String events, String ledger, String deadletter, String cor
         String snapshots, int partitions, short replication) {
     /** The default prefix of every topic name. */
     public static final String PREFIX = "vmledger.";
-    /** The default names. */
-    public static final String EVENTS = PREFIX + "events";
-    public static final String LEDGER = PREFIX + "ledger";
-    public static final String DEADLETTER = PREFIX + "deadletter";
-    public static final String COREDUMPS = PREFIX + "coredumps";
-    public static final String ALERTS = PREFIX + "alerts";
-    public static final String SNAPSHOTS = PREFIX + "snapshots";
+    /**
+     * The largest record the coredumps topic takes: a dump lists every VA of the faulting VM,
+     * which for a VM of ~20,000 VAs is past Kafka's 1 MiB default (the engine's producer allows
+     * the same size).
+     */
+    public static final int MAX_COREDUMP_BYTES = 16 << 20;
 
     private static final Duration LEADER_WAIT = Duration.ofSeconds(60);
 
@@ -98,9 +97,14 @@ public record Topics(String events, String ledger, String deadletter, String cor
     }
 
     private Map<String, String> configOf(String topic) {
-        return topic.equals(snapshots)
-                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                : Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
+        if (topic.equals(snapshots)) {
+            return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        if (topic.equals(coredumps)) {
+            return Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_COREDUMP_BYTES));
+        }
+        return Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
     }
 
     /**
