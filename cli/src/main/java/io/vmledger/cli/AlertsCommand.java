@@ -8,8 +8,10 @@ import io.vmledger.tools.alert.AlertFormat;
 import io.vmledger.tools.kafka.TopicReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,35 +64,26 @@ public final class AlertsCommand implements Callable<Integer> {
             return 2;
         }
         String topic = Topics.prefixed(topicPrefix, 1, (short) 1).alerts();
-        TopicReader reader;
-        try {
-            reader = device == null ? TopicReader.all(bootstrap, topic) : TopicReader.partitionOf(bootstrap, topic, device);
-        } catch (IllegalArgumentException e) {
-            err.println("vmledger alerts: " + e.getMessage());
-            return 2;
-        }
-        Thread hook = new Thread(reader::wakeup, "vmledger-alerts-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         Printer printer = new Printer(out, err);
-        try (reader) {
+        try (TopicReader reader = device == null ? TopicReader.all(bootstrap, topic)
+                : TopicReader.partitionOf(bootstrap, topic, device);
+             StopSignal stop = new StopSignal("alerts", reader::wakeup, Duration.ofSeconds(10))) {
             if (!json) {
                 out.println(AlertFormat.HEADER);
             }
             reader.read(follow, Wire::alert, printer);
-        } catch (IOException e) {
+            out.flush();
+            err.println("vmledger alerts: " + printer.printed + " alert(s) printed"
+                    + (printer.unreadable > 0 ? ", " + printer.unreadable + " unreadable record(s)" : ""));
+            err.flush();
+            return printer.unreadable > 0 ? 1 : 0;
+        } catch (IllegalArgumentException e) {
+            err.println("vmledger alerts: " + e.getMessage());
+            return 2;
+        } catch (IllegalStateException | KafkaException | IOException e) {
             err.println("vmledger alerts: " + e.getMessage());
             return 1;
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already stopping: the hook has run
-            }
-            out.flush();
         }
-        err.println("vmledger alerts: " + printer.printed + " alert(s) printed"
-                + (printer.unreadable > 0 ? ", " + printer.unreadable + " unreadable record(s)" : ""));
-        return printer.unreadable > 0 ? 1 : 0;
     }
 
     /** Filters and prints what the reader finds. */

@@ -8,8 +8,10 @@ import io.vmledger.tools.kafka.TopicReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -66,19 +68,8 @@ public final class CoredumpsCommand implements Callable<Integer> {
         String topic = Topics.prefixed(topicPrefix, 1, (short) 1).coredumps();
         long[] counts = new long[2];
         try (TopicReader reader = device == null ? TopicReader.all(bootstrap, topic)
-                : TopicReader.partitionOf(bootstrap, topic, device)) {
-            Thread main = Thread.currentThread();
-            Thread stopper = new Thread(() -> {
-                reader.wakeup();
-                try {
-                    main.join(5_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "vmledger-coredumps-stop");
-            if (follow) {
-                Runtime.getRuntime().addShutdownHook(stopper);
-            }
+                : TopicReader.partitionOf(bootstrap, topic, device);
+             StopSignal stop = new StopSignal("coredumps", reader::wakeup, Duration.ofSeconds(10))) {
             reader.read(follow, Wire::coredump, new TopicReader.Handler<Coredump>() {
                 @Override
                 public void record(Coredump c, ConsumerRecord<byte[], byte[]> raw) throws IOException {
@@ -96,15 +87,16 @@ public final class CoredumpsCommand implements Callable<Integer> {
                     counts[1]++;
                 }
             });
+            err.println("vmledger coredumps: " + counts[0] + " dumps written to " + out
+                    + (counts[1] > 0 ? ", " + counts[1] + " unreadable records skipped" : ""));
+            err.flush();
+            return counts[1] == 0 ? 0 : 1;
         } catch (IllegalArgumentException e) {
             err.println("vmledger coredumps: " + e.getMessage());
             return 2;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | KafkaException | IOException e) {
             err.println("vmledger coredumps: " + e.getMessage());
             return 1;
         }
-        err.println("vmledger coredumps: " + counts[0] + " dumps written to " + out
-                + (counts[1] > 0 ? ", " + counts[1] + " unreadable records skipped" : ""));
-        return counts[1] == 0 ? 0 : 1;
     }
 }

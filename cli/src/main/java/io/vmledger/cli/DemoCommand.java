@@ -8,7 +8,6 @@ import io.vmledger.engine.EngineConfig;
 import io.vmledger.engine.VmledgerEngine;
 import io.vmledger.engine.topology.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
-import io.vmledger.producer.sim.BugKind;
 import io.vmledger.producer.sim.FleetRun;
 import io.vmledger.producer.sim.SimConfig;
 import io.vmledger.schema.Alert;
@@ -30,12 +29,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
@@ -118,13 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("vmledger demo: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            await(stopped, 60);
-        }, "vmledger-demo-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopSignal stop = new StopSignal("demo", Duration.ofSeconds(60));
         DemoStats stats = new DemoStats();
         List<Runnable> closers = new ArrayList<>();
         try {
@@ -135,7 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
             String servers = broker.bootstrapServers();
             int colon = http.lastIndexOf(':');
             EngineConfig config = EngineConfig.defaults(servers, dataDir.resolve("state"))
-                    .withInstance(dataDir.resolve("state"), Integer.parseInt(http.substring(colon + 1)))
+                    .withHttp(http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)))
                     .withAlerts(AlertThresholds.DEFAULT.withAfter(alertAfterMicros));
             VmledgerEngine engine = VmledgerEngine.start(config);
             closers.add(0, engine::close);
@@ -153,14 +143,13 @@ public final class DemoCommand implements Callable<Integer> {
             BufferedWriter alertLog = Files.newBufferedWriter(dataDir.resolve("alerts.jsonl"), StandardCharsets.UTF_8);
             closers.add(() -> closeQuietly(alertLog));
             List<TopicReader> readers = List.of(
-                    follow(servers, topics.ledger(), closers, r -> stats.outcome(ledgerStatus(r))),
-                    follow(servers, topics.coredumps(), closers, r -> {
-                        Coredump c = Wire.coredump(r.value());
+                    follow(servers, topics.ledger(), closers, stats, Wire::ledger,
+                            (LedgerEntry e) -> stats.outcome(e.getStatus().toString())),
+                    follow(servers, topics.coredumps(), closers, stats, Wire::coredump, (Coredump c) -> {
                         written.add(dumps.write(c));
                         stats.coredumps.increment();
                     }),
-                    follow(servers, topics.alerts(), closers, r -> {
-                        Alert a = Wire.alert(r.value());
+                    follow(servers, topics.alerts(), closers, stats, Wire::alert, (Alert a) -> {
                         stats.alert(a.getRule(), a.getSeverity() == Severity.warning);
                         synchronized (alertLog) {
                             alertLog.write(AlertFormat.json(a));
@@ -173,7 +162,6 @@ public final class DemoCommand implements Callable<Integer> {
                     SimConfig.DEFAULT_START, bugRate, 0);
             DemoScreen screen = new DemoScreen(System.err, System.console() != null,
                     "vmledger demo: " + devices + " devices, " + duration + " at " + (long) rate + " events/s");
-            Map<BugKind, Long> injected = new EnumMap<>(BugKind.class);
             FleetRun.Result run;
             try (EventPublisher publisher = new EventPublisher(servers, topics.events(), Map.of());
                  BufferedWriter truth = Files.newBufferedWriter(dataDir.resolve("truth.jsonl"), StandardCharsets.UTF_8)) {
@@ -183,9 +171,8 @@ public final class DemoCommand implements Callable<Integer> {
                     stats.sent.increment();
                 }, label -> {
                     writeLine(truth, label.toJson());
-                    injected.merge(label.kind(), 1L, Long::sum);
                     stats.injectedBugs.increment();
-                }, n -> { }, () -> stop.getCount() == 0);
+                }, n -> { }, stop::requested);
                 publisher.flush();
                 drain(stats, stop, screen);
                 sampler.interrupt();
@@ -195,24 +182,19 @@ public final class DemoCommand implements Callable<Integer> {
             for (TopicReader r : readers) {
                 r.wakeup();
             }
-            report(err, stats, run, injected, written, queries);
-            if (serve && stop.getCount() > 0) {
+            report(err, stats, run, written, queries);
+            if (serve && !stop.requested()) {
                 err.println("vmledger demo: serving queries at " + queries + "/devices and Kafka at " + servers
                         + "; Ctrl-C stops");
                 err.flush();
                 stop.await();
             }
-            return 0;
+            return stats.unreadable.sum() == 0 ? 0 : 1;
         } finally {
             for (Runnable c : closers) {
                 c.run();
             }
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already stopping: the hook has run
-            }
+            stop.close();
         }
     }
 
@@ -256,14 +238,38 @@ public final class DemoCommand implements Callable<Integer> {
         Files.writeString(dir.resolve(MARKER), "vmledger demo data; emptied by the next 'vmledger demo'\n");
     }
 
-    /** A reader following {@code topic} from the beginning on its own thread. */
-    private static TopicReader follow(String servers, String topic, List<Runnable> closers, TopicReader.RecordHandler handler) {
+    /** What the demo does with each decoded record of a topic. */
+    @FunctionalInterface
+    private interface Use<T> {
+        void accept(T value) throws IOException;
+    }
+
+    /**
+     * A reader following {@code topic} from the beginning on its own thread, decoding each record
+     * with {@code decoder}; a record that does not decode, or a reader that fails, is reported on
+     * stderr and counted, never silently dropped.
+     */
+    private static <T> TopicReader follow(String servers, String topic, List<Runnable> closers, DemoStats stats,
+            TopicReader.Decoder<T> decoder, Use<T> use) {
         TopicReader reader = TopicReader.all(servers, topic);
         Thread t = new Thread(() -> {
             try {
-                reader.read(true, handler);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                reader.read(true, decoder, new TopicReader.Handler<T>() {
+                    @Override
+                    public void record(T value, ConsumerRecord<byte[], byte[]> raw) throws IOException {
+                        use.accept(value);
+                    }
+
+                    @Override
+                    public void unreadable(ConsumerRecord<byte[], byte[]> raw, String reason) {
+                        stats.unreadable.increment();
+                        System.err.println("vmledger demo: " + topic + "-" + raw.partition() + "@" + raw.offset()
+                                + " unreadable: " + reason);
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                stats.unreadable.increment();
+                System.err.println("vmledger demo: reading " + topic + " failed: " + e.getMessage());
             } finally {
                 reader.close();
             }
@@ -277,18 +283,13 @@ public final class DemoCommand implements Callable<Integer> {
         return reader;
     }
 
-    private static String ledgerStatus(ConsumerRecord<byte[], byte[]> r) {
-        LedgerEntry e = Wire.ledger(r.value());
-        return e.getStatus().toString();
-    }
-
     /** Refreshes the state numbers every few seconds and the screen every second. */
     private static Thread sampler(VmledgerEngine engine, SimConfig fleet, DemoStats stats, DemoScreen screen,
-            CountDownLatch stop) {
+            StopSignal stop) {
         Thread t = new Thread(() -> {
             long nextSample = 0;
             try {
-                while (stop.getCount() > 0) {
+                while (!stop.requested()) {
                     if (System.currentTimeMillis() >= nextSample) {
                         sample(engine, fleet, stats);
                         nextSample = System.currentTimeMillis() + STATE_SAMPLE_MS;
@@ -331,9 +332,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Waits until the engine has folded every sent event (or Ctrl-C, or a long while). */
-    private static void drain(DemoStats stats, CountDownLatch stop, DemoScreen screen) throws InterruptedException {
+    private static void drain(DemoStats stats, StopSignal stop, DemoScreen screen) throws InterruptedException {
         long deadline = System.nanoTime() + DRAIN_WAIT.toNanos();
-        while (stats.folded.sum() < stats.sent.sum() && stop.getCount() > 0 && System.nanoTime() < deadline) {
+        while (stats.folded.sum() < stats.sent.sum() && !stop.requested() && System.nanoTime() < deadline) {
             screen.show(stats, "engine catching up");
             Thread.sleep(1000);
         }
@@ -341,8 +342,7 @@ public final class DemoCommand implements Callable<Integer> {
         screen.show(stats, "done");
     }
 
-    private void report(PrintWriter err, DemoStats s, FleetRun.Result run, Map<BugKind, Long> injected,
-            List<Path> dumps, String queries) {
+    private void report(PrintWriter err, DemoStats s, FleetRun.Result run, List<Path> dumps, String queries) {
         err.println();
         err.printf("vmledger demo: report (%.0f s of fleet traffic)%n", run.seconds());
         err.printf("  events      %,d sent, %,d folded: %,d ok, %,d error, %,d duplicate%n", s.sent.sum(), s.folded.sum(),
@@ -350,12 +350,15 @@ public final class DemoCommand implements Callable<Integer> {
         err.printf("  state       %,d devices, %,d VAs, %,d live BOs (queries: %s/devices)%n", s.devices.get(),
                 s.vas.get(), s.bos.get(), queries);
         StringBuilder bugs = new StringBuilder();
-        injected.forEach((k, v) -> bugs.append(bugs.isEmpty() ? "" : ", ").append(k.label()).append(' ').append(v));
+        run.labels().forEach((k, v) -> bugs.append(bugs.isEmpty() ? "" : ", ").append(k.label()).append(' ').append(v));
         err.println("  injected    " + (bugs.isEmpty() ? "none" : bugs) + " (ground truth: " + dataDir.resolve("truth.jsonl") + ")");
         err.println("  warnings    " + DemoStats.counts(s.warningAlerts));
         err.println("  info        " + DemoStats.counts(s.infoAlerts) + " (all alerts: " + dataDir.resolve("alerts.jsonl")
                 + "; 'vmledger alerts' prints them as a table)");
         err.printf("  coredumps   %,d written to %s%n", s.coredumps.sum(), dataDir.resolve("coredumps"));
+        if (s.unreadable.sum() > 0) {
+            err.printf("  unreadable  %,d records of the output topics could not be read (see above)%n", s.unreadable.sum());
+        }
         List<Path> listed;
         synchronized (dumps) {
             listed = dumps.stream().sorted().limit(DUMPS_LISTED).toList();
@@ -389,14 +392,6 @@ public final class DemoCommand implements Callable<Integer> {
     private static void join(Thread t) {
         try {
             t.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void await(CountDownLatch latch, int seconds) {
-        try {
-            latch.await(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -16,6 +16,7 @@ final class DemoStats {
     final Map<String, LongAdder> warningAlerts = new ConcurrentHashMap<>();
     final Map<String, LongAdder> infoAlerts = new ConcurrentHashMap<>();
     final LongAdder coredumps = new LongAdder();
+    final LongAdder unreadable = new LongAdder();
     final AtomicLong devices = new AtomicLong();
     final AtomicLong vas = new AtomicLong();
     final AtomicLong bos = new AtomicLong();

@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,17 +112,7 @@ public final class EngineCommand implements Callable<Integer> {
         }
         EmbeddedKafkaBroker broker = null;
         List<VmledgerEngine> engines = new ArrayList<>();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "vmledger-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopSignal stop = new StopSignal("engine", Duration.ofSeconds(60));
         try {
             String servers = bootstrap;
             if (servers == null) {
@@ -164,17 +152,12 @@ public final class EngineCommand implements Callable<Integer> {
             if (broker != null) {
                 broker.close();
             }
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already stopping: the hook has run
-            }
+            stop.close();
         }
     }
 
-    private int run(String servers, Topics topics, PrintWriter err, CountDownLatch stop) throws Exception {
-        LedgerPrinter printer = printLedger ? new LedgerPrinter(servers, topics.ledger(), spec.commandLine().getOut()) : null;
+    private int run(String servers, Topics topics, PrintWriter err, StopSignal stop) throws Exception {
+        LedgerPrinter printer = printLedger ? new LedgerPrinter(servers, topics.ledger(), spec.commandLine().getOut(), err) : null;
         try {
             long fed = 0;
             if (!feed.isEmpty()) {
@@ -192,7 +175,7 @@ public final class EngineCommand implements Callable<Integer> {
                 err.println("vmledger engine: fed " + fed + " events");
             }
             if (exitAfterFeed) {
-                while (printer.printed() < fed && stop.getCount() > 0) {
+                while (printer.seen() < fed && printer.reading() && !stop.requested()) {
                     Thread.sleep(50);
                 }
                 return 0;

@@ -8,14 +8,14 @@ import io.vmledger.producer.kafka.EventPublisher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -108,17 +108,14 @@ public final class ProduceCommand implements Callable<Integer> {
         String topic = topics.events();
         Map<String, Object> settings = new HashMap<>(producerProperties);
         settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
-        CountDownLatch finished = new CountDownLatch(1);
-        try (EventPublisher publisher = new EventPublisher(bootstrap, topic, settings,
-                checkpoint == null ? EventPublisher.AckListener.NONE : checkpoint::acknowledged)) {
+        AtomicReference<TraceFeed> running = new AtomicReference<>();
+        try (StopSignal stop = new StopSignal("produce", () -> running.get().stop(), Duration.ofSeconds(30));
+             EventPublisher publisher = new EventPublisher(bootstrap, topic, settings,
+                     checkpoint == null ? EventPublisher.AckListener.NONE : checkpoint::acknowledged)) {
             TraceFeed feed = new TraceFeed(publisher, factor, checkpoint,
                     (file, bad) -> say(err, file + ":" + bad.lineNo() + ": not sent: " + bad.reason()),
                     warning -> say(err, "warning: " + warning));
-            Thread hook = new Thread(() -> {
-                feed.stop();
-                awaitQuietly(finished);
-            }, "vmledger-produce-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
+            running.set(feed);
             Thread monitor = monitor(feed, checkpoint, err);
             List<TraceFeed.FileResult> results;
             try {
@@ -129,14 +126,11 @@ public final class ProduceCommand implements Callable<Integer> {
             }
             boolean complete = report(err, results, publisher.acknowledgedPerDevice(), topic);
             saveQuietly(checkpoint, err);
-            removeHook(hook);
             return complete ? 0 : 1;
         } catch (IllegalStateException e) {
             saveQuietly(checkpoint, err);
             err.println("vmledger produce: " + e.getMessage());
             return 1;
-        } finally {
-            finished.countDown();
         }
     }
 
@@ -203,22 +197,6 @@ public final class ProduceCommand implements Callable<Integer> {
             checkpoint.save();
         } catch (IOException e) {
             say(err, "cannot save checkpoint " + checkpoint.file() + ": " + e.getMessage());
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch finished) {
-        try {
-            finished.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is already stopping: the hook has run
         }
     }
 }

@@ -16,13 +16,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
@@ -129,17 +128,17 @@ public final class SimulateCommand implements Callable<Integer> {
                 Instant.parse(startTime).toEpochMilli() * 1000, bugRate, invalidRate);
         long wallLimitNanos = rate > 0 && durationMicros > 0 ? durationMicros * 1000 : Long.MAX_VALUE;
         Path truthFile = truth != null ? truth : out != null ? truthBeside(out) : Path.of("simulate-truth.jsonl");
-        if (out != null) {
-            return toFile(config, wallLimitNanos, truthFile, err);
+        try (StopSignal stop = new StopSignal("simulate", Duration.ofSeconds(60))) {
+            return out != null ? toFile(config, wallLimitNanos, truthFile, err, stop)
+                    : toKafka(config, wallLimitNanos, truthFile, err, stop);
         }
-        return toKafka(config, wallLimitNanos, truthFile, err);
     }
 
-    private int toFile(SimConfig config, long wallLimitNanos, Path truthFile, PrintWriter err) {
+    private int toFile(SimConfig config, long wallLimitNanos, Path truthFile, PrintWriter err, StopSignal stop) {
         FleetRun.Result run;
         try (TraceFileWriter w = TraceFileWriter.create(out);
              BufferedWriter labels = Files.newBufferedWriter(truthFile, StandardCharsets.UTF_8)) {
-            run = simulate(config, wallLimitNanos, w::write, labels);
+            run = simulate(config, wallLimitNanos, w::write, labels, stop);
         } catch (IOException | UncheckedIOException e) {
             err.println("vmledger simulate: cannot write " + e.getMessage());
             return 2;
@@ -148,7 +147,8 @@ public final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int toKafka(SimConfig config, long wallLimitNanos, Path truthFile, PrintWriter err) throws Exception {
+    private int toKafka(SimConfig config, long wallLimitNanos, Path truthFile, PrintWriter err, StopSignal stop)
+            throws Exception {
         Topics topics = Topics.prefixed(topicPrefix, partitions, (short) 1);
         EmbeddedKafkaBroker broker = null;
         try {
@@ -174,7 +174,7 @@ public final class SimulateCommand implements Callable<Integer> {
             FleetRun.Result run;
             try (EventPublisher publisher = new EventPublisher(servers, topics.events(), Map.of());
                  BufferedWriter labels = Files.newBufferedWriter(truthFile, StandardCharsets.UTF_8)) {
-                run = simulate(config, wallLimitNanos, publisher::send, labels);
+                run = simulate(config, wallLimitNanos, publisher::send, labels, stop);
                 publisher.flush();
             } catch (IOException e) {
                 err.println("vmledger simulate: cannot write " + e.getMessage());
@@ -192,20 +192,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs the fleet into {@code sink}, labels into {@code labels}, paced and bounded as asked; Ctrl-C ends it cleanly. */
+    /** Runs the fleet into {@code sink}, labels into {@code labels}, paced and bounded as asked, until done or stopped. */
     private FleetRun.Result simulate(SimConfig config, long wallLimitNanos, FleetRun.EventSink sink,
-                                     BufferedWriter labels) throws IOException {
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "vmledger-simulate-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+                                     BufferedWriter labels, StopSignal stop) throws IOException {
         Progress progress = Progress.forStderr("simulate");
         try {
             return new FleetRun(config, rate, wallLimitNanos).run(sink, label -> {
@@ -214,17 +203,11 @@ public final class SimulateCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }, progress::tick, () -> stop.getCount() == 0);
+            }, progress::tick, stop::requested);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {
             progress.done();
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is stopping: the hook has run
-            }
         }
     }
 

@@ -59,6 +59,12 @@ public record EngineConfig(String bootstrap, String applicationId, Path stateDir
                 storeType, httpHost, port, overrides, snapshotEvery, alerts);
     }
 
+    /** This configuration with its query server on {@code host}:{@code port} (0: any free port). */
+    public EngineConfig withHttp(String host, int port) {
+        return new EngineConfig(bootstrap, applicationId, stateDir, guarantee, threads, standbyReplicas, topics, fold,
+                storeType, host, port, overrides, snapshotEvery, alerts);
+    }
+
     /** This configuration with other alert thresholds. */
     public EngineConfig withAlerts(AlertThresholds thresholds) {
         return new EngineConfig(bootstrap, applicationId, stateDir, guarantee, threads, standbyReplicas, topics, fold,

@@ -65,22 +65,28 @@ public final class TopicReader implements AutoCloseable {
     /** A reader of every partition of {@code topic}, positioned at the beginning. */
     public static TopicReader all(String bootstrap, String topic) {
         KafkaConsumer<byte[], byte[]> c = consumer(bootstrap);
-        List<TopicPartition> parts = new ArrayList<>();
-        for (PartitionInfo p : partitionsOf(c, topic)) {
-            parts.add(new TopicPartition(topic, p.partition()));
+        try {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (PartitionInfo p : partitionsOf(c, topic)) {
+                parts.add(new TopicPartition(topic, p.partition()));
+            }
+            return new TopicReader(parts, c).fromBeginning();
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
         }
-        TopicReader r = new TopicReader(parts, c);
-        r.fromBeginning();
-        return r;
     }
 
     /** A reader of the one partition of {@code topic} that holds {@code device}'s records, at its beginning. */
     public static TopicReader partitionOf(String bootstrap, String topic, String device) {
         KafkaConsumer<byte[], byte[]> c = consumer(bootstrap);
-        int n = partitionsOf(c, topic).size();
-        TopicReader r = new TopicReader(List.of(new TopicPartition(topic, Topics.partitionOf(device, n))), c);
-        r.fromBeginning();
-        return r;
+        try {
+            int n = partitionsOf(c, topic).size();
+            return new TopicReader(List.of(new TopicPartition(topic, Topics.partitionOf(device, n))), c).fromBeginning();
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
     }
 
     /** Positions every partition at its beginning. */
@@ -130,9 +136,9 @@ public final class TopicReader implements AutoCloseable {
      * @return the number of records handed over
      */
     public long read(boolean follow, RecordHandler handler) throws IOException {
-        Map<TopicPartition, Long> ends = follow ? Map.of() : consumer.endOffsets(partitions);
         long n = 0;
         try {
+            Map<TopicPartition, Long> ends = follow ? Map.of() : consumer.endOffsets(partitions);
             while (follow || !reached(ends)) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     handler.accept(r);
@@ -223,7 +229,6 @@ public final class TopicReader implements AutoCloseable {
     private static List<PartitionInfo> partitionsOf(KafkaConsumer<byte[], byte[]> c, String topic) {
         List<PartitionInfo> parts = c.partitionsFor(topic, METADATA_WAIT);
         if (parts == null || parts.isEmpty()) {
-            c.close();
             throw new IllegalArgumentException("no topic " + topic + " (has the engine run with this --topic-prefix?)");
         }
         return parts;

@@ -57,6 +57,7 @@ public final class TraceFeed {
     private final Map<String, String> fileOfDevice = new ConcurrentHashMap<>();
     private final Set<String> devicesInSeveralFiles = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    private volatile ExecutorService pool;
     private volatile long totalBytes;
     private Pacer pacer;
 
@@ -80,7 +81,7 @@ public final class TraceFeed {
     public List<FileResult> feed(List<String> files) throws InterruptedException {
         totalBytes = sizeOf(files);
         pacer = speed == 0 ? Pacer.UNPACED : Pacer.start(speed, firstTime(files), Pacer.Sleeper.SYSTEM);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(files.size(), 16)));
+        pool = Executors.newFixedThreadPool(Math.max(1, Math.min(files.size(), 16)));
         Map<String, Future<FileResult>> running = new LinkedHashMap<>();
         try {
             for (String f : files) {
@@ -101,9 +102,16 @@ public final class TraceFeed {
         }
     }
 
-    /** Asks the feeding threads to stop after their current event (for Ctrl-C). */
+    /**
+     * Asks the feeding threads to stop after their current event (for Ctrl-C); threads waiting
+     * for an event's time or reading standard input are interrupted.
+     */
     public void stop() {
         stopping = true;
+        ExecutorService p = pool;
+        if (p != null) {
+            p.shutdownNow();
+        }
     }
 
     /** Events read so far (sent, skipped or being sent). */
