@@ -33,17 +33,26 @@ public final class EventTime {
                 throw new IllegalArgumentException("'" + text + "' is too large for microseconds since the epoch");
             }
         }
-        Instant time;
+        long micros;
         try {
-            time = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            micros = isoMicros(text);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + text + "' is not " + EXPECTED);
         }
-        long micros = micros(time);
         if (micros < 0) {
             throw new IllegalArgumentException("'" + text + "' is not representable as microseconds since the epoch (>= 0)");
         }
         return micros;
+    }
+
+    /**
+     * The microseconds since the epoch of an ISO-8601 date-time with offset, or -1 if that is
+     * negative or overflows.
+     *
+     * @throws DateTimeParseException if {@code text} is not such a date-time
+     */
+    public static long isoMicros(String text) {
+        return micros(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
     }
 
     /** The microseconds since the epoch of {@code time}, or -1 if that is negative or overflows. */

@@ -3,9 +3,6 @@ package io.vmledger.schema.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmledger.schema.VmBindOp;
 import io.vmledger.schema.VmEvent;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
@@ -210,13 +207,12 @@ public final class TraceJson {
             return node.longValue();
         }
         if (node.isTextual()) {
-            Instant time;
+            long micros;
             try {
-                time = OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                micros = EventTime.isoMicros(node.textValue());
             } catch (DateTimeParseException e) {
                 throw FieldError.invalid(node, TS_EXPECTED).inField("ts");
             }
-            long micros = EventTime.micros(time);
             if (micros < 0) {
                 throw FieldError.invalid(node, "is not representable as microseconds since the epoch (>= 0)").inField("ts");
             }
