@@ -1,6 +1,5 @@
 package io.vmledger.cli;
 
-import io.vmledger.engine.topology.Topics;
 import io.vmledger.schema.Alert;
 import io.vmledger.schema.Severity;
 import io.vmledger.schema.wire.Wire;
@@ -13,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,13 +26,8 @@ import picocli.CommandLine.Spec;
                 "Exit status: 0 when every record was read, 1 when some were not alerts, 2 for bad arguments"
                         + " or no broker."})
 public final class AlertsCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, the engine's embedded broker).")
-    String bootstrap;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.PREFIX,
-            description = "The engine's topic prefix (default: ${DEFAULT-VALUE}).")
-    String topicPrefix;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
     boolean json;
@@ -58,15 +53,14 @@ public final class AlertsCommand implements Callable<Integer> {
             err.println("vmledger alerts: --min-severity must be info or warning, got '" + minSeverity + "'");
             return 2;
         }
-        String problem = KafkaReach.problem(bootstrap);
+        String problem = KafkaReach.problem(kafka.bootstrap);
         if (problem != null) {
             err.println("vmledger alerts: " + problem);
             return 2;
         }
-        String topic = Topics.prefixed(topicPrefix, 1, (short) 1).alerts();
+        String topic = kafka.topics(1).alerts();
         Printer printer = new Printer(out, err);
-        try (TopicReader reader = device == null ? TopicReader.all(bootstrap, topic)
-                : TopicReader.partitionOf(bootstrap, topic, device);
+        try (TopicReader reader = kafka.reader(topic, device);
              StopSignal stop = new StopSignal("alerts", reader::wakeup, Duration.ofSeconds(10))) {
             if (!json) {
                 out.println(AlertFormat.HEADER);

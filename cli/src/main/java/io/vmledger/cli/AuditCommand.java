@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,13 +59,8 @@ public final class AuditCommand implements Callable<Integer> {
             description = "Print the device's full state at T instead (latest snapshot at or before T + the events after it).")
     String asOf;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, the engine's embedded broker).")
-    String bootstrap;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.PREFIX,
-            description = "The engine's topic prefix (default: ${DEFAULT-VALUE}).")
-    String topicPrefix;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--vm-log-shift", paramLabel = "N", defaultValue = "8",
             description = "msm vm_log_shift the engine runs with, for --as-of (default: ${DEFAULT-VALUE}).")
@@ -109,16 +105,16 @@ public final class AuditCommand implements Callable<Integer> {
             err.println("vmledger audit: " + e.getMessage());
             return 2;
         }
-        String problem = KafkaReach.problem(bootstrap);
+        String problem = KafkaReach.problem(kafka.bootstrap);
         if (problem != null) {
             err.println("vmledger audit: " + problem);
             return 2;
         }
-        Topics topics = Topics.prefixed(topicPrefix, 1, (short) 1);
+        Topics topics = kafka.topics(1);
         PrintWriter out = spec.commandLine().getOut();
         try {
             if (at != null) {
-                AsOfState.Result r = AsOfState.at(bootstrap, topics, new FoldConfig(vmLogShift), device, at);
+                AsOfState.Result r = AsOfState.at(kafka.bootstrap, topics, new FoldConfig(vmLogShift), device, at);
                 StateJson.device(device, r.state(), out);
                 out.flush();
                 summary(err, "device '" + device + "' as of " + at + ": "
@@ -131,7 +127,7 @@ public final class AuditCommand implements Callable<Integer> {
             }
             long[] matched = {0};
             StringBuilder line = new StringBuilder(512);
-            long read = LedgerAudit.scan(bootstrap, topics, device, new Touches(vmId, address, boId), start, end, m -> {
+            long read = LedgerAudit.scan(kafka.bootstrap, topics, device, new Touches(vmId, address, boId), start, end, m -> {
                 matched[0]++;
                 if (table) {
                     out.println(AuditTable.row(m.entry()));

@@ -1,6 +1,5 @@
 package io.vmledger.cli;
 
-import io.vmledger.engine.topology.Topics;
 import io.vmledger.schema.Coredump;
 import io.vmledger.schema.wire.Wire;
 import io.vmledger.tools.coredump.CoredumpDirectory;
@@ -13,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,13 +32,8 @@ public final class CoredumpsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the dump files (created if missing).")
     Path out;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, the engine's embedded broker).")
-    String bootstrap;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.PREFIX,
-            description = "Prefix of the engine's topic names; reads PREFIXcoredumps (default: ${DEFAULT-VALUE}).")
-    String topicPrefix;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--follow", description = "Keep waiting for new dumps (Ctrl-C stops).")
     boolean follow;
@@ -60,15 +55,14 @@ public final class CoredumpsCommand implements Callable<Integer> {
             err.println("vmledger coredumps: cannot create " + out + ": " + e.getMessage());
             return 2;
         }
-        String problem = KafkaReach.problem(bootstrap);
+        String problem = KafkaReach.problem(kafka.bootstrap);
         if (problem != null) {
             err.println("vmledger coredumps: " + problem);
             return 2;
         }
-        String topic = Topics.prefixed(topicPrefix, 1, (short) 1).coredumps();
+        String topic = kafka.topics(1).coredumps();
         long[] counts = new long[2];
-        try (TopicReader reader = device == null ? TopicReader.all(bootstrap, topic)
-                : TopicReader.partitionOf(bootstrap, topic, device);
+        try (TopicReader reader = kafka.reader(topic, device);
              StopSignal stop = new StopSignal("coredumps", reader::wakeup, Duration.ofSeconds(10))) {
             reader.read(follow, Wire::coredump, new TopicReader.Handler<Coredump>() {
                 @Override

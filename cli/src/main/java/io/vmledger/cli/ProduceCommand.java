@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,13 +43,8 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Trace file (JSON Lines); repeat for several files, '-' reads standard input.")
     List<String> inputs;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, the engine's embedded broker).")
-    String bootstrap;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.PREFIX,
-            description = "Events go to PREFIX + events (default: ${DEFAULT-VALUE}).")
-    String topicPrefix;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
             description = "Partitions of the topics, should produce create them (default: ${DEFAULT-VALUE}; "
@@ -93,13 +89,13 @@ public final class ProduceCommand implements Callable<Integer> {
             err.println("vmledger produce: " + e.getMessage());
             return 2;
         }
-        String problem = KafkaReach.problem(bootstrap);
+        String problem = KafkaReach.problem(kafka.bootstrap);
         if (problem != null) {
             err.println("vmledger produce: " + problem);
             return 2;
         }
-        Topics topics = Topics.prefixed(topicPrefix, partitions, (short) 1);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        Topics topics = kafka.topics(partitions);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap))) {
             topics.ensure(admin);
         } catch (IllegalStateException e) {
             err.println("vmledger produce: " + e.getMessage());
@@ -110,7 +106,7 @@ public final class ProduceCommand implements Callable<Integer> {
         settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         AtomicReference<TraceFeed> running = new AtomicReference<>();
         try (StopSignal stop = new StopSignal("produce", () -> running.get().stop(), Duration.ofSeconds(30));
-             EventPublisher publisher = new EventPublisher(bootstrap, topic, settings,
+             EventPublisher publisher = new EventPublisher(kafka.bootstrap, topic, settings,
                      checkpoint == null ? EventPublisher.AckListener.NONE : checkpoint::acknowledged)) {
             TraceFeed feed = new TraceFeed(publisher, factor, checkpoint,
                     (file, bad) -> say(err, file + ":" + bad.lineNo() + ": not sent: " + bad.reason()),
