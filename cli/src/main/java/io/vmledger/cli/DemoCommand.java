@@ -123,9 +123,9 @@ public final class DemoCommand implements Callable<Integer> {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("broker"), brokerPort);
             closers.add(broker::close);
             String servers = broker.bootstrapServers();
-            int colon = http.lastIndexOf(':');
+            HttpAddress address = HttpAddress.parse(http);
             EngineConfig config = EngineConfig.defaults(servers, dataDir.resolve("state"))
-                    .withHttp(http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)))
+                    .withHttp(address.host(), address.port())
                     .withAlerts(AlertThresholds.DEFAULT.withAfter(alertAfterMicros));
             VmledgerEngine engine = VmledgerEngine.start(config);
             closers.add(0, engine::close);
@@ -208,9 +208,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (!(bugRate >= 0 && bugRate <= 1)) {
             throw new IllegalArgumentException("--bug-rate must be in 0..1");
         }
-        if (!http.matches(".+:\\d{1,5}") || Integer.parseInt(http.substring(http.lastIndexOf(':') + 1)) > 65535) {
-            throw new IllegalArgumentException("--http must be HOST:PORT with a port up to 65535, got '" + http + "'");
-        }
+        HttpAddress.parse(http);
     }
 
     /**

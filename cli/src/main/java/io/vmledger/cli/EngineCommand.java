@@ -200,8 +200,10 @@ public final class EngineCommand implements Callable<Integer> {
         if (instances < 1 || threads < 1 || partitions < 1) {
             return "--instances, --threads and --partitions must be >= 1";
         }
-        if (!http.matches(".+:\\d{1,5}") || Integer.parseInt(http.substring(http.lastIndexOf(':') + 1)) > 65535) {
-            return "--http must be HOST:PORT with a port up to 65535, got '" + http + "'";
+        try {
+            HttpAddress.parse(http);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         if (!store.equals("rocksdb") && !store.equals("memory")) {
             return "--store must be rocksdb or memory, got '" + store + "'";
@@ -227,12 +229,12 @@ public final class EngineCommand implements Callable<Integer> {
     }
 
     private EngineConfig config(String servers) {
-        int colon = http.lastIndexOf(':');
+        HttpAddress address = HttpAddress.parse(http);
         return new EngineConfig(servers, EngineConfig.APPLICATION_ID,
                 stateDir != null ? stateDir : dataDir.resolve("state"), guarantee, threads, standbys,
                 Topics.prefixed(topicPrefix, partitions, (short) 1),
                 new FoldConfig(vmLogShift), store.equals("memory") ? StoreType.MEMORY : StoreType.ROCKSDB,
-                http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), Map.of(), snapshotEvery,
+                address.host(), address.port(), Map.of(), snapshotEvery,
                 alerts.thresholds());
     }
 }
