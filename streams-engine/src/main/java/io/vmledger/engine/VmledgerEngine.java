@@ -95,7 +95,7 @@ public final class VmledgerEngine implements AutoCloseable {
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, EngineRocksDbConfig.class);
         p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
         p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
-        p.put(StreamsConfig.producerPrefix("max.request.size"), Topics.MAX_COREDUMP_BYTES);
+        p.put(StreamsConfig.producerPrefix("max.request.size"), Topics.MAX_OUTPUT_BYTES);
         p.putAll(config.overrides());
         return p;
     }

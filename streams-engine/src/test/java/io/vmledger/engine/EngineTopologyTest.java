@@ -2,6 +2,7 @@ package io.vmledger.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -13,6 +14,7 @@ import io.vmledger.engine.store.ByteStore;
 import io.vmledger.engine.store.KeyValueByteStore;
 import io.vmledger.engine.store.StoreLayout;
 import io.vmledger.engine.store.StoreTableSource;
+import io.vmledger.engine.topology.DeadLetters;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.LedgerCounters;
 import io.vmledger.engine.topology.Topics;
@@ -169,6 +171,102 @@ class EngineTopologyTest {
         List<byte[]> out = ledger.readValuesToList();
         assertEquals(1, out.size());
         assertEquals(ref.outcomes().get(0), LedgerJson.format(Wire.ledger(out.get(0))));
+    }
+
+    @Test
+    void aValueLargerThanAnEventMayBeIsDeadLetteredAsItsPrefixSizeAndDigest() throws Exception {
+        byte[] huge = new byte[5 << 20];
+        new java.util.Random(7).nextBytes(huge);
+        events.pipeInput(Wire.deviceKey("d"), huge);
+        DeadLetter d = Wire.deadLetter(deadletter.readValue());
+        assertEquals(DeadLetters.KEPT_BYTES, d.getValue().remaining());
+        assertArrayEquals(Arrays.copyOf(huge, DeadLetters.KEPT_BYTES), bytes(d.getValue()));
+        assertEquals(huge.length, d.getValueSize());
+        assertEquals(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(huge)), d.getValueSha256());
+        assertTrue(d.getReason().contains("is over the " + Topics.MAX_EVENT_BYTES + " bytes an event may have"),
+                d.getReason());
+        assertTrue(Wire.deadLetter(d).length < 1 << 20, "a dead letter fits Kafka's default record limit");
+        assertNull(d.getKeySize());
+        assertGoodEventStillFolds();
+    }
+
+    @Test
+    void aHugeKeyIsKeptAsItsPrefixSizeAndDigest() {
+        byte[] key = new byte[3 << 20];
+        Arrays.fill(key, (byte) 'k');
+        events.pipeInput(key, "garbage".getBytes());
+        DeadLetter d = Wire.deadLetter(deadletter.readValue());
+        assertEquals(DeadLetters.KEPT_BYTES, d.getKey().remaining());
+        assertEquals(key.length, d.getKeySize());
+        assertEquals(64, d.getKeySha256().length());
+        assertTrue(d.getReason().contains("key of " + key.length + " bytes kept as its first"), d.getReason());
+        assertGoodEventStillFolds();
+    }
+
+    /** Avro input is held to the JSON trace format's envelope rules, with the same reasons. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "''|1|field 'device': \"\" does not match [A-Za-z0-9._:-]{1,128}",
+        "a b/../c|1|field 'device': \"a b/../c\" does not match [A-Za-z0-9._:-]{1,128}",
+        "d|-1|field 'seq': 18446744073709551615 is not in 1..9223372036854775807",
+        "d|0|field 'seq': 0 is not in 1..9223372036854775807",
+    })
+    void anEventBreakingTheEnvelopeRulesIsDeadLetteredAndDoesNotPoisonItsDevice(String device, long seq,
+                                                                                String reason) {
+        VmEvent bad = VmEvent.newBuilder(firstEvent()).setDevice(device).setSeq(seq).build();
+        events.pipeInput(Wire.deviceKey(device), Wire.event(bad));
+        DeadLetter d = Wire.deadLetter(deadletter.readValue());
+        assertEquals("invalid event: " + reason, d.getReason());
+        assertTrue(ledger.isEmpty());
+        assertGoodEventStillFolds();
+    }
+
+    @Test
+    void aDeviceIdOverAStoreKeyIsDeadLetteredNotFatal() {
+        String device = "d".repeat(70_000);
+        VmEvent bad = VmEvent.newBuilder(firstEvent()).setDevice(device).build();
+        events.pipeInput(Wire.deviceKey(device), Wire.event(bad));
+        DeadLetter d = Wire.deadLetter(deadletter.readValue());
+        assertTrue(d.getReason().startsWith("invalid event: field 'device': \"ddd"), d.getReason());
+        assertTrue(d.getReason().length() < 200, d.getReason());
+        assertGoodEventStillFolds();
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aLengthFarBeyondTheBytesIsDeadLetteredNotAnOutOfMemoryError(boolean arrayCount) {
+        byte[] bomb;
+        if (arrayCount) {
+            // a vm_bind without ops ends in the ops array's end marker (0): make it a count of 2^30 items
+            VmEvent bind = VmEvent.newBuilder(firstEvent()).setPayload(io.vmledger.schema.VmBind.newBuilder()
+                    .setFile(1).setQueue(1).setFlags(0).setOps(List.of()).build()).build();
+            byte[] good = Wire.event(bind);
+            bomb = Arrays.copyOf(good, good.length + 4);
+            System.arraycopy(HUGE_VARINT, 0, bomb, good.length - 1, HUGE_VARINT.length);
+        } else {
+            // header (10 bytes), then a device string of 2^30 bytes
+            bomb = Arrays.copyOf(Wire.event(firstEvent()), 16);
+            System.arraycopy(HUGE_VARINT, 0, bomb, 10, HUGE_VARINT.length);
+        }
+        events.pipeInput(Wire.deviceKey("d"), bomb);
+        DeadLetter d = Wire.deadLetter(deadletter.readValue());
+        assertTrue(d.getReason().startsWith("undecodable event"), d.getReason());
+        assertGoodEventStillFolds();
+    }
+
+    /** The zig-zag varint of 2^30. */
+    private static final byte[] HUGE_VARINT = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08};
+
+    private VmEvent firstEvent() {
+        return new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d")).events().get(0);
+    }
+
+    private void assertGoodEventStillFolds() {
+        events.pipeInput(Wire.deviceKey("d"), Wire.event(firstEvent()));
+        List<byte[]> out = ledger.readValuesToList();
+        assertEquals(1, out.size());
+        assertEquals("ok", Wire.ledger(out.get(0)).getStatus().name());
     }
 
     private static byte[] bytes(ByteBuffer b) {

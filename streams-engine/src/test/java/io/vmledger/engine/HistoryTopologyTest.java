@@ -16,6 +16,8 @@ import io.vmledger.engine.store.SortedByteStore;
 import io.vmledger.engine.store.StateCodecs;
 import io.vmledger.engine.store.StoreLayout;
 import io.vmledger.engine.store.StoreTableSource;
+import io.vmledger.engine.store.ByteStore;
+import io.vmledger.engine.store.KeyValueByteStore;
 import io.vmledger.engine.topology.BoHistory;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.LedgerCounters;
@@ -41,8 +43,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,7 +132,7 @@ class HistoryTopologyTest {
 
     @Test
     void theBoHistoryAtAnyMillisecondIsTheReplayedBoUpToThen() {
-        VersionedKeyValueStore<Bytes, byte[]> history = driver.getVersionedKeyValueStore(BoHistory.STORE);
+        ByteStore history = new KeyValueByteStore(driver.getKeyValueStore(BoHistory.STORE));
         Random r = new Random(SEED);
         int compared = 0;
         for (String d : DEVICES) {
@@ -154,10 +154,9 @@ class HistoryTopologyTest {
                     }
                 }
                 for (long bo = 1; bo <= 64; bo++) {
-                    Bytes key = Bytes.wrap(StoreLayout.key(StoreLayout.prefix(d, DeviceTables.BOS), CompositeKey.of(bo)));
-                    VersionedRecord<byte[]> v = history.get(key, atMs);
+                    byte[] v = BoHistory.asOf(history, d, bo, atMs);
                     if (v != null) {
-                        BoRecord b = StateCodecs.<BoRecord>of(DeviceTables.BOS).decode(v.value());
+                        BoRecord b = StateCodecs.<BoRecord>of(DeviceTables.BOS).decode(v);
                         actual.add(StateJson.bo(d, b));
                     }
                 }

@@ -3,6 +3,7 @@ package io.vmledger.schema.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmledger.schema.VmBindOp;
 import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.wire.EnvelopeRules;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
@@ -22,8 +23,7 @@ import org.apache.avro.generic.IndexedRecord;
  * an unsigned JSON integer. The only hand-written trace rules are the common fields and, in
  * vm_bind ops, the op names and the {@code "dump": true} shorthand for flag bit 0:
  * <ul>
- *   <li>{@code device}: a string matching {@code [A-Za-z0-9._:-]{1,128}};
- *   <li>{@code seq}: a u64 in 1..2^63-1 (so it orders the same as a signed or an unsigned long wherever it is compared);
+ *   <li>{@code device} and {@code seq} as {@link EnvelopeRules} says (the Avro input is held to the same rules);
  *   <li>{@code ts}: absent or null (Avro null), a JSON integer &gt;= 0 (microseconds since the
  *       epoch) or an ISO-8601 date-time with offset, e.g. {@code "2026-01-02T03:04:05.123456Z"}
  *       (digits below the microsecond are dropped).
@@ -35,7 +35,6 @@ import org.apache.avro.generic.IndexedRecord;
  */
 public final class TraceJson {
 
-    private static final int DEVICE_MAX = 128;
     private static final long DUMP_FLAG = 1L;
     private static final Set<String> COMMON_FIELDS = Set.of("device", "seq", "ts", "type");
     private static final String TS_EXPECTED =
@@ -161,25 +160,12 @@ public final class TraceJson {
         if (node == null) {
             throw FieldError.missing().inField("device");
         }
-        if (!node.isTextual() || !isDeviceName(node.textValue())) {
-            throw FieldError.invalid(node, "does not match [A-Za-z0-9._:-]{1,128}").inField("device");
+        String problem = node.isTextual() ? EnvelopeRules.deviceProblem(node.textValue())
+                : "does not match " + EnvelopeRules.DEVICE_PATTERN;
+        if (problem != null) {
+            throw FieldError.invalid(node, problem).inField("device");
         }
         return node.textValue();
-    }
-
-    private static boolean isDeviceName(String s) {
-        if (s.isEmpty() || s.length() > DEVICE_MAX) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '-';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** seq stays in 1..2^63-1, so it orders the same as a signed or an unsigned long wherever it is compared. */
@@ -193,8 +179,9 @@ public final class TraceJson {
         } catch (FieldError e) {
             throw e.inField("seq");
         }
-        if (seq < 1) {
-            throw FieldError.invalid(node, "is not in 1.." + Long.MAX_VALUE).inField("seq");
+        String problem = EnvelopeRules.seqProblem(seq);
+        if (problem != null) {
+            throw FieldError.invalid(node, problem).inField("seq");
         }
         return seq;
     }
@@ -213,8 +200,9 @@ public final class TraceJson {
             } catch (DateTimeParseException e) {
                 throw FieldError.invalid(node, TS_EXPECTED).inField("ts");
             }
-            if (micros < 0) {
-                throw FieldError.invalid(node, "is not representable as microseconds since the epoch (>= 0)").inField("ts");
+            String problem = EnvelopeRules.tsProblem(micros);
+            if (problem != null) {
+                throw FieldError.invalid(node, problem).inField("ts");
             }
             return micros;
         }

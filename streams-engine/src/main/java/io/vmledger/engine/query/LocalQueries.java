@@ -8,9 +8,9 @@ import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
-import io.vmledger.core.store.CompositeKey;
 import io.vmledger.engine.codec.OutcomeEncoder;
 import io.vmledger.engine.json.StateJson;
+import io.vmledger.engine.store.ByteStore;
 import io.vmledger.engine.store.StateCodecs;
 import io.vmledger.engine.store.StoreLayout;
 import io.vmledger.engine.store.StoreTableSource;
@@ -21,25 +21,16 @@ import io.vmledger.schema.json.LedgerJson;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.query.QueryResult;
-import org.apache.kafka.streams.query.RangeQuery;
-import org.apache.kafka.streams.query.StateQueryRequest;
-import org.apache.kafka.streams.query.StateQueryResult;
-import org.apache.kafka.streams.query.VersionedKeyQuery;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
- * Answers queries from this instance's own stores over IQv2: the domain core's
- * {@link DeviceQueries} run on read-only views of the same tables the fold writes, so a query
- * sees exactly what {@code replay --state} would print.
+ * Answers queries from this instance's own stores: the domain core's {@link DeviceQueries} run
+ * on read-only views ({@link QueriedByteStore}, the one read path of every query) of the same
+ * tables the fold writes, so a query sees exactly what {@code replay --state} would print.
  */
 public final class LocalQueries {
     private static final ValueCodec<DeviceRecord> DEVICE_CODEC = StateCodecs.of(DeviceTables.DEVICE);
@@ -56,21 +47,12 @@ public final class LocalQueries {
 
     /** Devices whose active partition is on this instance, with their last seq and time. */
     Map<String, DeviceRecord> devices() {
-        StateQueryResult<KeyValueIterator<Bytes, byte[]>> r = streams.query(
-                StateQueryRequest.inStore(StoreLayout.DEVICES)
-                        .withQuery(RangeQuery.<Bytes, byte[]>withNoBounds()).requireActive());
         Map<String, DeviceRecord> out = new TreeMap<>();
-        for (Map.Entry<Integer, QueryResult<KeyValueIterator<Bytes, byte[]>>> e : r.getPartitionResults().entrySet()) {
-            QueryResult<KeyValueIterator<Bytes, byte[]>> p = e.getValue();
-            if (p.isFailure()) {
-                throw new Unavailable(p.getFailureReason() + ": " + p.getFailureMessage());
-            }
-            try (KeyValueIterator<Bytes, byte[]> it = p.getResult()) {
-                while (it.hasNext()) {
-                    KeyValue<Bytes, byte[]> kv = it.next();
-                    String device = StoreLayout.device(kv.key.get());
-                    out.put(device, DEVICE_CODEC.decode(kv.value));
-                }
+        ByteStore devices = new QueriedByteStore(streams, StoreLayout.DEVICES, null);
+        try (ByteStore.CloseableIterator it = devices.range(null, null, false)) {
+            while (it.hasNext()) {
+                Map.Entry<Bytes, byte[]> kv = it.next();
+                out.put(StoreLayout.device(kv.getKey().get()), DEVICE_CODEC.decode(kv.getValue()));
             }
         }
         return out;
@@ -106,23 +88,13 @@ public final class LocalQueries {
 
     /**
      * {@code device}'s BO {@code bo} as it was at {@code asOf}: the version the BO history
-     * ({@link BoHistory}, versioned by event time in milliseconds) holds for that instant, or null
-     * if the BO did not exist then (or its versions are older than the history retention).
+     * ({@link BoHistory}, by event time in milliseconds) holds for that instant, or null if the BO
+     * did not exist then.
      */
     public BoRecord boAsOf(String device, int partition, long bo, Instant asOf) {
-        Bytes key = Bytes.wrap(StoreLayout.key(StoreLayout.prefix(device, DeviceTables.BOS), CompositeKey.of(bo)));
-        StateQueryResult<VersionedRecord<byte[]>> answer = streams.query(StateQueryRequest.inStore(BoHistory.STORE)
-                .withQuery(VersionedKeyQuery.<Bytes, byte[]>withKey(key).asOf(asOf))
-                .withPartitions(Set.of(partition)).requireActive());
-        QueryResult<VersionedRecord<byte[]>> p = answer.getPartitionResults().get(partition);
-        if (p == null) {
-            throw new Unavailable("partition " + partition + " of store " + BoHistory.STORE + " is not hosted here");
-        }
-        if (p.isFailure()) {
-            throw new Unavailable(p.getFailureReason() + ": " + p.getFailureMessage());
-        }
-        VersionedRecord<byte[]> r = p.getResult();
-        return r == null ? null : BO_CODEC.decode(r.value());
+        byte[] version = BoHistory.asOf(new QueriedByteStore(streams, BoHistory.STORE, partition), device, bo,
+                asOf.toEpochMilli());
+        return version == null ? null : BO_CODEC.decode(version);
     }
 
     static String vms(String device, List<VmView> vms) {

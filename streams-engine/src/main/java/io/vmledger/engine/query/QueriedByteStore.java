@@ -10,26 +10,30 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * One partition of an engine store read through interactive queries, as a read-only
- * {@link ByteStore}: the query side of the same tables the fold writes. Only the active task
- * answers (stale stores are not enabled), so a reply never comes from a lagging standby.
+ * An engine store read through interactive queries, as a read-only {@link ByteStore}: the query
+ * side of the same tables the fold writes, and the one path by which every query reads. Only
+ * active tasks answer (stale stores are not enabled), so a reply never comes from a lagging
+ * standby.
  *
- * <p>Reads go through the read-only key-value store interface rather than IQv2 key and range
- * queries: in Kafka Streams 4.3.1 an IQv2 query on a RocksDB store takes the store's position
- * lock before the store lock while the stream thread's {@code put} takes them the other way
- * round, and a query during processing can deadlock the engine (KAFKA-19629, seen here with the
- * demo's state sampling). The read-only interface takes the store lock only.
+ * <p>Reads go through the read-only key-value store interface, never IQv2: an IQv2 query on a
+ * RocksDB store takes the store's position lock before the store lock while the stream thread's
+ * {@code put} takes them the other way round, so a query during processing can deadlock the
+ * engine for good (KAFKA-19629). The fix (apache/kafka#23184) is in no release served today: in
+ * 4.3.2 {@code RocksDBStore} is byte-identical to 4.3.1 and 4.4.0 still runs the query under the
+ * position lock. The read-only interface takes the store lock only, for the moment a read or an
+ * iterator is opened, so a query can delay a put by one read but never block it.
  */
 final class QueriedByteStore implements ByteStore {
     private final String name;
     private final ReadOnlyKeyValueStore<Bytes, byte[]> store;
 
-    QueriedByteStore(KafkaStreams streams, String name, int partition) {
+    /** Store {@code name} of {@code partition}, or of every local active partition if null. */
+    QueriedByteStore(KafkaStreams streams, String name, Integer partition) {
         this.name = name;
         try {
-            this.store = streams.store(StoreQueryParameters
-                    .fromNameAndType(name, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
-                    .withPartition(partition));
+            StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> p = StoreQueryParameters
+                    .fromNameAndType(name, QueryableStoreTypes.keyValueStore());
+            this.store = streams.store(partition == null ? p : p.withPartition(partition));
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }

@@ -6,7 +6,7 @@ import org.apache.kafka.common.utils.Bytes;
 
 /**
  * The byte-level access {@link StoreTable} needs from a Kafka Streams key/value store: the
- * fold's read-write store inside a processor, or a read-only interactive query (IQv2).
+ * fold's read-write store inside a processor, or a read-only interactive query.
  */
 public interface ByteStore {
     /** The value under {@code key}, or null. */
@@ -18,7 +18,7 @@ public interface ByteStore {
     /** Removes {@code key}. */
     void delete(Bytes key);
 
-    /** Entries with {@code from <= key <= to} in byte order, descending if asked. */
+    /** Entries with {@code from <= key <= to} in byte order, descending if asked; a null bound is open. */
     CloseableIterator range(Bytes from, Bytes to, boolean descending);
 
     /** A store iterator that must be closed. */

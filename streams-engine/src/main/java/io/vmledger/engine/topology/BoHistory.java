@@ -1,46 +1,43 @@
 package io.vmledger.engine.topology;
 
+import io.vmledger.core.state.DeviceTables;
+import io.vmledger.core.store.CompositeKey;
 import io.vmledger.engine.store.ByteStore;
-import java.time.Duration;
+import io.vmledger.engine.store.StoreLayout;
+import java.nio.ByteBuffer;
+import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The history of every BO record: a versioned store ({@value #STORE}) holding, under the same key
- * as the {@code bos} store ({@code [device][bos tag][bo]}), each version of the BO's record with
- * the event time (ms) of the event that wrote it, so that {@code GET /devices/{d}/bos/{bo}?asOf=T}
- * answers the BO as it was after the device's last event at or before T.
+ * The history of every BO record, in a plain key/value store ({@value #STORE}): each version of a
+ * BO's record under the BO's {@code bos} key ({@code [device][bos tag][bo]}) followed by the
+ * event time (ms, 8 bytes, big-endian with the sign bit flipped so that byte order is time order)
+ * of the event that wrote it; a removed BO's version is an empty value. So
+ * {@code GET /devices/{d}/bos/{bo}?asOf=T} is one descending range read ({@link #asOf}): the BO
+ * after the device's last event at or before T's millisecond.
+ *
+ * <p>A plain store rather than Kafka Streams' versioned store, because interactive queries read
+ * every store through one path, the read-only key/value interface, which takes only the store's
+ * own lock; the versioned store answers IQv2 queries only (see {@code QueriedByteStore}). Versions
+ * are kept forever, as the ledger is (devices' clocks are independent and replayed traces carry
+ * old event times, so no time-based retention fits).
  *
  * <p>It is fed by {@link #mirroring}: the fold's {@code bos} store wrapped so that every write
  * the fold makes (once per changed BO per event, thanks to the write-back tables) is also put
  * into the history at the current event's time ({@link #at}). So the history sees exactly the
  * BOs an event changed, with no knowledge of event types.
- *
- * <p>History retention is {@link #RETENTION} (ten years): Kafka Streams drops a versioned write
- * older than the store's stream time minus the retention, and the store's stream time is the
- * newest event time of any device in the partition. Devices' clocks are independent (a replayed
- * trace of last year may share a partition with today's fleet) and the ledger itself is kept
- * forever, so the history must tolerate old event times. A dropped write is counted and logged.
  */
 public final class BoHistory {
     /** Store name. */
-    public static final String STORE = "bo-history";
-    /** How far behind the partition's newest event time a BO version is still kept. */
-    static final Duration RETENTION = Duration.ofDays(3650);
-    /** Segment size of the versioned store: a day of event time. */
-    static final Duration SEGMENT = Duration.ofDays(1);
+    public static final String STORE = "bo-versions";
 
-    private static final Logger LOG = LoggerFactory.getLogger(BoHistory.class);
+    private static final byte[] REMOVED = new byte[0];
 
-    private final VersionedKeyValueStore<Bytes, byte[]> store;
+    private final ByteStore store;
     /** Event time (ms) of the event being folded. */
     private long timestamp;
-    /** Versions the store refused as older than its history retention. */
-    private long dropped;
 
-    BoHistory(VersionedKeyValueStore<Bytes, byte[]> store) {
+    BoHistory(ByteStore store) {
         this.store = store;
     }
 
@@ -60,13 +57,13 @@ public final class BoHistory {
             @Override
             public void put(Bytes key, byte[] value) {
                 bos.put(key, value);
-                record(store.put(key, value, timestamp), key);
+                store.put(versionKey(key.get(), timestamp), value);
             }
 
             @Override
             public void delete(Bytes key) {
                 bos.delete(key);
-                store.delete(key, timestamp);
+                store.put(versionKey(key.get(), timestamp), REMOVED);
             }
 
             @Override
@@ -76,13 +73,24 @@ public final class BoHistory {
         };
     }
 
-    private void record(long putResult, Bytes key) {
-        if (putResult == VersionedKeyValueStore.PUT_RETURN_CODE_NOT_PUT) {
-            dropped++;
-            if (dropped == 1 || Long.bitCount(dropped) == 1) {
-                LOG.warn("BO history: {} version(s) older than the history retention ({} days) dropped, latest at {} ms"
-                        + " (key {})", dropped, RETENTION.toDays(), timestamp, key);
+    /**
+     * The encoded record of {@code device}'s BO {@code bo} as it was at {@code asOfMs} in
+     * {@code history}, or null if the BO did not exist then.
+     */
+    public static byte[] asOf(ByteStore history, String device, long bo, long asOfMs) {
+        byte[] bosKey = StoreLayout.key(StoreLayout.prefix(device, DeviceTables.BOS), CompositeKey.of(bo));
+        try (ByteStore.CloseableIterator it = history.range(versionKey(bosKey, Long.MIN_VALUE),
+                versionKey(bosKey, asOfMs), true)) {
+            if (!it.hasNext()) {
+                return null;
             }
+            Map.Entry<Bytes, byte[]> latest = it.next();
+            return latest.getValue().length == 0 ? null : latest.getValue();
         }
+    }
+
+    private static Bytes versionKey(byte[] bosKey, long timestampMs) {
+        return Bytes.wrap(ByteBuffer.allocate(bosKey.length + Long.BYTES).put(bosKey)
+                .putLong(timestampMs ^ Long.MIN_VALUE).array());
     }
 }

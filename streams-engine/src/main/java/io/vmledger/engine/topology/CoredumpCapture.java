@@ -10,6 +10,8 @@ import io.vmledger.engine.codec.CoredumpEncoder;
 import io.vmledger.schema.wire.Wire;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Forwards a devcoredump snapshot to the coredump sink for every event whose fold captured one
@@ -17,6 +19,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * from the device's state right after the fold. Same key (device) and timestamp as the event.
  */
 final class CoredumpCapture {
+    private static final Logger LOG = LoggerFactory.getLogger(CoredumpCapture.class);
+
     private final FoldConfig config;
     private final String sink;
 
@@ -33,6 +37,11 @@ final class CoredumpCapture {
         }
         byte[] value = Wire.coredump(CoredumpEncoder.encode(
                 CrashCapture.capture(o, event, new DeviceQueries(tables, config))));
+        if (!OutputLimits.fits(value)) {
+            LOG.warn("coredump of device {} seq {} not written: {} bytes is over the {} bytes a record may have",
+                    o.device(), Long.toUnsignedString(o.seq()), value.length, Topics.MAX_OUTPUT_BYTES);
+            return;
+        }
         context.forward(record.withValue(value), sink);
     }
 }

@@ -3,6 +3,8 @@ package io.vmledger.engine.topology;
 import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.store.StoreLayout;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -15,7 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   events-source (vmledger.events) → fold [stores: devices, files, vms, vas, bos, pagetables, vm-log,
- *                                            alert-watch, alert-state; versioned: bo-history]
+ *                                            alert-watch, alert-state, bo-versions]
  *       fold → ledger-sink (vmledger.ledger)           one entry per event
  *       fold → deadletter-sink (vmledger.deadletter)   undecodable records
  *       fold → coredump-sink (vmledger.coredumps)      devcoredump snapshots on gpu_fault / gpu_hang
@@ -23,7 +25,7 @@ import org.apache.kafka.streams.state.Stores;
  *       fold → snapshot-sink (vmledger.snapshots)      per-device state snapshots (compacted)
  * </pre>
  *
- * {@code bo-history} is a versioned store of every BO record's versions by event time
+ * {@code bo-versions} holds every BO record's versions by event time
  * ({@link BoHistory}); snapshots are emitted every {@code snapshotEvery} events of a device
  * ({@link SnapshotEmitter}) and placed in the device's partition ({@link SnapshotKey}).
  *
@@ -48,6 +50,13 @@ public final class EngineTopology {
         ROCKSDB, MEMORY
     }
 
+    /** Every store of the fold: the device state's tables and the BO history. */
+    private static List<String> stores() {
+        List<String> all = new ArrayList<>(StoreLayout.STORES);
+        all.add(BoHistory.STORE);
+        return all;
+    }
+
     /** Events per snapshot of a device when not configured. */
     public static final long DEFAULT_SNAPSHOT_EVERY = 10_000;
 
@@ -65,7 +74,7 @@ public final class EngineTopology {
         Topology t = new Topology();
         t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
         t.addProcessor(FOLD, () -> new FoldProcessor(config, thresholds, snapshotEvery, counters), SOURCE);
-        for (String name : StoreLayout.STORES) {
+        for (String name : stores()) {
             KeyValueBytesStoreSupplier supplier = storeType == StoreType.MEMORY
                     ? Stores.inMemoryKeyValueStore(name)
                     : Stores.persistentKeyValueStore(name);
@@ -76,9 +85,6 @@ public final class EngineTopology {
         t.addSink(DEADLETTER_SINK, topics.deadletter(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
         t.addSink(COREDUMP_SINK, topics.coredumps(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
         t.addSink(ALERT_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
-        t.addStateStore(Stores.versionedKeyValueStoreBuilder(
-                Stores.persistentVersionedKeyValueStore(BoHistory.STORE, BoHistory.RETENTION, BoHistory.SEGMENT),
-                Serdes.Bytes(), Serdes.ByteArray()), FOLD);
         t.addSink(SNAPSHOT_SINK, topics.snapshots(), new ByteArraySerializer(), new ByteArraySerializer(),
                 SnapshotKey.PARTITIONER, FOLD);
         return t;

@@ -15,6 +15,7 @@ import io.vmledger.engine.store.StoreLayout;
 import io.vmledger.engine.store.StoreTableSource;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.wire.EnvelopeRules;
 import io.vmledger.schema.wire.Wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -68,7 +69,7 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             KeyValueStore<Bytes, byte[]> s = context.getStateStore(name);
             stores.put(name, new KeyValueByteStore(s));
         }
-        boHistory = new BoHistory(context.getStateStore(BoHistory.STORE));
+        boHistory = new BoHistory(new KeyValueByteStore(context.getStateStore(BoHistory.STORE)));
         stores.put(StoreLayout.BOS, boHistory.mirroring(stores.get(StoreLayout.BOS)));
         snapshots = new SnapshotEmitter(snapshotEvery, stores::get, context, EngineTopology.SNAPSHOT_SINK);
         this.devices = new LinkedHashMap<>(64, 0.75f, true) {
@@ -87,25 +88,12 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        VmEvent event;
-        Event domain;
-        try {
-            if (record.value() == null) {
-                deadLetter(record, "no value (tombstone)");
-                return;
-            }
-            event = Wire.event(record.value());
-            domain = EventDecoder.decode(event);
-        } catch (IOException | RuntimeException e) {
-            deadLetter(record, "undecodable event: " + describe(e));
+        Admitted admitted = admit(record);
+        if (admitted == null) {
             return;
         }
-        String key = keyString(record.key());
-        if (key == null || !key.equals(event.getDevice())) {
-            deadLetter(record, "record key " + (key == null ? "(none or not UTF-8)" : "'" + key + "'")
-                    + " is not the event's device '" + event.getDevice() + "'");
-            return;
-        }
+        VmEvent event = admitted.wire();
+        Event domain = admitted.domain();
         DeviceTables tables = tables(event.getDevice());
         long seqBefore = snapshots.seqBefore(event.getDevice(), tables);
         boHistory.at(record.timestamp());
@@ -113,10 +101,54 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Outcome o = fold.apply(event.getDevice(), event.getSeq(), event.getTs(), domain, tables);
         LedgerEntry entry = OutcomeEncoder.encode(o);
         counters.outcome(entry.getStatus());
-        context.forward(record.withValue(Wire.ledger(entry)), EngineTopology.LEDGER_SINK);
+        context.forward(record.withValue(OutputLimits.ledger(entry)), EngineTopology.LEDGER_SINK);
         coredumps.after(o, domain, tables, record, context);
         alerts.after(event.getDevice(), domain, o, touched, tables);
         snapshots.afterEvent(record, seqBefore, o);
+    }
+
+    /**
+     * The record's event if it is one the fold may apply: a value of at most
+     * {@link Topics#MAX_EVENT_BYTES}, a decodable VmEvent whose envelope keeps
+     * {@link EnvelopeRules} and whose key is its device. Anything else is dead-lettered here
+     * (null returned), so that no input, whatever its bytes, reaches code that could fail the task.
+     */
+    private Admitted admit(Record<byte[], byte[]> record) {
+        byte[] value = record.value();
+        if (value == null) {
+            deadLetter(record, "no value (tombstone)");
+            return null;
+        }
+        if (value.length > Topics.MAX_EVENT_BYTES) {
+            deadLetter(record, "event of " + value.length + " bytes is over the " + Topics.MAX_EVENT_BYTES
+                    + " bytes an event may have");
+            return null;
+        }
+        VmEvent event;
+        Event domain;
+        try {
+            event = Wire.event(value);
+            domain = EventDecoder.decode(event);
+        } catch (IOException | RuntimeException e) {
+            deadLetter(record, "undecodable event: " + describe(e));
+            return null;
+        }
+        String problem = EnvelopeRules.problem(event);
+        if (problem != null) {
+            deadLetter(record, "invalid event: " + problem);
+            return null;
+        }
+        String key = keyString(record.key());
+        if (key == null || !key.equals(event.getDevice())) {
+            deadLetter(record, "record key " + (key == null ? "(none or not UTF-8)" : "'" + shown(key) + "'")
+                    + " is not the event's device '" + event.getDevice() + "'");
+            return null;
+        }
+        return new Admitted(event, domain);
+    }
+
+    /** An input record's event, as it came (Avro) and as the core folds it. */
+    private record Admitted(VmEvent wire, Event domain) {
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
@@ -139,10 +171,15 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
     }
 
+    /** {@code text}, cut so that a huge key or message does not flood the reason. */
+    private static String shown(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
     /** The failure's kind and message; for a decoder failure that {@code Wire} wrapped, the original one. */
     private static String describe(Exception e) {
         Throwable t = e instanceof IOException && e.getCause() instanceof RuntimeException ? e.getCause() : e;
         String kind = t.getClass().getSimpleName();
-        return t.getMessage() == null ? kind : kind + ": " + t.getMessage();
+        return t.getMessage() == null ? kind : kind + ": " + shown(t.getMessage());
     }
 }

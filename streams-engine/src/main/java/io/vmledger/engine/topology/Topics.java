@@ -32,11 +32,18 @@ public record Topics(String events, String ledger, String deadletter, String cor
     /** The default prefix of every topic name. */
     public static final String PREFIX = "vmledger.";
     /**
-     * The largest record the coredumps topic takes: a dump lists every VA of the faulting VM,
-     * which for a VM of ~20,000 VAs is past Kafka's 1 MiB default (the engine's producer allows
-     * the same size).
+     * The largest record the ledger and coredumps topics take: a dump lists every VA of the
+     * faulting VM, which for a VM of ~20,000 VAs is past Kafka's 1 MiB default, and the ledger
+     * entry of one unmap over many VAs lists a step for each (the engine's producer allows the
+     * same size; {@link OutputLimits} keeps every record within it).
      */
-    public static final int MAX_COREDUMP_BYTES = 16 << 20;
+    public static final int MAX_OUTPUT_BYTES = 16 << 20;
+    /**
+     * The largest input event the engine folds: Kafka's default record limit. A larger record
+     * (only possible where the events topic and the producer were set to allow one) is
+     * dead-lettered unread.
+     */
+    public static final int MAX_EVENT_BYTES = 1 << 20;
 
     private static final Duration LEADER_WAIT = Duration.ofSeconds(60);
 
@@ -100,9 +107,9 @@ public record Topics(String events, String ledger, String deadletter, String cor
         if (topic.equals(snapshots)) {
             return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         }
-        if (topic.equals(coredumps)) {
+        if (topic.equals(coredumps) || topic.equals(ledger)) {
             return Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_COREDUMP_BYTES));
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_OUTPUT_BYTES));
         }
         return Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
     }
