@@ -71,7 +71,7 @@ public final class EnginePipeHarness {
             System.out.printf(Locale.ROOT, "raw pipe (EOS consume->produce): %,.0f events/s%n", pipe);
 
             EngineConfig config = new EngineConfig(bootstrap, "bench-engine", work.resolve("state"),
-                    EngineConfig.EXACTLY_ONCE_V2, 1, 0, topics, FoldConfig.DEFAULT, storeType,
+                    EngineConfig.STALL_TIMEOUT, 1, 0, topics, FoldConfig.DEFAULT, storeType,
                     "127.0.0.1", 0, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY, AlertThresholds.DEFAULT);
             double engine;
             try (VmledgerEngine e = VmledgerEngine.start(config)) {

@@ -129,6 +129,13 @@ public final class DemoCommand implements Callable<Integer> {
                     .withAlerts(AlertThresholds.DEFAULT.withAfter(alertAfterMicros));
             VmledgerEngine engine = VmledgerEngine.start(config);
             closers.add(0, engine::close);
+            engine.failure().thenAccept(reason -> {
+                synchronized (err) {
+                    err.println("vmledger demo: stopped: the engine failed: " + reason);
+                    err.flush();
+                }
+                stop.request();
+            });
             if (!engine.awaitRunning(Duration.ofMinutes(5))) {
                 err.println("vmledger demo: the engine did not start (state " + engine.streams().state() + ")");
                 return 1;
@@ -189,7 +196,7 @@ public final class DemoCommand implements Callable<Integer> {
                 err.flush();
                 stop.await();
             }
-            return stats.unreadable.sum() == 0 ? 0 : 1;
+            return stats.unreadable.sum() == 0 && !engine.failure().isDone() ? 0 : 1;
         } finally {
             for (Runnable c : closers) {
                 c.run();

@@ -59,9 +59,9 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads per instance (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--guarantee", defaultValue = EngineConfig.EXACTLY_ONCE_V2,
-            description = "Processing guarantee: exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
-    String guarantee;
+    @Option(names = "--stall-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "How long input may wait with no event folded before /healthz answers 503 (default: ${DEFAULT-VALUE}).")
+    String stallTimeout;
 
     @Option(names = "--partitions", defaultValue = "4",
             description = "Partitions of topics the engine creates (default: ${DEFAULT-VALUE}).")
@@ -133,6 +133,11 @@ public final class EngineCommand implements Callable<Integer> {
                 Path dir = instances == 1 ? base.stateDir() : base.stateDir().resolve("instance-" + i);
                 VmledgerEngine e = VmledgerEngine.start(base.withInstance(dir, port == 0 ? 0 : port + i));
                 engines.add(e);
+                int instance = i;
+                e.failure().thenAccept(reason -> {
+                    say(err, "stopped: instance " + instance + " failed: " + reason);
+                    stop.request();
+                });
                 err.println("vmledger engine: instance " + i + " queries at http://" + e.http().host() + ":"
                         + e.http().port() + "/devices");
             }
@@ -144,7 +149,8 @@ public final class EngineCommand implements Callable<Integer> {
             }
             err.println("vmledger engine: running" + (exitAfterFeed ? "" : "; Ctrl-C stops it"));
             err.flush();
-            return run(servers, base.topics(), err, stop);
+            int code = run(servers, base.topics(), err, stop);
+            return engines.stream().anyMatch(e -> e.failure().isDone()) ? 1 : code;
         } finally {
             for (VmledgerEngine e : engines) {
                 e.close();
@@ -208,8 +214,12 @@ public final class EngineCommand implements Callable<Integer> {
         if (!store.equals("rocksdb") && !store.equals("memory")) {
             return "--store must be rocksdb or memory, got '" + store + "'";
         }
-        if (!guarantee.equals(EngineConfig.EXACTLY_ONCE_V2) && !guarantee.equals("at_least_once")) {
-            return "--guarantee must be exactly_once_v2 or at_least_once, got '" + guarantee + "'";
+        try {
+            if (Durations.micros(stallTimeout, "--stall-timeout") <= 0) {
+                return "--stall-timeout must be positive";
+            }
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         if (vmLogShift < 0) {
             return "--vm-log-shift must be >= 0";
@@ -231,7 +241,8 @@ public final class EngineCommand implements Callable<Integer> {
     private EngineConfig config(String servers) {
         HttpAddress address = HttpAddress.parse(http);
         return new EngineConfig(servers, EngineConfig.APPLICATION_ID,
-                stateDir != null ? stateDir : dataDir.resolve("state"), guarantee, threads, standbys,
+                stateDir != null ? stateDir : dataDir.resolve("state"),
+                Duration.ofNanos(Durations.micros(stallTimeout, "--stall-timeout") * 1000), threads, standbys,
                 Topics.prefixed(topicPrefix, partitions, (short) 1),
                 new FoldConfig(vmLogShift), store.equals("memory") ? StoreType.MEMORY : StoreType.ROCKSDB,
                 address.host(), address.port(), Map.of(), snapshotEvery,

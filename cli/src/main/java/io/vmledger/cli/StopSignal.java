@@ -37,6 +37,11 @@ final class StopSignal implements AutoCloseable {
         this(command, () -> { }, grace);
     }
 
+    /** Asks the command to stop, as Ctrl-C does (e.g. when a part it runs has failed for good). */
+    void request() {
+        stop.countDown();
+    }
+
     /** Whether a stop was asked for. */
     boolean requested() {
         return stop.getCount() == 0;

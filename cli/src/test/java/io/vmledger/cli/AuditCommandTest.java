@@ -68,7 +68,7 @@ class AuditCommandTest {
     static void start() throws Exception {
         broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), 0);
         engine = VmledgerEngine.start(new EngineConfig(broker.bootstrapServers(), "audit-test", dir.resolve("state"),
-                EngineConfig.EXACTLY_ONCE_V2, 1, 0, TOPICS, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
+                EngineConfig.STALL_TIMEOUT, 1, 0, TOPICS, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
                 "127.0.0.1", 0, Map.of("commit.interval.ms", "100"), EVERY, AlertThresholds.DEFAULT));
         assertTrue(engine.awaitRunning(Duration.ofMinutes(2)), "engine running");
         List<RandomDeviceTrace.Line> all = new ArrayList<>();

@@ -6,35 +6,38 @@ import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.EngineTopology.StoreType;
 import io.vmledger.engine.topology.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything one engine instance needs: where Kafka is, its identity and state directory, the
- * processing guarantee, threads, topics, how the fold is configured and where queries are served.
+ * Everything one engine instance needs: where Kafka is, its identity and state directory, when
+ * the fold counts as stalled, threads, topics, how the fold is configured and where queries are
+ * served. The processing guarantee is always {@code exactly_once_v2}: the fold's state and its
+ * ledger must change together, and at-least-once would re-apply a crashed task's last events to
+ * state that already holds them (shown by kill tests: duplicate ledger entries and wrong state).
  *
  * @param applicationId Kafka Streams {@code application.id}: instances with the same id share the work
- * @param guarantee     {@code exactly_once_v2} (default) or {@code at_least_once}
+ * @param stallTimeout  how long input may wait with no record folded before {@code /healthz} says 503
  * @param httpHost      query server address; {@code httpPort} 0 picks a free port
  * @param overrides     extra Kafka Streams properties, applied last
  * @param snapshotEvery a device's state goes to the snapshots topic every this many of its events; 0 never
  * @param alerts        thresholds of the alert rules
  */
-public record EngineConfig(String bootstrap, String applicationId, Path stateDir, String guarantee, int threads,
+public record EngineConfig(String bootstrap, String applicationId, Path stateDir, Duration stallTimeout, int threads,
                            int standbyReplicas, Topics topics, FoldConfig fold, StoreType storeType,
                            String httpHost, int httpPort, Map<String, String> overrides, long snapshotEvery,
                            AlertThresholds alerts) {
     /** The default application id. */
     public static final String APPLICATION_ID = "vmledger-engine";
-    /** The default processing guarantee. */
-    public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
+    /** The default stall timeout. */
+    public static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
 
     public EngineConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
         Objects.requireNonNull(stateDir, "stateDir");
-        if (!guarantee.equals(EXACTLY_ONCE_V2) && !guarantee.equals("at_least_once")) {
-            throw new IllegalArgumentException("processing guarantee must be exactly_once_v2 or at_least_once, got "
-                    + guarantee);
+        if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+            throw new IllegalArgumentException("stall timeout must be positive");
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1");
@@ -46,28 +49,28 @@ public record EngineConfig(String bootstrap, String applicationId, Path stateDir
         Objects.requireNonNull(alerts, "alerts");
     }
 
-    /** Defaults for everything but the broker and state directory: exactly-once, one thread, RocksDB, HTTP on 127.0.0.1:8080. */
+    /** Defaults for everything but the broker and state directory: one thread, RocksDB, HTTP on 127.0.0.1:8080. */
     public static EngineConfig defaults(String bootstrap, Path stateDir) {
-        return new EngineConfig(bootstrap, APPLICATION_ID, stateDir, EXACTLY_ONCE_V2, 1, 0, Topics.defaults(4),
+        return new EngineConfig(bootstrap, APPLICATION_ID, stateDir, STALL_TIMEOUT, 1, 0, Topics.defaults(4),
                 FoldConfig.DEFAULT, StoreType.ROCKSDB, "127.0.0.1", 8080, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY,
                 AlertThresholds.DEFAULT);
     }
 
     /** This configuration with another state directory and HTTP port (for a further instance). */
     public EngineConfig withInstance(Path dir, int port) {
-        return new EngineConfig(bootstrap, applicationId, dir, guarantee, threads, standbyReplicas, topics, fold,
+        return new EngineConfig(bootstrap, applicationId, dir, stallTimeout, threads, standbyReplicas, topics, fold,
                 storeType, httpHost, port, overrides, snapshotEvery, alerts);
     }
 
     /** This configuration with its query server on {@code host}:{@code port} (0: any free port). */
     public EngineConfig withHttp(String host, int port) {
-        return new EngineConfig(bootstrap, applicationId, stateDir, guarantee, threads, standbyReplicas, topics, fold,
+        return new EngineConfig(bootstrap, applicationId, stateDir, stallTimeout, threads, standbyReplicas, topics, fold,
                 storeType, host, port, overrides, snapshotEvery, alerts);
     }
 
     /** This configuration with other alert thresholds. */
     public EngineConfig withAlerts(AlertThresholds thresholds) {
-        return new EngineConfig(bootstrap, applicationId, stateDir, guarantee, threads, standbyReplicas, topics, fold,
+        return new EngineConfig(bootstrap, applicationId, stateDir, stallTimeout, threads, standbyReplicas, topics, fold,
                 storeType, httpHost, httpPort, overrides, snapshotEvery, thresholds);
     }
 }

@@ -16,16 +16,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One running engine instance: the topology in Kafka Streams plus its HTTP query server.
@@ -34,51 +32,60 @@ import org.slf4j.LoggerFactory;
  * {@code application.server} each announces.
  */
 public final class VmledgerEngine implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(VmledgerEngine.class);
-
     private final KafkaStreams streams;
     private final QueryServer http;
     private final RestoreProgress restore;
     private final KafkaStreamsMetrics streamsMetrics;
     private final FoldConfig fold;
+    private final Admin admin;
+    private final FoldWatchdog watchdog;
+    private final StreamFailures failures;
 
     private VmledgerEngine(KafkaStreams streams, QueryServer http, RestoreProgress restore,
-                           KafkaStreamsMetrics streamsMetrics, FoldConfig fold) {
+                           KafkaStreamsMetrics streamsMetrics, FoldConfig fold, Admin admin, FoldWatchdog watchdog,
+                           StreamFailures failures) {
         this.streams = streams;
         this.http = http;
         this.restore = restore;
         this.streamsMetrics = streamsMetrics;
         this.fold = fold;
+        this.admin = admin;
+        this.watchdog = watchdog;
+        this.failures = failures;
     }
 
     /** Creates missing topics, binds the query server and starts processing (returns without waiting). */
     public static VmledgerEngine start(EngineConfig config) throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap()))) {
-            config.topics().ensure(admin);
-        }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        QueryServer http = QueryServer.start(config.httpHost(), config.httpPort());
-        KafkaStreams streams;
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap()));
+        QueryServer http = null;
         try {
-            streams = new KafkaStreams(
-                    EngineTopology.build(config.topics(), config.fold(), config.storeType(), new LedgerCounters(registry),
+            config.topics().ensure(admin);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            http = QueryServer.start(config.httpHost(), config.httpPort());
+            LedgerCounters counters = new LedgerCounters(registry);
+            KafkaStreams streams = new KafkaStreams(
+                    EngineTopology.build(config.topics(), config.fold(), config.storeType(), counters,
                             config.snapshotEvery(), config.alerts()),
                     properties(config, http.hostInfo()));
-        } catch (RuntimeException e) {
-            http.close();
+            RestoreProgress restore = new RestoreProgress();
+            streams.setGlobalStateRestoreListener(restore);
+            StreamFailures failures = new StreamFailures();
+            streams.setUncaughtExceptionHandler(failures);
+            streams.setStateListener(failures);
+            KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+            metrics.bindTo(registry);
+            FoldWatchdog watchdog = new FoldWatchdog(streams, admin, config.applicationId(), config.topics().events(),
+                    counters::folded, config.stallTimeout(), registry);
+            http.attach(new QueryRouter(streams, http.hostInfo(), config.fold(), registry, watchdog::reading));
+            streams.start();
+            return new VmledgerEngine(streams, http, restore, metrics, config.fold(), admin, watchdog, failures);
+        } catch (RuntimeException | InterruptedException e) {
+            if (http != null) {
+                http.close();
+            }
+            admin.close();
             throw e;
         }
-        RestoreProgress restore = new RestoreProgress();
-        streams.setGlobalStateRestoreListener(restore);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; stopping this engine instance", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
-        metrics.bindTo(registry);
-        http.attach(new QueryRouter(streams, http.hostInfo(), config.fold(), registry));
-        streams.start();
-        return new VmledgerEngine(streams, http, restore, metrics, config.fold());
     }
 
     static Properties properties(EngineConfig config, HostInfo http) {
@@ -86,7 +93,7 @@ public final class VmledgerEngine implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replication());
@@ -140,6 +147,15 @@ public final class VmledgerEngine implements AutoCloseable {
         return http.hostInfo();
     }
 
+    /**
+     * Completes with the reason, in one line, when this instance has stopped for good on a
+     * failure (a stream thread died of a non-transient error, or Kafka Streams went to ERROR): a
+     * process should then exit non-zero so that its supervisor restarts it.
+     */
+    public CompletableFuture<String> failure() {
+        return failures.fatal().thenApply(StreamFailures::summary);
+    }
+
     /** State restored from changelogs since start. */
     public RestoreProgress restore() {
         return restore;
@@ -153,7 +169,9 @@ public final class VmledgerEngine implements AutoCloseable {
     public void close() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        watchdog.close();
         streamsMetrics.close();
         http.close();
+        admin.close();
     }
 }

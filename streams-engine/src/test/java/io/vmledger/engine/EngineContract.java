@@ -62,7 +62,7 @@ abstract class EngineContract {
 
     private EngineConfig config(Topics topics, String instance) {
         return new EngineConfig(bootstrap(), "app-" + topics.events().replace('.', '-'), dir.resolve(instance),
-                EngineConfig.EXACTLY_ONCE_V2, 1, 0, topics, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
+                EngineConfig.STALL_TIMEOUT, 1, 0, topics, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
                 "127.0.0.1", 0, Map.of("commit.interval.ms", "100"), EngineTopology.DEFAULT_SNAPSHOT_EVERY,
                 AlertThresholds.DEFAULT);
     }

@@ -6,15 +6,15 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * Event times as vmledger writes them: microseconds since the epoch, given either as a decimal
- * integer or as an ISO-8601 date-time with offset (e.g. {@code 2026-01-02T03:04:05.123456Z}),
+ * Event times as vmledger writes them: microseconds since the epoch, given either as an integer
+ * (decimal, or hex after {@code 0x}, like every other number vmledger reads) or as an ISO-8601 date-time with offset (e.g. {@code 2026-01-02T03:04:05.123456Z}),
  * the two forms a trace's {@code ts} accepts. Used by the trace reader and by the options and
  * query parameters that take a time.
  */
 public final class EventTime {
     /** What a time must look like, for error messages. */
     public static final String EXPECTED =
-            "an integer >= 0 (microseconds since the epoch) or an ISO-8601 date-time with offset";
+            "an integer >= 0 (microseconds since the epoch, decimal or 0x hex) or an ISO-8601 date-time with offset";
 
     private EventTime() {
     }
@@ -26,9 +26,11 @@ public final class EventTime {
      *     ahead for a long of microseconds
      */
     public static long parse(String text) {
-        if (!text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        boolean hex = text.length() > 2 && (text.startsWith("0x") || text.startsWith("0X"));
+        String digits = hex ? text.substring(2) : text;
+        if (!digits.isEmpty() && digits.chars().allMatch(c -> Character.digit(c, hex ? 16 : 10) >= 0)) {
             try {
-                return Long.parseLong(text);
+                return Long.parseLong(digits, hex ? 16 : 10);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + text + "' is too large for microseconds since the epoch");
             }

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -38,9 +39,10 @@ import org.apache.kafka.streams.state.HostInfo;
  * <p>Routes: {@code /healthz}, {@code /metrics}, {@code /devices}, {@code /devices/{d}/vms},
  * {@code /devices/{d}/vms/{vm}}, {@code /devices/{d}/vms/{vm}/vas?from=&to=},
  * {@code /devices/{d}/vms/{vm}/lookup?iova=}, {@code /devices/{d}/bos/{bo}} (with {@code ?asOf=T}:
- * the BO as it was at event time T, from the versioned BO history, to the millisecond),
+ * the BO as it was at event time T, from the BO history, to the millisecond),
  * {@code /devices/{d}/summary}. Numbers are decimal or {@code 0x} hex u64; times are
- * microseconds since the epoch or ISO-8601 with offset.
+ * microseconds since the epoch (decimal or {@code 0x} hex) or ISO-8601 with offset. A parameter
+ * a path does not take is a 400.
  */
 public final class QueryRouter {
     /** Marks a forwarded request, so that it is never forwarded twice. */
@@ -49,20 +51,35 @@ public final class QueryRouter {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final LocalQueries local;
+    /** How long a request forwarded to the owning instance may take (below the server's own timeout). */
+    static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(10);
+
     private final PrometheusMeterRegistry metrics;
+    private final Supplier<FoldHealth> health;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public QueryRouter(KafkaStreams streams, HostInfo self, FoldConfig config, PrometheusMeterRegistry metrics) {
+    /** @param health whether the fold advances ({@code /healthz}) */
+    public QueryRouter(KafkaStreams streams, HostInfo self, FoldConfig config, PrometheusMeterRegistry metrics,
+                       Supplier<FoldHealth> health) {
         this.streams = streams;
         this.self = self;
         this.local = new LocalQueries(streams, config);
         this.metrics = metrics;
+        this.health = health;
     }
 
     /** Answers {@code GET path?query}; {@code forwarded} if another instance sent it here. */
     public HttpReply get(String path, String query, boolean forwarded) {
         try {
-            return route(segments(path), params(query), path, query, forwarded);
+            List<String> segments;
+            Map<String, String> params;
+            try {
+                segments = segments(path);
+                params = params(query);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(400, "malformed URL: " + e.getMessage());
+            }
+            return route(segments, params, path, query, forwarded);
         } catch (BadRequest e) {
             return HttpReply.error(e.status(), e.getMessage());
         } catch (Unavailable e) {
@@ -72,18 +89,26 @@ public final class QueryRouter {
 
     private HttpReply route(List<String> s, Map<String, String> params, String path, String query, boolean forwarded) {
         if (s.size() == 1 && s.get(0).equals("healthz")) {
+            accept(params);
             return health();
         }
         if (s.size() == 1 && s.get(0).equals("metrics")) {
+            accept(params);
             return new HttpReply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
         }
         if (s.isEmpty() || !s.get(0).equals("devices")) {
             throw new BadRequest(404, "no such path: " + path);
         }
-        requireRunning();
         if (s.size() == 1) {
-            return HttpReply.json(DevicesJson.format("local".equals(params.get("scope")) ? local.devices() : allDevices()));
+            accept(params, "scope");
+            String scope = params.get("scope");
+            if (scope != null && !scope.equals("local")) {
+                throw new BadRequest(400, "scope must be 'local', got '" + scope + "'");
+            }
+            requireRunning();
+            return HttpReply.json(DevicesJson.format(scope != null ? local.devices() : allDevices()));
         }
+        requireRunning();
         String device = s.get(1);
         KeyQueryMetadata md = local.owner(device);
         if (md == null) {
@@ -102,12 +127,15 @@ public final class QueryRouter {
                                   String path) {
         DeviceQueries q = local.device(device, partition);
         if (s.size() == 1 && s.get(0).equals("vms")) {
+            accept(params);
             return HttpReply.json(LocalQueries.vms(device, q.vmsWithoutVas()));
         }
         if (s.size() == 1 && s.get(0).equals("summary")) {
+            accept(params);
             return HttpReply.json(LocalQueries.summary(device, q.device(), q.summary()));
         }
         if (s.size() == 2 && s.get(0).equals("bos")) {
+            accept(params, "asOf");
             String asOf = params.get("asOf");
             BoRecord bo = asOf == null ? q.bo(u64("bo", s.get(1)))
                     : local.boAsOf(device, partition, u64("bo", s.get(1)), time("asOf", asOf));
@@ -124,9 +152,11 @@ public final class QueryRouter {
                 throw new BadRequest(404, "no VM " + s.get(1) + " on device '" + device + "'");
             }
             if (s.size() == 2) {
+                accept(params);
                 return HttpReply.json(StateJson.vm(device, view, false));
             }
             if (s.size() == 3 && s.get(2).equals("vas")) {
+                accept(params, "from", "to");
                 long from = params.containsKey("from") ? u64("from", params.get("from")) : 0;
                 long to = params.containsKey("to") ? u64("to", params.get("to")) : -1L;
                 if (Long.compareUnsigned(from, to) > 0) {
@@ -136,6 +166,7 @@ public final class QueryRouter {
                 return HttpReply.json(LocalQueries.vas(device, vm, from, to, vas));
             }
             if (s.size() == 3 && s.get(2).equals("lookup")) {
+                accept(params, "iova");
                 String iova = params.get("iova");
                 if (iova == null) {
                     throw new BadRequest(400, "missing parameter iova");
@@ -149,9 +180,22 @@ public final class QueryRouter {
 
     private HttpReply health() {
         KafkaStreams.State state = streams.state();
-        String body = "{\"status\":\"" + (state == KafkaStreams.State.RUNNING ? "ok" : "unavailable")
-                + "\",\"state\":\"" + state + "\"}";
-        return new HttpReply(state == KafkaStreams.State.RUNNING ? 200 : 503, HttpReply.JSON, body);
+        FoldHealth fold = health.get();
+        boolean running = state == KafkaStreams.State.RUNNING;
+        String status = !running ? "unavailable" : fold.stalled() ? "stalled" : "ok";
+        String body = "{\"status\":\"" + status + "\",\"state\":\"" + state + "\",\"lag\":" + fold.lag()
+                + ",\"last_progress_age_s\":" + Math.round(fold.lastProgressAgeSeconds() * 10) / 10.0 + "}";
+        return new HttpReply(status.equals("ok") ? 200 : 503, HttpReply.JSON, body);
+    }
+
+    /** Refuses a query parameter the path does not take (a misspelt {@code asof} would otherwise be ignored). */
+    private static void accept(Map<String, String> params, String... known) {
+        for (String name : params.keySet()) {
+            if (!List.of(known).contains(name)) {
+                throw new BadRequest(400, "unknown parameter '" + name + "'"
+                        + (known.length == 0 ? ": this path takes none" : ": this path takes " + String.join(", ", known)));
+            }
+        }
     }
 
     private void requireRunning() {
@@ -182,7 +226,7 @@ public final class QueryRouter {
 
     private HttpReply forward(HostInfo host, String path, String query) {
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + path + (query == null ? "" : "?" + query));
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header(FORWARDED, "1").GET().build();
+        HttpRequest req = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT).header(FORWARDED, "1").GET().build();
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
             return new HttpReply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(HttpReply.JSON), r.body());

@@ -7,8 +7,15 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -16,15 +23,33 @@ import org.apache.kafka.streams.state.HostInfo;
  * The engine's HTTP query server (the JDK's built-in server, GET only). It is bound before the
  * Kafka Streams instance starts, so its real port can be announced as {@code application.server};
  * requests are answered by a {@link QueryRouter} once one is attached, 503 before.
+ *
+ * <p>No request hangs: a query runs on a pool of its own and is answered 503 when it has not
+ * finished within {@link #QUERY_TIMEOUT}; the JDK server drops a connection whose request or
+ * response takes longer than its own bounds (set here unless given as system properties), and
+ * sends small responses without Nagle's delay.
  */
 public final class QueryServer implements AutoCloseable {
+    /** How long one query may take before its answer is a 503. */
+    static final Duration QUERY_TIMEOUT = Duration.ofSeconds(15);
+    private static final int THREADS = 8;
+
+    static {
+        // read once by the JDK's server when its first instance is made: set them before that
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "30");
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "60");
+        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final ExecutorService workers;
+    private final ExecutorService queries;
     private volatile QueryRouter router;
 
-    private QueryServer(HttpServer server, ExecutorService workers) {
+    private QueryServer(HttpServer server, ExecutorService workers, ExecutorService queries) {
         this.server = server;
         this.workers = workers;
+        this.queries = queries;
     }
 
     /** Binds {@code host:port} (port 0 picks a free one) and starts serving. */
@@ -35,12 +60,8 @@ public final class QueryServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "vmledger-http");
-            t.setDaemon(true);
-            return t;
-        });
-        QueryServer q = new QueryServer(server, workers);
+        ExecutorService workers = Executors.newFixedThreadPool(THREADS, daemon("vmledger-http"));
+        QueryServer q = new QueryServer(server, workers, Executors.newFixedThreadPool(THREADS, daemon("vmledger-query")));
         server.setExecutor(workers);
         server.createContext("/", q::handle);
         server.start();
@@ -67,7 +88,7 @@ public final class QueryServer implements AutoCloseable {
                 }
                 return r.get(ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery(),
                         ex.getRequestHeaders().containsKey(QueryRouter.FORWARDED));
-            });
+            }, queries);
             byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", reply.contentType());
             ex.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
@@ -77,20 +98,42 @@ public final class QueryServer implements AutoCloseable {
         }
     }
 
-    private static HttpReply reply(HttpExchange ex, Supplier<HttpReply> answer) {
+    private static HttpReply reply(HttpExchange ex, Supplier<HttpReply> answer, ExecutorService queries) {
         if (!"GET".equals(ex.getRequestMethod())) {
             return HttpReply.error(405, "only GET is supported");
         }
+        Future<HttpReply> running;
         try {
-            return answer.get();
-        } catch (RuntimeException e) {
-            return HttpReply.error(500, e.getClass().getSimpleName() + ": " + e.getMessage());
+            running = queries.submit(answer::get);
+        } catch (RejectedExecutionException e) {
+            return HttpReply.error(503, "the query server is stopping");
         }
+        try {
+            return running.get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            running.cancel(true);
+            return HttpReply.error(503, "query timed out after " + QUERY_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            return HttpReply.error(500, c.getClass().getSimpleName() + ": " + c.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return HttpReply.error(503, "the query server is stopping");
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     @Override
     public void close() {
         server.stop(0);
         workers.shutdownNow();
+        queries.shutdownNow();
     }
 }

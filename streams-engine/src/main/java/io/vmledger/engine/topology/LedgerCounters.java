@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vmledger.schema.Status;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The engine's own metrics: input records by how they were accounted for (every record is
@@ -14,6 +15,7 @@ import java.util.Map;
 public final class LedgerCounters {
     private final Map<Status, Counter> byStatus = new EnumMap<>(Status.class);
     private final Counter deadLettered;
+    private final LongAdder folded = new LongAdder();
 
     public LedgerCounters(MeterRegistry registry) {
         for (Status s : Status.values()) {
@@ -26,9 +28,16 @@ public final class LedgerCounters {
 
     void outcome(Status status) {
         byStatus.get(status).increment();
+        folded.increment();
     }
 
     void deadLetter() {
         deadLettered.increment();
+        folded.increment();
+    }
+
+    /** Input records accounted for so far, whatever their outcome. */
+    public long folded() {
+        return folded.sum();
     }
 }
