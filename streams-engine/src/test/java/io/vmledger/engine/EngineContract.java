@@ -177,6 +177,82 @@ abstract class EngineContract {
     }
 
     /**
+     * The three records that used to stop the engine for good, written raw to the events topic
+     * between good events: a 5 MB value of random bytes, an event whose device id is over 65,535
+     * bytes, an event with seq 2^64-1. Each is dead-lettered, and every good event is folded.
+     */
+    @Test
+    void recordsThatUsedToStopTheEngineAreDeadLetteredAndFoldingGoesOn() throws Exception {
+        ReplayReference ref = new ReplayReference(ChurnTrace.lines(2, 20));
+        Topics topics = topics("poison");
+        try (org.apache.kafka.clients.admin.Admin admin =
+                     org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topics.events(), 3, (short) 1)
+                    .configs(Map.of("max.message.bytes", Integer.toString(8 << 20))))).all().get();
+        }
+        byte[] huge = new byte[5 << 20];
+        new Random(5).nextBytes(huge);
+        VmEvent first = ref.events().get(0);
+        String longId = "x".repeat(70_000);
+        List<byte[][]> poison = List.of(
+                new byte[][] {Wire.deviceKey(first.getDevice()), huge},
+                new byte[][] {Wire.deviceKey(longId), Wire.event(VmEvent.newBuilder(first).setDevice(longId).build())},
+                new byte[][] {Wire.deviceKey(first.getDevice()),
+                        Wire.event(VmEvent.newBuilder(first).setSeq(-1L).build())});
+        try (VmledgerEngine e = running(config(topics, "p"));
+             KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap(),
+                     "max.request.size", 8 << 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<VmEvent> events = ref.events();
+            int half = events.size() / 2;
+            for (int k = 0; k < events.size(); k++) {
+                if (k == half) {
+                    for (byte[][] kv : poison) {
+                        p.send(new ProducerRecord<>(topics.events(), kv[0], kv[1])).get();
+                    }
+                }
+                VmEvent ev = events.get(k);
+                p.send(new ProducerRecord<>(topics.events(), Wire.deviceKey(ev.getDevice()), Wire.event(ev)));
+            }
+            p.flush();
+            assertLedgerEquals(ref, readLedger(topics, events.size()));
+            List<String> reasons = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : read(topics.deadletter(), poison.size())) {
+                DeadLetter d = Wire.deadLetter(r.value());
+                reasons.add(d.getReason());
+                assertTrue(r.serializedValueSize() < 1 << 20, "dead letter within the default record limit");
+            }
+            assertEquals(3, reasons.size(), reasons.toString());
+            assertTrue(reasons.stream().anyMatch(x -> x.contains("is over the 1048576 bytes an event may have")
+                    && x.contains("SHA-256")), reasons.toString());
+            assertTrue(reasons.stream().anyMatch(x -> x.startsWith("invalid event: field 'device': \"xxx")),
+                    reasons.toString());
+            assertTrue(reasons.stream().anyMatch(x -> x.equals(
+                    "invalid event: field 'seq': 18446744073709551615 is not in 1..9223372036854775807")),
+                    reasons.toString());
+            assertTrue(!e.failure().isDone(), "the engine is still running");
+        }
+    }
+
+    /** A failure that is not transient (here the broker refuses every ledger record) ends the instance with its reason. */
+    @Test
+    void aStreamThreadThatCannotGoOnFailsTheInstanceWithItsReason() throws Exception {
+        ReplayReference ref = new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d"));
+        Topics topics = topics("fatal");
+        try (org.apache.kafka.clients.admin.Admin admin =
+                     org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topics.ledger(), 3, (short) 1)
+                    .configs(Map.of("max.message.bytes", "64")))).all().get();
+        }
+        try (VmledgerEngine e = running(config(topics, "f"))) {
+            publish(topics, ref.events());
+            String reason = e.failure().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(reason.contains("RecordTooLargeException"), reason);
+            assertTrue(e.streams().state() == org.apache.kafka.streams.KafkaStreams.State.PENDING_ERROR
+                    || e.streams().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR, e.streams().state().name());
+        }
+    }
+
+    /**
      * KAFKA-19629 regression: client threads call every query endpoint, and a thread runs the
      * demo's state sampler, in a tight loop while the engine folds a simulated fleet on RocksDB
      * under exactly-once. The fold must finish (a query that blocked it would leave the ledger
