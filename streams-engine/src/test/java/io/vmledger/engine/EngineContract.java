@@ -246,7 +246,10 @@ abstract class EngineContract {
         try (VmledgerEngine e = running(config(topics, "f"))) {
             publish(topics, ref.events());
             String reason = e.failure().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-            assertTrue(reason.contains("RecordTooLargeException"), reason);
+            // the refused send surfaces either as RecordTooLargeException or as the transactional
+            // producer's error state on the next send
+            assertTrue(reason.contains("RecordTooLargeException") || reason.contains("error state"), reason);
+            assertTrue(reason.lines().count() == 1, reason);
             assertTrue(e.streams().state() == org.apache.kafka.streams.KafkaStreams.State.PENDING_ERROR
                     || e.streams().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR, e.streams().state().name());
         }
