@@ -6,7 +6,7 @@ import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.EngineConfig;
 import io.vmledger.engine.VmledgerEngine;
 import io.vmledger.engine.topology.EngineTopology;
-import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
 import io.vmledger.producer.sim.ChurnTrace;
 import io.vmledger.schema.VmEvent;

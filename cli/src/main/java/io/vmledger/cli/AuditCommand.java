@@ -1,8 +1,8 @@
 package io.vmledger.cli;
 
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.engine.json.StateJson;
-import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.json.StateJson;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.json.EventTime;
 import io.vmledger.schema.json.LedgerJson;
 import io.vmledger.tools.audit.AsOfState;

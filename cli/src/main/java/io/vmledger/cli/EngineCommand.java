@@ -6,7 +6,7 @@ import io.vmledger.engine.EngineConfig;
 import io.vmledger.engine.VmledgerEngine;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.EngineTopology.StoreType;
-import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.feed.TraceFeed;
 import io.vmledger.producer.kafka.EventPublisher;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.vmledger.cli;
 
-import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.tools.kafka.TopicReader;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,6 @@
 package io.vmledger.cli;
 
-import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.feed.Checkpoint;
 import io.vmledger.producer.feed.Pacer;
 import io.vmledger.producer.feed.TraceFeed;

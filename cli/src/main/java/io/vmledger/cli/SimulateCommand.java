@@ -1,7 +1,7 @@
 package io.vmledger.cli;
 
 import io.vmledger.broker.EmbeddedKafkaBroker;
-import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
 import io.vmledger.producer.sim.BugKind;
 import io.vmledger.producer.sim.FleetRun;

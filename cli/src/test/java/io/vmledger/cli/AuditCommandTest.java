@@ -10,7 +10,7 @@ import io.vmledger.engine.EngineConfig;
 import io.vmledger.engine.RandomDeviceTrace;
 import io.vmledger.engine.VmledgerEngine;
 import io.vmledger.engine.topology.EngineTopology;
-import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
 import io.vmledger.schema.json.TraceJson;
 

@@ -16,7 +16,7 @@ import io.vmledger.core.gpuvm.SplitStep;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
-import io.vmledger.engine.codec.EventDecoder;
+import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.producer.sim.BugKind;
 import io.vmledger.producer.sim.FleetSim;
 import io.vmledger.producer.sim.GroundTruth;

@@ -4,7 +4,7 @@ import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.EngineTopology.StoreType;
-import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.topic.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -11,7 +11,7 @@ import io.vmledger.engine.query.QueryServer;
 import io.vmledger.engine.topology.EngineRocksDbConfig;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.LedgerCounters;
-import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.topic.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.VectorTraces;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.topology.EngineTopology;
-import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
 import io.vmledger.producer.sim.ChurnTrace;
 import io.vmledger.producer.sim.FleetSim;

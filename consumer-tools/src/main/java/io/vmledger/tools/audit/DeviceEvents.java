@@ -1,7 +1,7 @@
 package io.vmledger.tools.audit;
 
 import io.vmledger.core.event.Event;
-import io.vmledger.engine.codec.EventDecoder;
+import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.wire.Wire;
 import io.vmledger.tools.kafka.TopicReader;

@@ -1,6 +1,6 @@
 package io.vmledger.tools.audit;
 
-import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.wire.Wire;

@@ -1,6 +1,6 @@
 package io.vmledger.tools.audit;
 
-import io.vmledger.engine.topology.SnapshotKey;
+import io.vmledger.schema.topic.SnapshotKey;
 import io.vmledger.schema.Snapshot;
 import io.vmledger.schema.wire.Wire;
 import io.vmledger.tools.kafka.TopicReader;

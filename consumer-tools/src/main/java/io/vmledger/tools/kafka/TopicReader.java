@@ -1,6 +1,6 @@
 package io.vmledger.tools.kafka;
 
-import io.vmledger.engine.topology.Topics;
+import io.vmledger.schema.topic.Topics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;

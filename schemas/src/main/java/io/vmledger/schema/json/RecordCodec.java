@@ -1,5 +1,6 @@
 package io.vmledger.schema.json;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

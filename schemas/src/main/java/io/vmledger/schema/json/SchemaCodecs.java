@@ -1,5 +1,6 @@
 package io.vmledger.schema.json;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.vmledger.schema.json;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmledger.schema.VmBindOp;
 import io.vmledger.schema.VmEvent;

@@ -1,6 +1,6 @@
 package io.vmledger.engine.query;
 
-import io.vmledger.engine.store.ByteStore;
+import io.vmledger.schema.store.ByteStore;
 import io.vmledger.engine.store.KeyValueByteStore;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;

@@ -7,7 +7,7 @@ import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
-import io.vmledger.engine.json.StateJson;
+import io.vmledger.schema.json.StateJson;
 import io.vmledger.schema.json.EventTime;
 import java.io.IOException;
 import java.net.URI;

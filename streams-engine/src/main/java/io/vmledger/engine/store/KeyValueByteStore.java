@@ -1,5 +1,7 @@
 package io.vmledger.engine.store;
 
+import io.vmledger.schema.store.ByteStore;
+
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;

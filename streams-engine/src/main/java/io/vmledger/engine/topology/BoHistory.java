@@ -2,8 +2,8 @@ package io.vmledger.engine.topology;
 
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.store.CompositeKey;
-import io.vmledger.engine.store.ByteStore;
-import io.vmledger.engine.store.StoreLayout;
+import io.vmledger.schema.store.ByteStore;
+import io.vmledger.schema.store.StoreLayout;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;

@@ -1,12 +1,14 @@
 package io.vmledger.engine.topology;
 
+import io.vmledger.schema.topic.Topics;
+
 import io.vmledger.core.dump.CrashCapture;
 import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.state.DeviceTables;
-import io.vmledger.engine.codec.CoredumpEncoder;
+import io.vmledger.schema.codec.CoredumpEncoder;
 import io.vmledger.schema.wire.Wire;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

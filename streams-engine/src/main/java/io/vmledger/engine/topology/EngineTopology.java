@@ -2,9 +2,14 @@ package io.vmledger.engine.topology;
 
 import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.engine.store.StoreLayout;
+import io.vmledger.schema.store.StoreLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import io.vmledger.schema.topic.SnapshotKey;
+import io.vmledger.schema.topic.Topics;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -44,6 +49,10 @@ public final class EngineTopology {
 
     private EngineTopology() {
     }
+
+    /** Places a snapshot part in its device's partition (its key is not the bare device id). */
+    private static final StreamPartitioner<byte[], byte[]> SNAPSHOT_PLACEMENT = (topic, key, value, partitions) ->
+            Optional.of(Set.of(Topics.partitionOf(SnapshotKey.device(key), partitions)));
 
     /** Whether stores live in RocksDB (on disk) or in memory (changelogged either way). */
     public enum StoreType {
@@ -86,7 +95,7 @@ public final class EngineTopology {
         t.addSink(COREDUMP_SINK, topics.coredumps(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
         t.addSink(ALERT_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
         t.addSink(SNAPSHOT_SINK, topics.snapshots(), new ByteArraySerializer(), new ByteArraySerializer(),
-                SnapshotKey.PARTITIONER, FOLD);
+                SNAPSHOT_PLACEMENT, FOLD);
         return t;
     }
 }

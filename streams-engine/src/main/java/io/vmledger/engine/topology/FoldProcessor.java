@@ -1,5 +1,7 @@
 package io.vmledger.engine.topology;
 
+import io.vmledger.schema.topic.Topics;
+
 import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.alert.Touched;
 import io.vmledger.core.event.Event;
@@ -7,12 +9,12 @@ import io.vmledger.core.fold.DeviceFold;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.state.DeviceTables;
-import io.vmledger.engine.codec.EventDecoder;
-import io.vmledger.engine.codec.OutcomeEncoder;
-import io.vmledger.engine.store.ByteStore;
+import io.vmledger.schema.codec.EventDecoder;
+import io.vmledger.schema.codec.OutcomeEncoder;
+import io.vmledger.schema.store.ByteStore;
 import io.vmledger.engine.store.KeyValueByteStore;
-import io.vmledger.engine.store.StoreLayout;
-import io.vmledger.engine.store.StoreTableSource;
+import io.vmledger.schema.store.StoreLayout;
+import io.vmledger.schema.store.StoreTableSource;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.wire.EnvelopeRules;

@@ -1,5 +1,7 @@
 package io.vmledger.engine.topology;
 
+import io.vmledger.schema.topic.Topics;
+
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.wire.Wire;
 import java.util.List;

@@ -1,12 +1,14 @@
 package io.vmledger.engine.topology;
 
+import io.vmledger.schema.topic.SnapshotKey;
+
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.Status;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.store.CompositeKey;
-import io.vmledger.engine.store.ByteStore;
-import io.vmledger.engine.store.StoreLayout;
+import io.vmledger.schema.store.ByteStore;
+import io.vmledger.schema.store.StoreLayout;
 import io.vmledger.schema.Snapshot;
 import io.vmledger.schema.SnapshotEntry;
 import io.vmledger.schema.wire.Wire;

@@ -1,5 +1,7 @@
 package io.vmledger.engine.topology;
 
+import io.vmledger.schema.topic.Topics;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -15,18 +15,18 @@ import java.util.TreeMap;
  * every event the device's due conditions are swept (the engine sweeps every few seconds of
  * stream time; sweeping after every event is the strictest schedule).
  */
-final class AlertingLedger {
+public final class AlertingLedger {
     final InMemoryLedger ledger = new InMemoryLedger(FoldConfig.DEFAULT);
     final AlertEvaluator evaluator;
     private final Map<String, AlertTables> alertTables = new TreeMap<>();
     final List<Alert> alerts = new ArrayList<>();
 
-    AlertingLedger(AlertThresholds thresholds) {
+    public AlertingLedger(AlertThresholds thresholds) {
         this.evaluator = new AlertEvaluator(thresholds);
     }
 
     /** Folds one event and evaluates the rules; returns its outcome. */
-    Outcome apply(String device, long seq, long ts, Event e) {
+    public Outcome apply(String device, long seq, long ts, Event e) {
         DeviceTables before = ledger.tables(device);
         Touched touched = evaluator.touched(e, before == null ? DeviceTables.inMemory() : before);
         Outcome o = ledger.apply(device, seq, ts, e);
@@ -37,17 +37,17 @@ final class AlertingLedger {
         return o;
     }
 
-    AlertTables alertTables(String device) {
+    public AlertTables alertTables(String device) {
         return alertTables.computeIfAbsent(device, d -> AlertTables.inMemory());
     }
 
     /** The alerts of {@code rule}. */
-    List<Alert> of(AlertRule rule) {
+    public List<Alert> of(AlertRule rule) {
         return alerts.stream().filter(a -> a.rule() == rule).toList();
     }
 
     /** The warning-level alerts. */
-    List<Alert> warnings() {
+    public List<Alert> warnings() {
         return alerts.stream().filter(a -> a.severity() == Severity.WARNING).toList();
     }
 }

@@ -1,4 +1,4 @@
-package io.vmledger.engine.store;
+package io.vmledger.schema.store;
 
 import io.vmledger.core.alert.AlertTables;
 import io.vmledger.core.state.DeviceTables;

@@ -1,4 +1,4 @@
-package io.vmledger.engine.store;
+package io.vmledger.schema.store;
 
 import java.util.Iterator;
 import java.util.Map;

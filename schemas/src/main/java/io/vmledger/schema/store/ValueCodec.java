@@ -1,4 +1,4 @@
-package io.vmledger.engine.store;
+package io.vmledger.schema.store;
 
 /**
  * The byte form of one state table's values in a Kafka Streams store (and its changelog).

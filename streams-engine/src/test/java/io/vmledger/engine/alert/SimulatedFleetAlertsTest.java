@@ -1,11 +1,16 @@
-package io.vmledger.core.alert;
+package io.vmledger.engine.alert;
+
+import io.vmledger.core.alert.Alert;
+import io.vmledger.core.alert.AlertRule;
+import io.vmledger.core.alert.AlertThresholds;
+import io.vmledger.core.alert.AlertingLedger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.Status;
-import io.vmledger.engine.codec.EventDecoder;
+import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.producer.sim.BugKind;
 import io.vmledger.producer.sim.FleetSim;
 import io.vmledger.producer.sim.GroundTruth;

@@ -1,4 +1,4 @@
-package io.vmledger.engine.codec;
+package io.vmledger.schema.codec;
 
 import io.vmledger.core.alert.Alert;
 import io.vmledger.schema.Severity;

@@ -1,4 +1,4 @@
-package io.vmledger.engine.store;
+package io.vmledger.schema.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

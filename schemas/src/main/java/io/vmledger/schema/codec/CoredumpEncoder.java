@@ -1,4 +1,4 @@
-package io.vmledger.engine.codec;
+package io.vmledger.schema.codec;
 
 import io.vmledger.core.dump.CrashState;
 import io.vmledger.core.gpuvm.Va;

@@ -1,4 +1,4 @@
-package io.vmledger.engine.topology;
+package io.vmledger.schema.topic;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.vmledger.engine.store;
+package io.vmledger.schema.store;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

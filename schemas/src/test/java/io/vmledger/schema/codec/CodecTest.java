@@ -1,4 +1,4 @@
-package io.vmledger.engine.codec;
+package io.vmledger.schema.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.vmledger.engine.json;
+package io.vmledger.schema.json;
 
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.query.DeviceQueries;
@@ -6,7 +6,7 @@ import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.PageTableStats;
 import io.vmledger.core.state.VmLogEntry;
-import io.vmledger.engine.codec.OutcomeEncoder;
+import io.vmledger.schema.codec.OutcomeEncoder;
 import io.vmledger.schema.json.JsonOut;
 import io.vmledger.schema.json.LedgerJson;
 import java.io.IOException;

@@ -1,10 +1,7 @@
-package io.vmledger.engine.topology;
+package io.vmledger.schema.topic;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
  * Keys of the compacted snapshots topic, and where a device's records live.
@@ -18,15 +15,11 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * Device ids ({@code [A-Za-z0-9._:-]}) contain no {@code @}, so the device is the text before
  * the last {@code @}.
  *
- * <p>Records are still placed by the device alone ({@link #PARTITIONER}), with Kafka's default
+ * <p>Records are still placed by the device alone (the engine's snapshot sink partitions by {@link #device}), with Kafka's default
  * partitioner hash of the device id's bytes: a device's snapshots are in the partition number
  * that holds its events and ledger entries ({@link Topics#partitionOf}).
  */
 public final class SnapshotKey {
-    /** Places a snapshot part in its device's partition. */
-    public static final StreamPartitioner<byte[], byte[]> PARTITIONER = (topic, key, value, partitions) ->
-            Optional.of(Set.of(Topics.partitionOf(device(key), partitions)));
-
     private static final int SEQ_DIGITS = 20;
 
     private SnapshotKey() {

@@ -1,4 +1,4 @@
-package io.vmledger.engine.codec;
+package io.vmledger.schema.codec;
 
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.fold.OpResult;
