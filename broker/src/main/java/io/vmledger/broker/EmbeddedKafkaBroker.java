@@ -35,7 +35,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
-    private static final String LOOPBACK = "127.0.0.1";
+    /** The loopback address the broker listens on. */
+    public static final String HOST = "127.0.0.1";
     private static final int BIND_ATTEMPTS = 5;
 
     private final Path dataDir;
@@ -79,12 +80,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             broker.awaitReady(Duration.ofSeconds(60));
             return broker;
         }
-        throw new IllegalStateException("cannot bind the embedded broker to " + LOOPBACK + ":" + port, last);
+        throw new IllegalStateException("cannot bind the embedded broker to " + HOST + ":" + port, last);
     }
 
     /** The {@code bootstrap.servers} value of this broker. */
     public String bootstrapServers() {
-        return LOOPBACK + ":" + port;
+        return HOST + ":" + port;
     }
 
     /** The broker's data directory. */
@@ -102,12 +103,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
-        p.put("listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
+        p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
+        p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         p.put("log.dirs", logDir(dataDir).toString());
         p.put("offsets.topic.replication.factor", "1");
         p.put("offsets.topic.num.partitions", "4");
@@ -178,10 +179,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return s.getLocalPort();
         } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + LOOPBACK, e);
+            throw new UncheckedIOException("no free port on " + HOST, e);
         }
     }
 

@@ -48,11 +48,16 @@ public final class CoredumpsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
+        String unusable = PathCheck.directoryProblem(out);
+        if (unusable != null) {
+            err.println("vmledger coredumps: " + unusable);
+            return 2;
+        }
         CoredumpDirectory dir;
         try {
             dir = new CoredumpDirectory(out);
         } catch (IOException e) {
-            err.println("vmledger coredumps: cannot create " + out + ": " + e.getMessage());
+            err.println("vmledger coredumps: cannot create " + out + ": " + PathCheck.reason(e));
             return 2;
         }
         String problem = KafkaReach.problem(kafka.bootstrap);

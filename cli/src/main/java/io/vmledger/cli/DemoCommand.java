@@ -51,9 +51,11 @@ import picocli.CommandLine.Spec;
                 "was written (DATA-DIR/coredumps, DATA-DIR/alerts.jsonl, DATA-DIR/truth.jsonl).",
                 "Other commands attach to the broker meanwhile ('vmledger alerts --follow',",
                 "'vmledger audit --device dev-00000 ...', curl on --http).",
-                "Exit status: 0 on success, 1 when the pipeline failed, 2 for bad arguments."})
+                "Exit status: 0 on success, 1 when the pipeline failed, 2 for bad arguments, a data directory in"
+                        + " use or a port in use."})
 public final class DemoCommand implements Callable<Integer> {
-    private static final String MARKER = ".vmledger-demo";
+    /** The file that marks a directory as a demo's, so the next demo may empty it. */
+    static final String MARKER = ".vmledger-demo";
     private static final long STATE_SAMPLE_MS = 5_000;
     private static final Duration DRAIN_WAIT = Duration.ofMinutes(5);
     private static final int DUMPS_LISTED = 10;
@@ -83,7 +85,8 @@ public final class DemoCommand implements Callable<Integer> {
     String alertAfter;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "vmledger-demo",
-            description = "Where broker data, state, coredumps and alerts go (default: ${DEFAULT-VALUE}; emptied at start).")
+            description = "Where broker data, state, coredumps and alerts go (default: ${DEFAULT-VALUE}; emptied at start;"
+                    + " locked while the demo runs, so a second demo refuses it).")
     Path dataDir;
 
     @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "9092",
@@ -105,15 +108,35 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long durationMicros;
         long alertAfterMicros;
+        DataDirLock lock;
         try {
             durationMicros = Durations.micros(duration, "--duration");
             alertAfterMicros = Durations.micros(alertAfter, "--alert-after");
             validate();
-            prepare(dataDir);
+            refuseForeign(dataDir);
+            lock = DataDirLock.acquire(dataDir);
         } catch (IllegalArgumentException | IOException e) {
             err.println("vmledger demo: " + e.getMessage());
             return 2;
         }
+        try (lock) {
+            String problem = Addresses.brokerPortProblem(brokerPort);
+            if (problem == null) {
+                problem = HttpAddress.parse(http).unbindable(1);
+            }
+            if (problem == null) {
+                problem = empty(dataDir, lock);
+            }
+            if (problem != null) {
+                err.println("vmledger demo: " + problem);
+                return 2;
+            }
+            return run(err, durationMicros, alertAfterMicros);
+        }
+    }
+
+    /** Runs the pipeline in the prepared data directory: broker, engine, readers, fleet, report. */
+    private int run(PrintWriter err, long durationMicros, long alertAfterMicros) throws Exception {
         StopSignal stop = new StopSignal("demo", Duration.ofSeconds(60));
         DemoStats stats = new DemoStats();
         List<Runnable> closers = new ArrayList<>();
@@ -218,29 +241,39 @@ public final class DemoCommand implements Callable<Integer> {
         HttpAddress.parse(http);
     }
 
-    /**
-     * Empties the data directory of an earlier demo (recognised by its marker file) so every run
-     * starts from nothing; refuses a non-empty directory that is not a demo's.
-     */
-    static void prepare(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            boolean empty;
+    /** Refuses a non-empty directory that is not an earlier demo's (recognised by its marker file), touching nothing. */
+    private static void refuseForeign(Path dir) throws IOException {
+        if (Files.isDirectory(dir) && !Files.exists(dir.resolve(MARKER))) {
             try (Stream<Path> s = Files.list(dir)) {
-                empty = s.findAny().isEmpty();
-            }
-            if (!empty && !Files.exists(dir.resolve(MARKER))) {
-                throw new IOException(dir + " is not empty and not a vmledger demo directory; choose another --data-dir");
-            }
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    if (!p.equals(dir)) {
-                        Files.delete(p);
-                    }
+                if (s.findAny().isPresent()) {
+                    throw new IOException(dir + " is not empty and not a vmledger demo directory; choose another --data-dir");
                 }
             }
         }
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(MARKER), "vmledger demo data; emptied by the next 'vmledger demo'\n");
+    }
+
+    /**
+     * Empties the locked data directory of an earlier demo so every run starts from nothing,
+     * keeping the lock; the marker is written first, so a directory left half emptied is still
+     * recognised as a demo's. Null when done, else why not.
+     */
+    private static String empty(Path dir, DataDirLock lock) {
+        Path marker = dir.resolve(MARKER);
+        try {
+            Files.writeString(marker, "vmledger demo data; emptied by the next 'vmledger demo'\n");
+            List<Path> deepestFirst;
+            try (Stream<Path> walk = Files.walk(dir)) {
+                deepestFirst = walk.sorted(Comparator.reverseOrder()).toList();
+            }
+            for (Path p : deepestFirst) {
+                if (!p.equals(dir) && !p.equals(marker) && !p.equals(lock.file())) {
+                    Files.delete(p);
+                }
+            }
+            return null;
+        } catch (IOException | UncheckedIOException e) {
+            return "cannot empty " + dir + ": " + PathCheck.reason(e);
+        }
     }
 
     /** What the demo does with each decoded record of a topic. */

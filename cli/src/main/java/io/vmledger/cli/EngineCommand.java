@@ -9,6 +9,7 @@ import io.vmledger.engine.topology.EngineTopology.StoreType;
 import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.feed.TraceFeed;
 import io.vmledger.producer.kafka.EventPublisher;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,11 @@ import picocli.CommandLine.Spec;
         description = {"Run the streams engine: fold vmledger.events into per-device state, write the ledger,"
                 + " serve queries over HTTP.",
                 "Without --bootstrap it starts an embedded Kafka broker (KRaft, in this process) on 127.0.0.1.",
-                "Runs until interrupted (Ctrl-C), or with --exit-after-feed until the fed events are in the ledger."})
+                "Runs until interrupted (Ctrl-C), or with --exit-after-feed until the fed events are in the ledger.",
+                "One process per data directory: DATA-DIR/.lock is held while it runs (the state dir's, with"
+                        + " --bootstrap and --state-dir).",
+                "Exit status: 0 on success, 1 when the engine failed or a fed file could not be read to its end,"
+                        + " 2 for bad arguments, an unreadable --feed file, a directory in use, a port in use or no broker."})
 public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers; absent: start the embedded broker.")
@@ -42,7 +47,8 @@ public final class EngineCommand implements Callable<Integer> {
     int brokerPort;
 
     @Option(names = "--data-dir", defaultValue = "vmledger-data", paramLabel = "DIR",
-            description = "Embedded broker data and default state live here (default: ${DEFAULT-VALUE}).")
+            description = "Embedded broker data and default state live here; locked while the engine runs"
+                    + " (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state (default: DATA-DIR/state).")
@@ -110,6 +116,25 @@ public final class EngineCommand implements Callable<Integer> {
             err.println("vmledger engine: " + bad);
             return 2;
         }
+        DataDirLock lock;
+        try {
+            lock = DataDirLock.acquire(lockedDir());
+        } catch (IOException e) {
+            err.println("vmledger engine: " + e.getMessage());
+            return 2;
+        }
+        try (lock) {
+            String problem = placeProblem();
+            if (problem != null) {
+                err.println("vmledger engine: " + problem);
+                return 2;
+            }
+            return start(err);
+        }
+    }
+
+    /** Starts the broker (without --bootstrap) and the engines, then runs until stopped or fed. */
+    private int start(PrintWriter err) throws Exception {
         EmbeddedKafkaBroker broker = null;
         List<VmledgerEngine> engines = new ArrayList<>();
         StopSignal stop = new StopSignal("engine", Duration.ofSeconds(60));
@@ -120,12 +145,6 @@ public final class EngineCommand implements Callable<Integer> {
                 broker = EmbeddedKafkaBroker.start(dataDir.resolve("broker"), brokerPort);
                 servers = broker.bootstrapServers();
                 err.println("vmledger engine: embedded broker at " + servers);
-            } else {
-                String problem = KafkaReach.problem(servers);
-                if (problem != null) {
-                    err.println("vmledger engine: " + problem);
-                    return 2;
-                }
             }
             EngineConfig base = config(servers);
             int port = base.httpPort();
@@ -166,6 +185,7 @@ public final class EngineCommand implements Callable<Integer> {
         LedgerPrinter printer = printLedger ? new LedgerPrinter(servers, topics.ledger(), spec.commandLine().getOut(), err) : null;
         try {
             long fed = 0;
+            boolean complete = true;
             if (!feed.isEmpty()) {
                 try (EventPublisher publisher = new EventPublisher(servers, topics.events(), Map.of())) {
                     TraceFeed trace = new TraceFeed(publisher, 0, null,
@@ -174,6 +194,7 @@ public final class EngineCommand implements Callable<Integer> {
                     for (TraceFeed.FileResult r : trace.feed(feed)) {
                         if (r.error() != null) {
                             say(err, r.file() + ": " + r.error());
+                            complete = false;
                         }
                         fed += r.sent();
                     }
@@ -184,7 +205,7 @@ public final class EngineCommand implements Callable<Integer> {
                 while (printer.seen() < fed && printer.reading() && !stop.requested()) {
                     Thread.sleep(50);
                 }
-                return 0;
+                return complete ? 0 : 1;
             }
             stop.await();
             return 0;
@@ -235,7 +256,24 @@ public final class EngineCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
-        return null;
+        return PathCheck.readProblem(feed);
+    }
+
+    /** The directory this engine writes to, locked while it runs: the data dir, or only the state dir when that is all it uses. */
+    private Path lockedDir() {
+        return bootstrap != null && stateDir != null ? stateDir : dataDir;
+    }
+
+    /**
+     * Why the engine cannot start where it is told to (a port in use, a host that does not
+     * resolve, no broker at --bootstrap), or null; checked before a broker or engine starts.
+     */
+    private String placeProblem() {
+        String ports = bootstrap == null ? Addresses.brokerPortProblem(brokerPort) : null;
+        if (ports == null) {
+            ports = HttpAddress.parse(http).unbindable(instances);
+        }
+        return ports != null || bootstrap == null ? ports : KafkaReach.problem(bootstrap);
     }
 
     private EngineConfig config(String servers) {

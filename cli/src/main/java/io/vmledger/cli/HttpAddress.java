@@ -19,4 +19,18 @@ record HttpAddress(String host, int port) {
         }
         return new HttpAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
     }
+
+    /**
+     * Null when the query servers of {@code instances} engines can listen here now (instance i
+     * on PORT+i; port 0: any free ports), else why not.
+     */
+    String unbindable(int instances) {
+        for (int i = 0; i < instances; i++) {
+            String problem = Addresses.unbindable("--http", host, port == 0 ? 0 : port + i);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
 }

@@ -14,8 +14,12 @@ final class KafkaReach {
     private KafkaReach() {
     }
 
-    /** Null if {@code bootstrap} answers, else why not. */
+    /** Null if {@code bootstrap} answers, else why not (a host that does not resolve is told at once). */
     static String problem(String bootstrap) {
+        String unresolved = unresolvable(bootstrap);
+        if (unresolved != null) {
+            return unresolved;
+        }
         Map<String, Object> p = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
@@ -30,5 +34,18 @@ final class KafkaReach {
         } catch (RuntimeException e) {
             return "bad bootstrap servers '" + bootstrap + "': " + e.getMessage();
         }
+    }
+
+    /** Why a host of the {@code HOST:PORT,...} list does not resolve, or null when each does (or the list is not one). */
+    private static String unresolvable(String bootstrap) {
+        for (String server : bootstrap.split(",")) {
+            int colon = server.lastIndexOf(':');
+            String host = server.substring(0, Math.max(colon, 0)).strip().replaceAll("^\\[|]$", "");
+            String problem = host.isEmpty() ? null : Addresses.unresolvable(host);
+            if (problem != null) {
+                return "--bootstrap " + bootstrap + ": " + problem;
+            }
+        }
+        return null;
     }
 }

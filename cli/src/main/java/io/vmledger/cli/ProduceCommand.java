@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
         description = {"Replay JSON Lines traces to Kafka as Avro events (idempotent producer, acks=all, key = device).",
                 "Files are sent concurrently (one per device, or files mixing devices; keep each device in one file).",
                 "Unreadable lines are reported and not sent. Ctrl-C stops after the events in flight are acknowledged.",
-                "Exit status: 0 when every line was sent, 1 when some were not, 2 for bad arguments or no broker."})
+                "Exit status: 0 when every line was sent, 1 when some were not, 2 for bad arguments, an unreadable"
+                        + " file or no broker."})
 public final class ProduceCommand implements Callable<Integer> {
     private static final long CHECKPOINT_PERIOD_MS = 2_000;
     private static final long MONITOR_PERIOD_MS = 250;
@@ -83,6 +84,13 @@ public final class ProduceCommand implements Callable<Integer> {
             }
             if (!List.of("lz4", "zstd", "gzip", "snappy", "none").contains(compression)) {
                 throw new IllegalArgumentException("--compression must be lz4, zstd, gzip, snappy or none, got '" + compression + "'");
+            }
+            String files = PathCheck.readProblem(inputs);
+            if (files == null && checkpointFile != null) {
+                files = PathCheck.writeProblem(checkpointFile);
+            }
+            if (files != null) {
+                throw new IllegalArgumentException(files);
             }
             checkpoint = checkpointFile == null ? null : Checkpoint.at(checkpointFile);
         } catch (IllegalArgumentException | IOException e) {

@@ -12,7 +12,6 @@ import io.vmledger.producer.trace.TraceReader;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.LedgerJson;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -59,11 +58,9 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("vmledger replay: --vm-log-shift must be >= 0");
             return 2;
         }
-        BufferedReader in;
-        try {
-            in = TraceReader.open(input);
-        } catch (IOException e) {
-            err.println("vmledger replay: cannot read " + input + ": " + describe(e));
+        String unreadable = PathCheck.readProblem(input);
+        if (unreadable != null) {
+            err.println("vmledger replay: " + unreadable);
             return 2;
         }
         FoldConfig config = new FoldConfig(vmLogShift);
@@ -72,7 +69,7 @@ public final class ReplayCommand implements Callable<Integer> {
         Progress progress = Progress.forStderr("replay");
         Writer out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
         StringBuilder line = new StringBuilder(512);
-        try (TraceReader reader = new TraceReader(in)) {
+        try (TraceReader reader = new TraceReader(TraceReader.open(input))) {
             while (reader.hasNext()) {
                 LedgerEntry entry = replayLine(reader.next(), ledger);
                 counts.add(entry.getStatus());
@@ -86,7 +83,7 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             out.flush();
         } catch (IOException | UncheckedIOException e) {
-            err.println("vmledger replay: cannot read " + input + ": " + describe(e));
+            err.println("vmledger replay: cannot read " + input + ": " + PathCheck.reason(e));
             return 2;
         }
         progress.done();
@@ -94,16 +91,6 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("vmledger replay: " + counts);
         }
         return 0;
-    }
-
-    private static String describe(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        return e.getMessage();
     }
 
     private static LedgerEntry replayLine(TraceLine line, InMemoryLedger ledger) {

@@ -11,8 +11,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +41,9 @@ import picocli.CommandLine.Spec;
                         + " the ground-truth file.",
                 "Without --out the events go to Kafka: --bootstrap, else the broker already listening on"
                         + " 127.0.0.1:--broker-port (e.g. a running 'vmledger engine'), else an embedded broker"
-                        + " started on it with its data in --data-dir/broker.",
-                "Exit status: 0 on success, 1 when publishing failed, 2 for bad arguments or an unwritable file."})
+                        + " started on it with its data in --data-dir/broker (the data dir is locked meanwhile).",
+                "Exit status: 0 on success, 1 when publishing failed, 2 for bad arguments, an unwritable file,"
+                        + " a data directory or port in use, or no broker."})
 public final class SimulateCommand implements Callable<Integer> {
     private static final long DEFAULT_EVENTS = 100_000;
 
@@ -128,6 +127,14 @@ public final class SimulateCommand implements Callable<Integer> {
                 Instant.parse(startTime).toEpochMilli() * 1000, bugRate, invalidRate);
         long wallLimitNanos = rate > 0 && durationMicros > 0 ? durationMicros * 1000 : Long.MAX_VALUE;
         Path truthFile = truth != null ? truth : out != null ? truthBeside(out) : Path.of("simulate-truth.jsonl");
+        String unwritable = out != null ? PathCheck.writeProblem(out) : null;
+        if (unwritable == null) {
+            unwritable = PathCheck.writeProblem(truthFile);
+        }
+        if (unwritable != null) {
+            err.println("vmledger simulate: " + unwritable);
+            return 2;
+        }
         try (StopSignal stop = new StopSignal("simulate", Duration.ofSeconds(60))) {
             return out != null ? toFile(config, wallLimitNanos, truthFile, err, stop)
                     : toKafka(config, wallLimitNanos, truthFile, err, stop);
@@ -151,11 +158,23 @@ public final class SimulateCommand implements Callable<Integer> {
             throws Exception {
         Topics topics = Topics.prefixed(topicPrefix, partitions, (short) 1);
         EmbeddedKafkaBroker broker = null;
+        DataDirLock lock = null;
         try {
             String servers = bootstrap;
-            if (servers == null && brokerPort != 0 && listening(brokerPort)) {
-                servers = "127.0.0.1:" + brokerPort;
+            if (servers == null && brokerPort != 0 && Addresses.listening(brokerPort)) {
+                servers = EmbeddedKafkaBroker.HOST + ":" + brokerPort;
             } else if (servers == null) {
+                try {
+                    lock = DataDirLock.acquire(dataDir);
+                } catch (IOException e) {
+                    err.println("vmledger simulate: " + e.getMessage());
+                    return 2;
+                }
+                String problem = Addresses.brokerPortProblem(brokerPort);
+                if (problem != null) {
+                    err.println("vmledger simulate: " + problem);
+                    return 2;
+                }
                 err.println("vmledger simulate: starting the embedded Kafka broker in " + dataDir.resolve("broker") + " ...");
                 err.flush();
                 broker = EmbeddedKafkaBroker.start(dataDir.resolve("broker"), brokerPort);
@@ -188,6 +207,9 @@ public final class SimulateCommand implements Callable<Integer> {
         } finally {
             if (broker != null) {
                 broker.close();
+            }
+            if (lock != null) {
+                lock.close();
             }
         }
     }
@@ -272,14 +294,5 @@ public final class SimulateCommand implements Callable<Integer> {
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         return out.resolveSibling(stem + ".truth.jsonl");
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
