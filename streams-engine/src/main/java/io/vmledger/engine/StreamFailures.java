@@ -21,6 +21,7 @@ final class StreamFailures implements StreamsUncaughtExceptionHandler, KafkaStre
 
     private final CompletableFuture<Throwable> fatal = new CompletableFuture<>();
     private int replacements;
+    private volatile Throwable cause;
 
     @Override
     public synchronized StreamThreadExceptionResponse handle(Throwable e) {
@@ -32,18 +33,19 @@ final class StreamFailures implements StreamsUncaughtExceptionHandler, KafkaStre
         }
         LOG.error("the engine stops: its stream thread failed: {}", summary(e));
         LOG.debug("stream thread failure", e);
-        fatal.complete(e);
+        cause = e;
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
     @Override
     public void onChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
         if (newState == KafkaStreams.State.ERROR) {
-            fatal.complete(new IllegalStateException("Kafka Streams went from " + oldState + " to ERROR"));
+            Throwable e = cause;
+            fatal.complete(e != null ? e : new IllegalStateException("Kafka Streams went from " + oldState + " to ERROR"));
         }
     }
 
-    /** Completes with the cause once the instance has stopped for good. */
+    /** Completes with the cause once the instance has stopped for good (Kafka Streams is in ERROR). */
     CompletableFuture<Throwable> fatal() {
         return fatal;
     }

@@ -250,8 +250,7 @@ abstract class EngineContract {
             // producer's error state on the next send
             assertTrue(reason.contains("RecordTooLargeException") || reason.contains("error state"), reason);
             assertTrue(reason.lines().count() == 1, reason);
-            assertTrue(e.streams().state() == org.apache.kafka.streams.KafkaStreams.State.PENDING_ERROR
-                    || e.streams().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR, e.streams().state().name());
+            assertEquals(org.apache.kafka.streams.KafkaStreams.State.ERROR, e.streams().state());
         }
     }
 
