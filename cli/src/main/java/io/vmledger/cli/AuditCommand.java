@@ -52,7 +52,8 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "T", description = "Window end (inclusive); default: the end.")
     String to;
 
-    @Option(names = "--table", description = "A readable table instead of JSON lines.")
+    @Option(names = "--table", description = "A readable table instead of JSON lines: time, seq, type, status, VMs and"
+            + " what the entry did (with --iova, only what it did at that address).")
     boolean table;
 
     @Option(names = "--as-of", paramLabel = "T",
@@ -117,11 +118,13 @@ public final class AuditCommand implements Callable<Integer> {
                 AsOfState.Result r = AsOfState.at(kafka.bootstrap, topics, new FoldConfig(vmLogShift), device, at);
                 StateJson.device(device, r.state(), out);
                 out.flush();
-                summary(err, "device '" + device + "' as of " + at + ": "
+                summary(err, "device '" + device + "' as of " + EventTime.iso(at) + " (" + at
+                        + " microseconds since the epoch): "
                         + (r.snapshotSeq() == null ? "no snapshot" : "snapshot at seq " + Long.toUnsignedString(r.snapshotSeq()))
                         + " + " + r.replayed() + " events replayed" + skipped(r.skipped()));
                 return 0;
             }
+            AuditTable rows = table ? new AuditTable(address) : null;
             if (table) {
                 out.println(AuditTable.header());
             }
@@ -130,7 +133,7 @@ public final class AuditCommand implements Callable<Integer> {
             long read = LedgerAudit.scan(kafka.bootstrap, topics, device, new Touches(vmId, address, boId), start, end, m -> {
                 matched[0]++;
                 if (table) {
-                    out.println(AuditTable.row(m.entry()));
+                    out.println(rows.row(m));
                 } else {
                     line.setLength(0);
                     LedgerJson.write(m.entry(), line);

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -45,12 +46,13 @@ import picocli.CommandLine.Spec;
  * report; {@code --serve} keeps the query server up afterwards.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the whole pipeline in one process: an embedded Kafka broker, the engine,",
-                "a simulated fleet with injected leaks and faults, the devcoredump writer and",
-                "the alert reporter. Shows a live summary, then a report with the paths of what",
-                "was written (DATA-DIR/coredumps, DATA-DIR/alerts.jsonl, DATA-DIR/truth.jsonl).",
-                "Other commands attach to the broker meanwhile ('vmledger alerts --follow',",
-                "'vmledger audit --device dev-00000 ...', curl on --http).",
+        description = {"Run the whole pipeline in one process, with a simulated fleet, and report what it found.",
+                "An embedded Kafka broker, the engine, a simulated fleet with injected leaks and faults, the"
+                        + " devcoredump writer and the alert reporter run together. It shows a live summary, then a"
+                        + " report with the paths of what was written (DATA-DIR/coredumps, DATA-DIR/alerts.jsonl,"
+                        + " DATA-DIR/truth.jsonl).",
+                "Other commands attach to the broker meanwhile ('vmledger alerts --follow',"
+                        + " 'vmledger audit --device dev-00000 ...', curl on --http).",
                 "Exit status: 0 on success, 1 when the pipeline failed, 2 for bad arguments, a data directory in"
                         + " use or a port in use."})
 public final class DemoCommand implements Callable<Integer> {
@@ -198,7 +200,7 @@ public final class DemoCommand implements Callable<Integer> {
                 Thread sampler = sampler(engine, fleet, stats, screen, stop);
                 run = new FleetRun(fleet, rate, durationMicros * 1000).run(e -> {
                     publisher.send(e);
-                    stats.sent.increment();
+                    stats.sent(e.getTs());
                 }, label -> {
                     writeLine(truth, label.toJson());
                     stats.injectedBugs.increment();
@@ -212,7 +214,7 @@ public final class DemoCommand implements Callable<Integer> {
             for (TopicReader r : readers) {
                 r.wakeup();
             }
-            report(err, stats, run, written, queries);
+            report(err, stats, run, written, queries, alertAfterMicros);
             if (serve && !stop.requested()) {
                 err.println("vmledger demo: serving queries at " + queries + "/devices and Kafka at " + servers
                         + "; Ctrl-C stops");
@@ -380,7 +382,8 @@ public final class DemoCommand implements Callable<Integer> {
         screen.show(stats, "done");
     }
 
-    private void report(PrintWriter err, DemoStats s, FleetRun.Result run, List<Path> dumps, String queries) {
+    private void report(PrintWriter err, DemoStats s, FleetRun.Result run, List<Path> dumps, String queries,
+            long alertAfterMicros) {
         err.println();
         err.printf("vmledger demo: report (%.0f s of fleet traffic)%n", run.seconds());
         err.printf("  events      %,d sent, %,d folded: %,d ok, %,d error, %,d duplicate%n", s.sent.sum(), s.folded.sum(),
@@ -393,6 +396,10 @@ public final class DemoCommand implements Callable<Integer> {
         err.println("  warnings    " + DemoStats.counts(s.warningAlerts));
         err.println("  info        " + DemoStats.counts(s.infoAlerts) + " (all alerts: " + dataDir.resolve("alerts.jsonl")
                 + "; 'vmledger alerts' prints them as a table)");
+        String shortRun = shortRunNote(s.deviceTimeMicros(), alertAfterMicros);
+        if (shortRun != null) {
+            err.println(shortRun);
+        }
         err.printf("  coredumps   %,d written to %s%n", s.coredumps.sum(), dataDir.resolve("coredumps"));
         if (s.unreadable.sum() > 0) {
             err.printf("  unreadable  %,d records of the output topics could not be read (see above)%n", s.unreadable.sum());
@@ -408,6 +415,19 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("              ... and " + (dumps.size() - DUMPS_LISTED) + " more");
         }
         err.flush();
+    }
+
+    /**
+     * The report's note when the fleet spanned less device time than {@code --alert-after}: no
+     * lifetime (leak) alert can have been raised then; null when it spanned enough.
+     */
+    static String shortRunNote(long deviceMicros, long alertAfterMicros) {
+        if (deviceMicros >= alertAfterMicros) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "  note        the fleet ran %.1f s of device time; leak alerts need at least"
+                + " --alert-after (%.1f s) of it: run longer (--duration), faster (--rate) or lower --alert-after",
+                deviceMicros / 1e6, alertAfterMicros / 1e6);
     }
 
     private static void writeLine(BufferedWriter w, String line) {

@@ -5,11 +5,15 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /** What the demo pipeline has done so far, updated by its threads and read by the screen. */
 final class DemoStats {
     final LongAdder sent = new LongAdder();
+    /** Event times (µs) of the earliest and the latest event sent. */
+    private final LongAccumulator firstTs = new LongAccumulator(Math::min, Long.MAX_VALUE);
+    private final LongAccumulator lastTs = new LongAccumulator(Math::max, Long.MIN_VALUE);
     final LongAdder injectedBugs = new LongAdder();
     final LongAdder folded = new LongAdder();
     final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
@@ -20,6 +24,18 @@ final class DemoStats {
     final AtomicLong devices = new AtomicLong();
     final AtomicLong vas = new AtomicLong();
     final AtomicLong bos = new AtomicLong();
+
+    /** Counts an event sent with event time {@code ts} (µs). */
+    void sent(long ts) {
+        sent.increment();
+        firstTs.accumulate(ts);
+        lastTs.accumulate(ts);
+    }
+
+    /** The device time (µs) the events sent so far span; 0 before any. */
+    long deviceTimeMicros() {
+        return sent.sum() == 0 ? 0 : lastTs.get() - firstTs.get();
+    }
 
     void outcome(String status) {
         folded.increment();

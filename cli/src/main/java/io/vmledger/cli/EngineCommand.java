@@ -42,7 +42,7 @@ public final class EngineCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers; absent: start the embedded broker.")
     String bootstrap;
 
-    @Option(names = "--broker-port", defaultValue = "9092",
+    @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "9092",
             description = "Port of the embedded broker, 0 for any free port (default: ${DEFAULT-VALUE}).")
     int brokerPort;
 
@@ -58,25 +58,25 @@ public final class EngineCommand implements Callable<Integer> {
             description = "Query server address; port 0 picks a free one; instance i listens on PORT+i (default: ${DEFAULT-VALUE}).")
     String http;
 
-    @Option(names = "--instances", defaultValue = "1",
+    @Option(names = "--instances", paramLabel = "N", defaultValue = "1",
             description = "Engine instances in this process, sharing the partitions (default: ${DEFAULT-VALUE}).")
     int instances;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Stream threads per instance (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Stream threads per instance (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--stall-timeout", defaultValue = "60s", paramLabel = "DURATION",
             description = "How long input may wait with no event folded before /healthz answers 503 (default: ${DEFAULT-VALUE}).")
     String stallTimeout;
 
-    @Option(names = "--partitions", defaultValue = "4",
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
             description = "Partitions of topics the engine creates (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each store (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--standby-replicas", paramLabel = "N", defaultValue = "0", description = "Standby replicas of each store (default: ${DEFAULT-VALUE}).")
     int standbys;
 
-    @Option(names = "--store", defaultValue = "rocksdb", description = "State stores: rocksdb or memory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--store", paramLabel = "TYPE", defaultValue = "rocksdb", description = "State stores: rocksdb or memory (default: ${DEFAULT-VALUE}).")
     String store;
 
     @Option(names = "--vm-log-shift", paramLabel = "N", defaultValue = "8",

@@ -65,7 +65,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     + " possible (default). Event times stay simulated.")
     double rate;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--start-time", paramLabel = "INSTANT", defaultValue = "2026-01-01T00:00:00Z",
@@ -93,7 +93,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
     String bootstrap;
 
-    @Option(names = "--broker-port", defaultValue = "9092",
+    @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "9092",
             description = "Port of the local or embedded broker without --bootstrap; 0 starts an embedded broker on"
                     + " any free port (default: ${DEFAULT-VALUE}).")
     int brokerPort;

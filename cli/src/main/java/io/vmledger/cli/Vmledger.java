@@ -1,8 +1,11 @@
 package io.vmledger.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,12 +40,18 @@ public final class Vmledger implements Callable<Integer> {
         return 2;
     }
 
-    /** Reports the version from the jar manifest. */
+    /** Reports the project version, which the build writes into {@code version.properties} beside this class. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Vmledger.class.getPackage().getImplementationVersion();
-            return new String[] {"vmledger " + (v == null ? "(development build)" : v)};
+        public String[] getVersion() throws IOException {
+            Properties build = new Properties();
+            try (InputStream in = Vmledger.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    throw new IOException("version.properties is missing: not built by Maven");
+                }
+                build.load(in);
+            }
+            return new String[] {"vmledger " + build.getProperty("version")};
         }
     }
 }

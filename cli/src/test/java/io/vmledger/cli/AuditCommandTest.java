@@ -135,6 +135,7 @@ class AuditCommandTest {
         CliRun audit = run("audit", "--device", "rnd-a", "--as-of", iso, "--bootstrap", broker.bootstrapServers(),
                 "--topic-prefix", "audit.");
         assertEquals(replayStateOfCut(t, at), lines(audit.out()));
+        assertTrue(audit.err().contains("as of " + iso + " (" + at + " microseconds since the epoch)"), audit.err());
         CliRun noTopics = run("audit", "--device", "rnd-a", "--bo", "1", "--bootstrap", broker.bootstrapServers(),
                 "--topic-prefix", "nope.");
         assertEquals(2, noTopics.exit(), noTopics.err());
@@ -178,6 +179,7 @@ class AuditCommandTest {
         List<String> rows = lines(table.out());
         assertEquals(4, rows.size(), table.out());
         assertTrue(rows.get(0).startsWith("TIME"), rows.get(0));
+        assertTrue(rows.get(1).matches(".* vm_bind +ok +1 +map 0x100000000\\+0x4000 bo 7"), rows.get(1));
         assertTrue(rows.get(2).contains("vm_bind") && rows.get(2).contains("unmap 0x100000000+0x4000"), rows.get(2));
         assertTrue(rows.get(3).contains("gpu_fault"), rows.get(3));
     }

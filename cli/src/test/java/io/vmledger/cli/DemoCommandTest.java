@@ -2,6 +2,8 @@ package io.vmledger.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.tools.coredump.Devcoredump;
@@ -20,7 +22,8 @@ import picocli.CommandLine;
  * {@code vmledger demo} end to end, short: broker, engine, a small fleet with every leak kind
  * injected, coredump writer and alert reporter in one process; the report names what it wrote,
  * the dump files are msm devcoredumps, the alerts file holds the alerts, and the ledger shows no
- * error (the demo injects no invalid ioctls).
+ * error (the demo injects no invalid ioctls); a run too short in device time for leak alerts says
+ * so in its report.
  */
 class DemoCommandTest {
     @TempDir
@@ -41,6 +44,7 @@ class DemoCommandTest {
         String report = err.toString();
         assertTrue(report.contains("vmledger demo: report"), report);
         assertTrue(report.matches("(?s).*folded: [0-9,]+ ok, 0 error, 0 duplicate.*"), report);
+        assertFalse(report.contains("leak alerts need"), "the fleet ran long enough: " + report);
 
         List<Path> dumps;
         try (Stream<Path> s = Files.list(data.resolve("coredumps"))) {
@@ -61,6 +65,18 @@ class DemoCommandTest {
         int second = cli.execute("demo", "--devices", "1", "--duration", "1s", "--rate", "50",
                 "--broker-port", "0", "--http", "127.0.0.1:0", "--data-dir", data.toString());
         assertEquals(0, second, "a demo directory is emptied and reused: " + err);
+        String short1 = err.toString().substring(report.length());
+        assertTrue(short1.contains("leak alerts need at least --alert-after (5.0 s)"), short1);
+    }
+
+    @Test
+    void aReportNotesARunShorterThanTheAlertThreshold() {
+        String note = DemoCommand.shortRunNote(2_345_678, 5_000_000);
+        assertEquals("  note        the fleet ran 2.3 s of device time; leak alerts need at least --alert-after (5.0 s)"
+                + " of it: run longer (--duration), faster (--rate) or lower --alert-after", note);
+        assertNull(DemoCommand.shortRunNote(5_000_000, 5_000_000));
+        assertNull(DemoCommand.shortRunNote(90_000_000, 30_000_000));
+        assertNotNull(DemoCommand.shortRunNote(0, 1));
     }
 
     @Test

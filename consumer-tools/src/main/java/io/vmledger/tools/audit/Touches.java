@@ -27,6 +27,8 @@ import io.vmledger.schema.Vmap;
 import io.vmledger.schema.Vunmap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Which VMs, addresses and BOs a ledger entry touched, from the entry and the event it is the
@@ -55,8 +57,9 @@ public record Touches(Long vm, Long iova, Long bo) {
                 && (bo == null || bos(entry, event).contains(bo));
     }
 
-    private static List<Long> vms(LedgerEntry entry, VmEvent event) {
-        List<Long> out = new ArrayList<>();
+    /** The VMs {@code entry}, the outcome of {@code event}, touched, ascending. */
+    static SortedSet<Long> vms(LedgerEntry entry, VmEvent event) {
+        SortedSet<Long> out = new TreeSet<>(Long::compareUnsigned);
         for (Effect e : effects(entry)) {
             if (e.getVm() != null) {
                 out.add(e.getVm());
@@ -96,7 +99,7 @@ public record Touches(Long vm, Long iova, Long bo) {
             }
         }
         for (Effect e : effects(entry)) {
-            if (e.getIova() != null && contains(e.getIova(), e.getRange() == null ? 1 : e.getRange(), x)) {
+            if (contains(e, x)) {
                 return true;
             }
         }
@@ -169,19 +172,28 @@ public record Touches(Long vm, Long iova, Long bo) {
         return out;
     }
 
-    private static List<OpOutcome> ops(LedgerEntry entry) {
+    /** The ops of {@code entry}, none if it has no ops. */
+    static List<OpOutcome> ops(LedgerEntry entry) {
         return entry.getOps() == null ? List.of() : entry.getOps();
     }
 
-    private static List<Effect> effects(LedgerEntry entry) {
+    /** The effects of {@code entry}, none if it has none. */
+    static List<Effect> effects(LedgerEntry entry) {
         return entry.getEffects() == null ? List.of() : entry.getEffects();
     }
 
-    private static boolean contains(Va va, long x) {
+    /** Whether effect {@code e} names an address range (or a lone address) containing {@code x}. */
+    static boolean contains(Effect e, long x) {
+        return e.getIova() != null && contains(e.getIova(), e.getRange() == null ? 1 : e.getRange(), x);
+    }
+
+    /** Whether {@code va} is present and contains {@code x}. */
+    static boolean contains(Va va, long x) {
         return va != null && contains(va.getAddr(), va.getRange(), x);
     }
 
-    private static boolean contains(long addr, long range, long x) {
+    /** Whether {@code [addr, addr + range)} contains {@code x} (unsigned). */
+    static boolean contains(long addr, long range, long x) {
         return Long.compareUnsigned(x, addr) >= 0 && Long.compareUnsigned(x - addr, range) < 0;
     }
 }

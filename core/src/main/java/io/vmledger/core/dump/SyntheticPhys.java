@@ -9,7 +9,7 @@ package io.vmledger.core.dump;
  * Stable across runs and engines (the device's {@code String.hashCode} is specified by Java).
  *
  * <p>Descriptors (§5.1): a table entry is its table's address with {@code 0x3}; a 4 KiB page entry
- * carries the attribute bits of the real X1E80100 fault in {@code ../shared/real-devcoredumps}
+ * carries the attribute bits seen in a real devcoredump of an X1E80100 (Adreno) GPU fault
  * ({@code 0xf47}: valid page, AttrIndx 1, AP[1], inner shareable, AF, nG), plus AP[2]
  * ({@code 0x80}, read-only) for a GPU_READONLY BO and for the PRR page.
  */

@@ -4,12 +4,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Event times as vmledger writes them: microseconds since the epoch, given either as an integer
  * (decimal, or hex after {@code 0x}, like every other number vmledger reads) or as an ISO-8601 date-time with offset (e.g. {@code 2026-01-02T03:04:05.123456Z}),
  * the two forms a trace's {@code ts} accepts. Used by the trace reader and by the options and
- * query parameters that take a time.
+ * query parameters that take a time, and to print one for people.
  */
 public final class EventTime {
     /** What a time must look like, for error messages. */
@@ -55,6 +56,11 @@ public final class EventTime {
      */
     public static long isoMicros(String text) {
         return micros(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+    }
+
+    /** {@code micros} since the epoch as an ISO-8601 UTC date-time, e.g. {@code 2026-01-01T00:00:05.250Z}. */
+    public static String iso(long micros) {
+        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS).toString();
     }
 
     /** The microseconds since the epoch of {@code time}, or -1 if that is negative or overflows. */
