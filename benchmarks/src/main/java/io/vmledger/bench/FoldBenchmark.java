@@ -2,7 +2,7 @@ package io.vmledger.bench;
 
 import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.fold.InMemoryLedger;
+import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.Status;
 import io.vmledger.core.query.VmView;

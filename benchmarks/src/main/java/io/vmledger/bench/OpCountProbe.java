@@ -1,7 +1,7 @@
 package io.vmledger.bench;
 
 import io.vmledger.core.event.Event;
-import io.vmledger.core.fold.DeviceFold;
+import io.vmledger.core.msm.DeviceFold;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.Status;

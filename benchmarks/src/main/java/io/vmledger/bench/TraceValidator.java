@@ -4,7 +4,7 @@ import io.vmledger.core.event.Event;
 import io.vmledger.core.event.VmBindOp;
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.fold.InMemoryLedger;
+import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.fold.OpResult;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.Status;

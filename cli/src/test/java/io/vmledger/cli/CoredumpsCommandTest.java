@@ -7,7 +7,7 @@ import io.vmledger.broker.EmbeddedKafkaBroker;
 import io.vmledger.core.dump.CrashCapture;
 import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.fold.InMemoryLedger;
+import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.schema.codec.CoredumpEncoder;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.fold.InMemoryLedger;
+import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.fold.OpResult;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.PtOp;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmledger.core.event.Event;
 import io.vmledger.core.event.VmBindOp;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.fold.InMemoryLedger;
+import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.PtOp;
 import io.vmledger.core.fold.Status;
@@ -96,7 +96,7 @@ class GpuvmVectorsTest {
     }
 
     private static Outcome apply(InMemoryLedger ledger, long[] seq, Event e) {
-        Outcome o = ledger.apply("d", ++seq[0], null, e);
+        Outcome o = ledger.apply("d", ++seq[0], null, e).outcome();
         assertEquals(Status.OK, o.status(), () -> e + " -> " + o);
         return o;
     }

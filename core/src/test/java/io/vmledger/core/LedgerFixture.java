@@ -7,7 +7,7 @@ import io.vmledger.core.event.Event;
 import io.vmledger.core.event.VmBindOp;
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.fold.InMemoryLedger;
+import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.Status;
 import io.vmledger.core.query.DeviceQueries;
@@ -43,7 +43,7 @@ final class LedgerFixture {
 
     /** Applies one event with the next seq, whatever its outcome. */
     Outcome apply(Event e) {
-        return ledger.apply(DEVICE, ++seq, null, e);
+        return ledger.apply(DEVICE, ++seq, null, e).outcome();
     }
 
     /** Applies an event that must succeed. */

@@ -1,6 +1,6 @@
 package io.vmledger.tools.audit;
 
-import io.vmledger.core.fold.DeviceFold;
+import io.vmledger.core.msm.DeviceFold;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.state.DeviceTables;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.fold.InMemoryLedger;
+import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.codec.OutcomeEncoder;
 import io.vmledger.schema.VmEvent;

@@ -3,7 +3,7 @@ package io.vmledger.tools.coredump;
 import io.vmledger.core.dump.CrashCapture;
 import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.fold.InMemoryLedger;
+import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.schema.codec.CoredumpEncoder;

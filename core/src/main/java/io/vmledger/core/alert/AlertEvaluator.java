@@ -1,6 +1,7 @@
 package io.vmledger.core.alert;
 
 import io.vmledger.core.event.Event;
+import io.vmledger.core.event.EventSubjects;
 import io.vmledger.core.event.Madv;
 import io.vmledger.core.event.VmBindOp;
 import io.vmledger.core.fold.Effect;
@@ -53,49 +54,145 @@ public final class AlertEvaluator {
         this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
     }
 
-    /** The BOs and VMs {@code event} may change, read before it is folded into {@code tables}. */
+    /**
+     * The BOs and VMs {@code event} may change, read before it is folded into {@code tables}: the
+     * BOs it names ({@link EventSubjects}) and what only the state knows ({@link BeforeFold}).
+     */
     public Touched touched(Event event, DeviceTables tables) {
         Touched t = Touched.empty();
-        if (event instanceof Event.BoNew e) {
-            t.bo(e.bo());
-        } else if (event instanceof Event.HandleOpen e) {
-            t.bo(e.bo());
-        } else if (event instanceof Event.HandleClose e) {
-            t.bo(e.bo());
+        EventSubjects.of(event).bos().forEach(t::bo);
+        event.accept(new BeforeFold(tables, t));
+        return t;
+    }
+
+    /**
+     * The subjects of an event that only the state knows before the fold (a dma-buf's BO, a
+     * framebuffer's BOs, a closing file's handles and VMAs), and the VMs whose mappings the event
+     * may change.
+     */
+    private static final class BeforeFold implements Event.Visitor<Void> {
+        private final DeviceTables tables;
+        private final Touched t;
+
+        BeforeFold(DeviceTables tables, Touched t) {
+            this.tables = tables;
+            this.t = t;
+        }
+
+        @Override
+        public Void fileOpen(Event.FileOpen e) {
+            return null;
+        }
+
+        @Override
+        public Void fileClose(Event.FileClose e) {
+            closing(e.file(), tables, t);
+            return null;
+        }
+
+        @Override
+        public Void kmsVm(Event.KmsVm e) {
+            return null;
+        }
+
+        @Override
+        public Void submitqueueNew(Event.SubmitqueueNew e) {
+            return null;
+        }
+
+        @Override
+        public Void submitqueueClose(Event.SubmitqueueClose e) {
+            return null;
+        }
+
+        @Override
+        public Void boNew(Event.BoNew e) {
+            return null;
+        }
+
+        @Override
+        public Void handleOpen(Event.HandleOpen e) {
+            return null;
+        }
+
+        @Override
+        public Void handleClose(Event.HandleClose e) {
             t.vm(e.file());
-        } else if (event instanceof Event.SetName e) {
-            t.bo(e.bo());
-        } else if (event instanceof Event.Madvise e) {
-            t.bo(e.bo());
-        } else if (event instanceof Event.DmabufExport e) {
-            t.bo(e.bo());
-        } else if (event instanceof Event.DmabufImport e) {
+            return null;
+        }
+
+        @Override
+        public Void setName(Event.SetName e) {
+            return null;
+        }
+
+        @Override
+        public Void madvise(Event.Madvise e) {
+            return null;
+        }
+
+        @Override
+        public Void dmabufExport(Event.DmabufExport e) {
+            return null;
+        }
+
+        @Override
+        public Void dmabufImport(Event.DmabufImport e) {
             t.bo(tables.dmabufs().get(CompositeKey.of(e.dmabuf())));
-        } else if (event instanceof Event.DmabufRelease e) {
+            return null;
+        }
+
+        @Override
+        public Void dmabufRelease(Event.DmabufRelease e) {
             t.bo(tables.dmabufs().get(CompositeKey.of(e.dmabuf())));
-        } else if (event instanceof Event.Vmap e) {
-            t.bo(e.bo());
-        } else if (event instanceof Event.Vunmap e) {
-            t.bo(e.bo());
-        } else if (event instanceof Event.GetIova e) {
-            t.bo(e.bo());
+            return null;
+        }
+
+        @Override
+        public Void vmap(Event.Vmap e) {
+            return null;
+        }
+
+        @Override
+        public Void vunmap(Event.Vunmap e) {
+            return null;
+        }
+
+        @Override
+        public Void getIova(Event.GetIova e) {
             t.vm(e.file());
-        } else if (event instanceof Event.FbPrepare e) {
-            e.bos().forEach(t::bo);
-        } else if (event instanceof Event.FbCleanup e) {
+            return null;
+        }
+
+        @Override
+        public Void fbPrepare(Event.FbPrepare e) {
+            return null;
+        }
+
+        @Override
+        public Void fbCleanup(Event.FbCleanup e) {
             FbRecord fb = tables.fbs().get(CompositeKey.of(e.fb()));
             if (fb != null) {
                 fb.bos().forEach(t::bo);
             }
-        } else if (event instanceof Event.VmBind e) {
-            t.vm(e.file());
-            for (VmBindOp op : e.ops()) {
-                t.bo(op.bo());
-            }
-        } else if (event instanceof Event.FileClose e) {
-            closing(e.file(), tables, t);
+            return null;
         }
-        return t;
+
+        @Override
+        public Void vmBind(Event.VmBind e) {
+            t.vm(e.file());
+            return null;
+        }
+
+        @Override
+        public Void gpuFault(Event.GpuFault e) {
+            return null;
+        }
+
+        @Override
+        public Void gpuHang(Event.GpuHang e) {
+            return null;
+        }
     }
 
     /** A closing file's handles and the BOs of its VM's VMAs: the close drops all of them. */

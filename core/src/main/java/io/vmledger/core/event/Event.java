@@ -11,10 +11,67 @@ public sealed interface Event {
     /** The trace type name, e.g. {@code "vm_bind"}. */
     String type();
 
+    /** Calls the method of {@code visitor} for this event's type. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * One method per event type: the dispatch every consumer of events (the fold, the alert
+     * rules, the audit) goes through, so that a new event type is a compile error wherever it is
+     * not handled yet, rather than a runtime throw at the end of an {@code instanceof} chain.
+     */
+    interface Visitor<R> {
+        R fileOpen(FileOpen e);
+
+        R fileClose(FileClose e);
+
+        R kmsVm(KmsVm e);
+
+        R submitqueueNew(SubmitqueueNew e);
+
+        R submitqueueClose(SubmitqueueClose e);
+
+        R boNew(BoNew e);
+
+        R handleOpen(HandleOpen e);
+
+        R handleClose(HandleClose e);
+
+        R setName(SetName e);
+
+        R madvise(Madvise e);
+
+        R dmabufExport(DmabufExport e);
+
+        R dmabufImport(DmabufImport e);
+
+        R dmabufRelease(DmabufRelease e);
+
+        R vmap(Vmap e);
+
+        R vunmap(Vunmap e);
+
+        R getIova(GetIova e);
+
+        R fbPrepare(FbPrepare e);
+
+        R fbCleanup(FbCleanup e);
+
+        R vmBind(VmBind e);
+
+        R gpuFault(GpuFault e);
+
+        R gpuHang(GpuHang e);
+    }
+
     /** Open of the DRM device; the context's VM gets vm id {@code file}. */
     record FileOpen(long file, boolean vmBind, long vaStart, long vaSize, boolean prr) implements Event {
         public String type() {
             return "file_open";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.fileOpen(this);
         }
     }
 
@@ -23,12 +80,22 @@ public sealed interface Event {
         public String type() {
             return "file_close";
         }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.fileClose(this);
+        }
     }
 
     /** Creation of the device's display VM (vm id 0). */
     record KmsVm(long vaStart, long vaSize) implements Event {
         public String type() {
             return "kms_vm";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.kmsVm(this);
         }
     }
 
@@ -37,12 +104,22 @@ public sealed interface Event {
         public String type() {
             return "submitqueue_new";
         }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.submitqueueNew(this);
+        }
     }
 
     /** SUBMITQUEUE_CLOSE. */
     record SubmitqueueClose(long file, long queue) implements Event {
         public String type() {
             return "submitqueue_close";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.submitqueueClose(this);
         }
     }
 
@@ -51,12 +128,22 @@ public sealed interface Event {
         public String type() {
             return "bo_new";
         }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.boNew(this);
+        }
     }
 
     /** A further GEM handle. */
     record HandleOpen(long file, long bo) implements Event {
         public String type() {
             return "handle_open";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.handleOpen(this);
         }
     }
 
@@ -65,12 +152,22 @@ public sealed interface Event {
         public String type() {
             return "handle_close";
         }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.handleClose(this);
+        }
     }
 
     /** MSM_INFO_SET_NAME. */
     record SetName(long bo, String name) implements Event {
         public String type() {
             return "set_name";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.setName(this);
         }
     }
 
@@ -79,12 +176,22 @@ public sealed interface Event {
         public String type() {
             return "madvise";
         }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.madvise(this);
+        }
     }
 
     /** PRIME handle→fd: first export of a dma-buf object; {@code file} (nullable) is the exporter. */
     record DmabufExport(long bo, long dmabuf, Long file) implements Event {
         public String type() {
             return "dmabuf_export";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.dmabufExport(this);
         }
     }
 
@@ -93,12 +200,22 @@ public sealed interface Event {
         public String type() {
             return "dmabuf_import";
         }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.dmabufImport(this);
+        }
     }
 
     /** Last fd of a dma-buf closed. */
     record DmabufRelease(long dmabuf) implements Event {
         public String type() {
             return "dmabuf_release";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.dmabufRelease(this);
         }
     }
 
@@ -107,12 +224,22 @@ public sealed interface Event {
         public String type() {
             return "vmap";
         }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.vmap(this);
+        }
     }
 
     /** drm_gem_vunmap. */
     record Vunmap(long bo) implements Event {
         public String type() {
             return "vunmap";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.vunmap(this);
         }
     }
 
@@ -121,12 +248,22 @@ public sealed interface Event {
         public String type() {
             return "get_iova";
         }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.getIova(this);
+        }
     }
 
     /** KMS framebuffer prepare; {@code iovas} (nullable) are the display-VM addresses per plane. */
     record FbPrepare(long fb, List<Long> bos, List<Long> iovas) implements Event {
         public String type() {
             return "fb_prepare";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.fbPrepare(this);
         }
     }
 
@@ -135,12 +272,22 @@ public sealed interface Event {
         public String type() {
             return "fb_cleanup";
         }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.fbCleanup(this);
+        }
     }
 
     /** The VM_BIND ioctl. */
     record VmBind(long file, long queue, long flags, List<VmBindOp> ops) implements Event {
         public String type() {
             return "vm_bind";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.vmBind(this);
         }
     }
 
@@ -149,12 +296,22 @@ public sealed interface Event {
         public String type() {
             return "gpu_fault";
         }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.gpuFault(this);
+        }
     }
 
     /** GPU hang recovery attributed to {@code file}'s submit. */
     record GpuHang(long file) implements Event {
         public String type() {
             return "gpu_hang";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.gpuHang(this);
         }
     }
 }

@@ -5,7 +5,7 @@ import io.vmledger.schema.topic.Topics;
 import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.alert.Touched;
 import io.vmledger.core.event.Event;
-import io.vmledger.core.fold.DeviceFold;
+import io.vmledger.core.msm.DeviceFold;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.state.DeviceTables;
