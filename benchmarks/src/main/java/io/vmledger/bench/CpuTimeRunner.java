@@ -67,7 +67,7 @@ public final class CpuTimeRunner {
         InMemoryLedger ledger = new InMemoryLedger(FoldConfig.DEFAULT);
         long seq = 0;
         for (Event e : PrefillPlan.setup(vas)) {
-            check(ledger.apply(PrefillPlan.DEVICE, ++seq, null, e));
+            check(ledger.apply(PrefillPlan.DEVICE, ++seq, null, e).outcome());
         }
         Event.VmBind[][] p = PrefillPlan.pairs(vas, 1 << 14);
         final int perRound = 100_000;
@@ -77,8 +77,8 @@ public final class CpuTimeRunner {
             long[] a = now();
             for (int i = 0; i < perRound; i++) {
                 int j = k++ & ((1 << 14) - 1);
-                check(ledger.apply(PrefillPlan.DEVICE, ++seq, null, p[0][j]));
-                check(ledger.apply(PrefillPlan.DEVICE, ++seq, null, p[1][j]));
+                check(ledger.apply(PrefillPlan.DEVICE, ++seq, null, p[0][j]).outcome());
+                check(ledger.apply(PrefillPlan.DEVICE, ++seq, null, p[1][j]).outcome());
             }
             long[] b = now();
             print(r < 0 ? "warmup" : "round " + r, perRound, a, b, "ns/pair");

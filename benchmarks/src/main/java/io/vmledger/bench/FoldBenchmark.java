@@ -151,7 +151,7 @@ public class FoldBenchmark {
         }
 
         Outcome apply(Event e) {
-            return ledger.apply(PrefillPlan.DEVICE, ++seq, null, e);
+            return ledger.apply(PrefillPlan.DEVICE, ++seq, null, e).outcome();
         }
 
         private void ok(Event e) {

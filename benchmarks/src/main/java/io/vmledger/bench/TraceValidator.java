@@ -88,7 +88,7 @@ public final class TraceValidator {
                     }
                 }
             }
-            Outcome o = ledger.apply(t.device(), t.seq(), t.ts(), e);
+            Outcome o = ledger.apply(t.device(), t.seq(), t.ts(), e).outcome();
             byStatus.merge(o.status(), 1L, Long::sum);
             String problem = null;
             if (o.status() != Status.OK) {

@@ -1,8 +1,14 @@
 package io.vmledger.cli;
 
 import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.alert.Alert;
+import io.vmledger.core.alert.AlertThresholds;
+import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.InMemoryLedger;
-import io.vmledger.core.fold.Outcome;
+import io.vmledger.schema.codec.AlertEncoder;
+import io.vmledger.tools.alert.AlertFormat;
+import java.util.ArrayList;
+import java.util.List;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.codec.OutcomeEncoder;
@@ -26,8 +32,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vmledger replay}: folds a JSON trace in one process, without Kafka, through the same
- * decode → fold → encode path as the engine, and prints one outcome line per event
- * (trace-and-replay.md §2–§3), then the final state with {@code --state}.
+ * decode → core façade → encode path as the engine, and prints one outcome line per event
+ * (trace-and-replay.md §2–§3), then the alerts with {@code --alerts} and the final state with
+ * {@code --state}.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Fold a JSON Lines trace offline and print one outcome line per event.",
@@ -44,6 +51,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--vm-log-shift", paramLabel = "N", defaultValue = "8",
             description = "msm vm_log_shift: VM-log ring of 2^min(N,8) entries, 0 disables it (default: ${DEFAULT-VALUE}).")
     int vmLogShift;
+
+    @Option(names = "--alerts", description = "After the outcomes, print the alerts the events raised (one JSON"
+            + " object per line, as 'vmledger alerts --json' prints them; lifetime conditions swept after every event).")
+    boolean alerts;
 
     @Option(names = "--quiet", description = "No summary line on stderr.")
     boolean quiet;
@@ -64,19 +75,25 @@ public final class ReplayCommand implements Callable<Integer> {
             return 2;
         }
         FoldConfig config = new FoldConfig(vmLogShift);
-        InMemoryLedger ledger = new InMemoryLedger(config);
+        InMemoryLedger ledger = new InMemoryLedger(config, AlertThresholds.DEFAULT, 0);
+        List<Alert> raised = new ArrayList<>();
         ReplayCounts counts = new ReplayCounts();
         Progress progress = Progress.forStderr("replay");
         Writer out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
         StringBuilder line = new StringBuilder(512);
         try (TraceReader reader = new TraceReader(TraceReader.open(input))) {
             while (reader.hasNext()) {
-                LedgerEntry entry = replayLine(reader.next(), ledger);
+                LedgerEntry entry = replayLine(reader.next(), ledger, raised);
                 counts.add(entry.getStatus());
                 line.setLength(0);
                 LedgerJson.write(entry, line);
                 out.append(line).append('\n');
                 progress.tick(counts.total());
+            }
+            if (alerts) {
+                for (Alert a : raised) {
+                    out.append(AlertFormat.json(AlertEncoder.encode(a))).append('\n');
+                }
             }
             if (state) {
                 writeState(ledger, out);
@@ -93,13 +110,14 @@ public final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static LedgerEntry replayLine(TraceLine line, InMemoryLedger ledger) {
+    private static LedgerEntry replayLine(TraceLine line, InMemoryLedger ledger, List<Alert> raised) {
         if (line instanceof TraceLine.Bad bad) {
             return OutcomeEncoder.badEvent(bad.lineNo(), bad.reason(), bad.device(), bad.seq());
         }
         VmEvent e = ((TraceLine.Parsed) line).event();
-        Outcome o = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e));
-        return OutcomeEncoder.encode(o);
+        Applied a = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e));
+        raised.addAll(a.alerts());
+        return OutcomeEncoder.encode(a.outcome());
     }
 
     private static void writeState(InMemoryLedger ledger, Writer out) throws IOException {

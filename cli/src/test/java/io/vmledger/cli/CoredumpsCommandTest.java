@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.broker.EmbeddedKafkaBroker;
-import io.vmledger.core.dump.CrashCapture;
-import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.InMemoryLedger;
-import io.vmledger.core.fold.Outcome;
-import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.schema.codec.CoredumpEncoder;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.Coredump;
@@ -93,11 +90,9 @@ class CoredumpsCommandTest {
         Map<String, String> out = new TreeMap<>();
         for (String line : TRACE) {
             VmEvent e = TraceJson.parse(line);
-            Event domain = EventDecoder.decode(e);
-            Outcome o = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), domain);
-            if (CrashCapture.captures(o)) {
-                Coredump c = CoredumpEncoder.encode(CrashCapture.capture(o, domain,
-                        new DeviceQueries(ledger.tables(e.getDevice()), FoldConfig.DEFAULT)));
+            Applied a = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e));
+            if (a.crash() != null) {
+                Coredump c = CoredumpEncoder.encode(a.crash());
                 out.put(DevcoredumpWriter.fileName(c), DevcoredumpWriter.write(c));
             }
         }

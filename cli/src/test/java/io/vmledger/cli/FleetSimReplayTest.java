@@ -73,7 +73,7 @@ class FleetSimReplayTest {
             SimEvent s = sim.next();
             VmEvent e = s.event();
             events.add(s);
-            Outcome o = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e));
+            Outcome o = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e)).outcome();
             outcomes.add(o);
             if (watch != null) {
                 watch.after(e, o, ledger);

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vmledger.core.dump.CrashCapture;
 import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.InMemoryLedger;
-import io.vmledger.core.fold.Outcome;
-import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.schema.codec.CoredumpEncoder;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.engine.topology.EngineTopology;
@@ -100,11 +98,9 @@ class CoredumpTopologyTest {
         InMemoryLedger ledger = new InMemoryLedger(FoldConfig.DEFAULT);
         List<Coredump> out = new ArrayList<>();
         for (VmEvent e : events) {
-            var domain = EventDecoder.decode(e);
-            Outcome o = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), domain);
-            if (CrashCapture.captures(o)) {
-                out.add(CoredumpEncoder.encode(CrashCapture.capture(o, domain,
-                        new DeviceQueries(ledger.tables(e.getDevice()), FoldConfig.DEFAULT))));
+            Applied a = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e));
+            if (a.crash() != null) {
+                out.add(CoredumpEncoder.encode(a.crash()));
             }
         }
         return out;

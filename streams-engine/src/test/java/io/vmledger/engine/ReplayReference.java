@@ -31,7 +31,7 @@ public final class ReplayReference {
                 VmEvent e = ((TraceLine.Parsed) r.next()).event();
                 events.add(e);
                 outcomes.add(LedgerJson.format(OutcomeEncoder.encode(
-                        ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e)))));
+                        ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e)).outcome())));
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

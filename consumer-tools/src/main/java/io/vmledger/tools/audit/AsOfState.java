@@ -1,9 +1,10 @@
 package io.vmledger.tools.audit;
 
-import io.vmledger.core.msm.DeviceFold;
+import io.vmledger.core.alert.AlertThresholds;
+import io.vmledger.core.ledger.DeviceLedger;
+import io.vmledger.core.ledger.DeviceState;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.query.DeviceQueries;
-import io.vmledger.core.state.DeviceTables;
 import io.vmledger.schema.store.SortedByteStore;
 import io.vmledger.schema.store.StoreLayout;
 import io.vmledger.schema.store.StoreTableSource;
@@ -54,8 +55,8 @@ public final class AsOfState {
         }
         Optional<List<Snapshot>> snapshot = SnapshotFinder.latest(bootstrap, topics.snapshots(), device, asOf);
         snapshot.ifPresent(parts -> load(parts, stores));
-        DeviceTables tables = new DeviceTables(DeviceTables.withWriteBack(new StoreTableSource(device, stores::get)));
-        DeviceFold fold = new DeviceFold(config);
+        DeviceState state = DeviceState.over(new StoreTableSource(device, stores::get));
+        DeviceLedger ledger = new DeviceLedger(config, AlertThresholds.DEFAULT);
         long replayed = 0;
         long skipped;
         try (DeviceEvents events = new DeviceEvents(snapshot.isPresent()
@@ -66,12 +67,12 @@ public final class AsOfState {
                 if (v.getTs() != null && v.getTs() > asOf) {
                     break;
                 }
-                fold.apply(device, v.getSeq(), v.getTs(), e.domain(), tables);
+                ledger.apply(device, v.getSeq(), v.getTs(), e.domain(), state);
                 replayed++;
             }
             skipped = events.skipped();
         }
-        return new Result(new DeviceQueries(tables, config), snapshot.map(p -> p.get(0).getSeq()).orElse(null),
+        return new Result(ledger.queries(state), snapshot.map(p -> p.get(0).getSeq()).orElse(null),
                 replayed, skipped);
     }
 

@@ -44,7 +44,7 @@ class AuditTableTest {
         for (int i = 0; i < STORY.length; i++) {
             VmEvent e = TraceJson.parse("{\"device\":\"d\",\"seq\":" + (i + 1) + ",\"ts\":" + (T0 + i) + "," + STORY[i] + "}");
             BY_SEQ.put(e.getSeq(), new LedgerAudit.Match(OutcomeEncoder.encode(
-                    ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e))), e));
+                    ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e)).outcome()), e));
         }
         BY_SEQ.values().forEach(m -> assertEquals("ok", m.entry().getStatus().toString(), m.entry().toString()));
     }

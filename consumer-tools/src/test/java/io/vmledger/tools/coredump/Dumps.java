@@ -1,11 +1,8 @@
 package io.vmledger.tools.coredump;
 
-import io.vmledger.core.dump.CrashCapture;
-import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.InMemoryLedger;
-import io.vmledger.core.fold.Outcome;
-import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.schema.codec.CoredumpEncoder;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.Coredump;
@@ -34,11 +31,9 @@ final class Dumps {
         List<Coredump> out = new ArrayList<>();
         for (String line : traceLines) {
             VmEvent e = TraceJson.parse(line);
-            Event domain = EventDecoder.decode(e);
-            Outcome o = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), domain);
-            if (CrashCapture.captures(o)) {
-                DeviceQueries q = new DeviceQueries(ledger.tables(e.getDevice()), FoldConfig.DEFAULT);
-                out.add(Wire.coredump(Wire.coredump(CoredumpEncoder.encode(CrashCapture.capture(o, domain, q)))));
+            Applied a = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e));
+            if (a.crash() != null) {
+                out.add(Wire.coredump(Wire.coredump(CoredumpEncoder.encode(a.crash()))));
             }
         }
         return out;

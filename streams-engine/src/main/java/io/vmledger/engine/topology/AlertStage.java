@@ -1,17 +1,11 @@
 package io.vmledger.engine.topology;
 
 import io.vmledger.core.alert.Alert;
-import io.vmledger.core.alert.AlertEvaluator;
 import io.vmledger.core.alert.AlertTables;
-import io.vmledger.core.alert.AlertThresholds;
-import io.vmledger.core.alert.Touched;
-import io.vmledger.core.event.Event;
-import io.vmledger.core.fold.Outcome;
-import io.vmledger.core.state.DeviceTables;
+import io.vmledger.core.ledger.DeviceLedger;
+import io.vmledger.core.ledger.DeviceState;
 import io.vmledger.schema.codec.AlertEncoder;
-import io.vmledger.schema.store.ByteStore;
 import io.vmledger.schema.store.StoreLayout;
-import io.vmledger.schema.store.StoreTableSource;
 import io.vmledger.schema.wire.Wire;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +20,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The fold processor's alert part: runs the domain's {@link AlertEvaluator} around each fold and
- * forwards its alerts to the alert sink; every {@link #SWEEP_INTERVAL} of stream time a
+ * The fold processor's alert part: forwards the alerts the core's façade raises to the alert
+ * sink; every {@link #SWEEP_INTERVAL} of stream time a
  * punctuator sweeps the watched conditions of every device of the task that has any (the
  * {@link StoreLayout#ALERT_WATCH} store holds only those), against each device's own latest
  * event time. Alert state lives in changelogged stores and alerts are forwarded in the task's
@@ -37,46 +31,29 @@ final class AlertStage {
     /** How often, in stream time, lifetime conditions are swept. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
 
-    private final AlertEvaluator evaluator;
+    private final DeviceLedger ledger;
     private final String sink;
     private ProcessorContext<byte[], byte[]> context;
-    private Function<String, ByteStore> stores;
-    private Function<String, DeviceTables> devices;
+    private Function<String, DeviceState> devices;
     private KeyValueStore<Bytes, byte[]> watchStore;
 
-    AlertStage(AlertThresholds thresholds, String sink) {
-        this.evaluator = new AlertEvaluator(thresholds);
+    AlertStage(DeviceLedger ledger, String sink) {
+        this.ledger = ledger;
         this.sink = sink;
     }
 
-    /** Binds the stage to the task: its stores, its device tables, and the sweep punctuator. */
-    void init(ProcessorContext<byte[], byte[]> context, Function<String, ByteStore> stores,
-              Function<String, DeviceTables> devices) {
+    /** Binds the stage to the task: its devices' state and the sweep punctuator. */
+    void init(ProcessorContext<byte[], byte[]> context, Function<String, DeviceState> devices) {
         this.context = context;
-        this.stores = stores;
         this.devices = devices;
         this.watchStore = context.getStateStore(StoreLayout.ALERT_WATCH);
         context.schedule(SWEEP_INTERVAL, PunctuationType.STREAM_TIME, now -> sweep());
     }
 
-    /** What {@code event} may change, read before it is folded. */
-    Touched before(Event event, DeviceTables tables) {
-        return evaluator.touched(event, tables);
-    }
-
-    /** Evaluates the rules after the fold of {@code event} and forwards the alerts it raised. */
-    void after(String device, Event event, Outcome outcome, Touched touched, DeviceTables tables) {
-        forward(evaluator.afterFold(event, outcome, touched, tables, alertTables(device)));
-    }
-
-    private AlertTables alertTables(String device) {
-        return new AlertTables(new StoreTableSource(device, stores));
-    }
-
     /** Raises every due lifetime condition of every device with a watched subject. */
     private void sweep() {
         for (String device : watchedDevices()) {
-            forward(evaluator.sweep(device, devices.apply(device), alertTables(device)));
+            forward(ledger.sweep(device, devices.apply(device)));
         }
     }
 
@@ -97,7 +74,8 @@ final class AlertStage {
         }
     }
 
-    private void forward(List<Alert> alerts) {
+    /** Forwards alerts to the alert sink, stamped with the time they were raised. */
+    void forward(List<Alert> alerts) {
         for (Alert a : alerts) {
             context.forward(new Record<>(Wire.deviceKey(a.device()), Wire.alert(AlertEncoder.encode(a)),
                     a.raised() / 1000), sink);

@@ -3,12 +3,11 @@ package io.vmledger.engine.topology;
 import io.vmledger.schema.topic.Topics;
 
 import io.vmledger.core.alert.AlertThresholds;
-import io.vmledger.core.alert.Touched;
 import io.vmledger.core.event.Event;
-import io.vmledger.core.msm.DeviceFold;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.fold.Outcome;
-import io.vmledger.core.state.DeviceTables;
+import io.vmledger.core.ledger.Applied;
+import io.vmledger.core.ledger.DeviceLedger;
+import io.vmledger.core.ledger.DeviceState;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.codec.OutcomeEncoder;
 import io.vmledger.schema.store.ByteStore;
@@ -34,17 +33,18 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The engine's one processor: decodes each input record, folds it into the device's state in
- * the task's stores with the domain core, and forwards one ledger entry per event (the same
- * entry {@code replay} prints). Records that are not a decodable event keyed by its device go
- * to the dead-letter sink with their raw bytes, source position and reason. Alerts are
- * evaluated around each fold and on a stream-time punctuator ({@link AlertStage}).
+ * The engine's one processor: admits each input record (else dead-letters it with its raw
+ * bytes, source position and reason), applies its event to the device's state in the task's
+ * stores through the core's façade ({@link DeviceLedger}), and forwards what it produced: one
+ * ledger entry per event (the same entry {@code replay} prints), the devcoredump, the alerts,
+ * and a snapshot when one is due. Lifetime alerts are swept on a stream-time punctuator
+ * ({@link AlertStage}).
  */
 final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** Device tables kept per task: building them is cheap, but there is no need to per event. */
     private static final int MAX_CACHED_DEVICES = 4096;
 
-    private final DeviceFold fold;
+    private final DeviceLedger ledger;
     private final LedgerCounters counters;
     private final CoredumpCapture coredumps;
     private final AlertStage alerts;
@@ -53,13 +53,13 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private SnapshotEmitter snapshots;
     private ProcessorContext<byte[], byte[]> context;
     private Map<String, ByteStore> stores;
-    private Map<String, DeviceTables> devices;
+    private Map<String, DeviceState> devices;
 
     FoldProcessor(FoldConfig config, AlertThresholds thresholds, long snapshotEvery, LedgerCounters counters) {
-        this.fold = new DeviceFold(config);
+        this.ledger = new DeviceLedger(config, thresholds);
         this.counters = counters;
-        this.coredumps = new CoredumpCapture(config, EngineTopology.COREDUMP_SINK);
-        this.alerts = new AlertStage(thresholds, EngineTopology.ALERT_SINK);
+        this.coredumps = new CoredumpCapture(EngineTopology.COREDUMP_SINK);
+        this.alerts = new AlertStage(ledger, EngineTopology.ALERT_SINK);
         this.snapshotEvery = snapshotEvery;
     }
 
@@ -76,16 +76,15 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         snapshots = new SnapshotEmitter(snapshotEvery, stores::get, context, EngineTopology.SNAPSHOT_SINK);
         this.devices = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, DeviceTables> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, DeviceState> eldest) {
                 return size() > MAX_CACHED_DEVICES;
             }
         };
-        alerts.init(context, stores::get, this::tables);
+        alerts.init(context, this::state);
     }
 
-    private DeviceTables tables(String device) {
-        return devices.computeIfAbsent(device,
-                d -> new DeviceTables(DeviceTables.withWriteBack(new StoreTableSource(d, stores::get))));
+    private DeviceState state(String device) {
+        return devices.computeIfAbsent(device, d -> DeviceState.over(new StoreTableSource(d, stores::get)));
     }
 
     @Override
@@ -95,18 +94,15 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return;
         }
         VmEvent event = admitted.wire();
-        Event domain = admitted.domain();
-        DeviceTables tables = tables(event.getDevice());
-        long seqBefore = snapshots.seqBefore(event.getDevice(), tables);
         boHistory.at(record.timestamp());
-        Touched touched = alerts.before(domain, tables);
-        Outcome o = fold.apply(event.getDevice(), event.getSeq(), event.getTs(), domain, tables);
-        LedgerEntry entry = OutcomeEncoder.encode(o);
+        Applied applied = ledger.apply(event.getDevice(), event.getSeq(), event.getTs(), admitted.domain(),
+                state(event.getDevice()));
+        LedgerEntry entry = OutcomeEncoder.encode(applied.outcome());
         counters.outcome(entry.getStatus());
         context.forward(record.withValue(OutputLimits.ledger(entry)), EngineTopology.LEDGER_SINK);
-        coredumps.after(o, domain, tables, record, context);
-        alerts.after(event.getDevice(), domain, o, touched, tables);
-        snapshots.afterEvent(record, seqBefore, o);
+        coredumps.forward(applied, record, context);
+        alerts.forward(applied.alerts());
+        snapshots.afterEvent(record, applied);
     }
 
     /**

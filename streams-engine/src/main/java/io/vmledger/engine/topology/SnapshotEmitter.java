@@ -3,10 +3,7 @@ package io.vmledger.engine.topology;
 import io.vmledger.schema.topic.SnapshotKey;
 
 import io.vmledger.core.fold.Outcome;
-import io.vmledger.core.fold.Status;
-import io.vmledger.core.state.DeviceRecord;
-import io.vmledger.core.state.DeviceTables;
-import io.vmledger.core.store.CompositeKey;
+import io.vmledger.core.ledger.Applied;
 import io.vmledger.schema.store.ByteStore;
 import io.vmledger.schema.store.StoreLayout;
 import io.vmledger.schema.Snapshot;
@@ -14,7 +11,6 @@ import io.vmledger.schema.SnapshotEntry;
 import io.vmledger.schema.wire.Wire;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -28,10 +24,10 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * as-of audit replays at most N events after the newest snapshot before its time instead of the
  * device's whole history.
  *
- * <p>When: after an event that advanced the device's seq (status {@code ok} or {@code error}:
- * duplicates are not applied) across a multiple of N, i.e. {@code seq / N > previous seq / N}.
- * With the usual consecutive seqs that is every N applied events; it depends only on the seqs, so
- * a re-processing after a failure or restart snapshots at the same events again.
+ * <p>When: after an event that advanced the device's seq across a multiple of N
+ * ({@link Applied#snapshotDue}). With the usual consecutive seqs that is every N applied events;
+ * it depends only on the seqs, so a re-processing after a failure or restart snapshots at the
+ * same events again.
  *
  * <p>What: every entry of the engine's stores under the device's key prefix
  * ({@link StoreLayout#devicePrefix}), key and value byte for byte as the state codecs wrote them,
@@ -46,15 +42,12 @@ final class SnapshotEmitter {
     static final int MAX_PART_BYTES = 512 * 1024;
     /** Per-entry overhead counted against {@link #MAX_PART_BYTES}: store name and Avro length prefixes. */
     private static final int ENTRY_OVERHEAD = 32;
-    private static final CompositeKey DEVICE_KEY = CompositeKey.of(0);
 
     /** Events per snapshot; 0 disables snapshots. */
     private final long every;
     private final Function<String, ByteStore> stores;
     private final ProcessorContext<byte[], byte[]> context;
     private final String sink;
-    /** Last applied seq of each device seen by this task, so the fold's store is read once per device, not per event. */
-    private final Map<String, Long> lastSeq = new HashMap<>();
 
     SnapshotEmitter(long every, Function<String, ByteStore> stores, ProcessorContext<byte[], byte[]> context,
                     String sink) {
@@ -67,28 +60,12 @@ final class SnapshotEmitter {
         this.sink = sink;
     }
 
-    /** The device's last applied seq before its next event (0 if it has none): call before the fold. */
-    long seqBefore(String device, DeviceTables tables) {
-        if (every == 0) {
-            return 0;
-        }
-        Long seq = lastSeq.get(device);
-        if (seq == null) {
-            DeviceRecord r = tables.device().get(DEVICE_KEY);
-            seq = r == null ? 0 : r.lastSeq();
-        }
-        return seq;
-    }
-
-    /** After the fold of {@code record} into {@code outcome}: emits the snapshot if one is due. */
-    void afterEvent(Record<byte[], byte[]> record, long seqBefore, Outcome outcome) {
-        if (every == 0 || outcome.status() == Status.DUPLICATE) {
+    /** After {@code record} was applied: emits the device's snapshot if one is due ({@link Applied#snapshotDue}). */
+    void afterEvent(Record<byte[], byte[]> record, Applied applied) {
+        if (!applied.snapshotDue(every)) {
             return;
         }
-        lastSeq.put(outcome.device(), outcome.seq());
-        if (Long.compareUnsigned(Long.divideUnsigned(outcome.seq(), every), Long.divideUnsigned(seqBefore, every)) <= 0) {
-            return;
-        }
+        Outcome outcome = applied.outcome();
         RecordMetadata md = context.recordMetadata().orElseThrow();
         List<List<SnapshotEntry>> parts = parts(outcome.device());
         for (int i = 0; i < parts.size(); i++) {
