@@ -1,30 +1,14 @@
 package io.vmledger.tools.audit;
 
-import io.vmledger.schema.BoNew;
-import io.vmledger.schema.DmabufExport;
+import io.vmledger.core.event.EventSubjects;
 import io.vmledger.schema.Effect;
-import io.vmledger.schema.FbCleanup;
-import io.vmledger.schema.FbPrepare;
-import io.vmledger.schema.FileClose;
-import io.vmledger.schema.FileOpen;
-import io.vmledger.schema.GetIova;
-import io.vmledger.schema.GpuFault;
-import io.vmledger.schema.GpuHang;
-import io.vmledger.schema.HandleClose;
-import io.vmledger.schema.HandleOpen;
-import io.vmledger.schema.KmsVm;
+import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.LedgerEntry;
-import io.vmledger.schema.Madvise;
 import io.vmledger.schema.OpOutcome;
 import io.vmledger.schema.PtOp;
-import io.vmledger.schema.SetName;
 import io.vmledger.schema.Step;
 import io.vmledger.schema.Va;
-import io.vmledger.schema.VmBind;
-import io.vmledger.schema.VmBindOp;
 import io.vmledger.schema.VmEvent;
-import io.vmledger.schema.Vmap;
-import io.vmledger.schema.Vunmap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -65,21 +49,9 @@ public record Touches(Long vm, Long iova, Long bo) {
                 out.add(e.getVm());
             }
         }
-        Object p = event.getPayload();
-        if (p instanceof VmBind e) {
-            out.add(e.getFile());
-        } else if (p instanceof GetIova e) {
-            out.add(e.getFile());
-        } else if (p instanceof GpuFault e) {
-            out.add(e.getFile());
-        } else if (p instanceof GpuHang e) {
-            out.add(e.getFile());
-        } else if (p instanceof FileOpen e) {
-            out.add(e.getFile());
-        } else if (p instanceof FileClose e) {
-            out.add(e.getFile());
-        } else if (p instanceof FbPrepare || p instanceof FbCleanup || p instanceof KmsVm) {
-            out.add(0L);
+        Long own = subjects(event).vm();
+        if (own != null) {
+            out.add(own);
         }
         return out;
     }
@@ -103,21 +75,13 @@ public record Touches(Long vm, Long iova, Long bo) {
                 return true;
             }
         }
-        Object p = event.getPayload();
-        if (p instanceof VmBind e) {
-            for (VmBindOp op : e.getOps()) {
-                if (contains(op.getIova(), op.getRange(), x)) {
-                    return true;
-                }
+        EventSubjects named = subjects(event);
+        for (long[] r : named.ranges()) {
+            if (contains(r[0], r[1], x)) {
+                return true;
             }
-        } else if (p instanceof GpuFault e) {
-            return e.getIova() == x;
-        } else if (p instanceof GetIova e) {
-            return e.getIova() != null && e.getIova() == x;
-        } else if (p instanceof FbPrepare e) {
-            return e.getIovas() != null && e.getIovas().contains(x);
         }
-        return false;
+        return named.addresses().contains(x);
     }
 
     private static List<Long> bos(LedgerEntry entry, VmEvent event) {
@@ -141,35 +105,13 @@ public record Touches(Long vm, Long iova, Long bo) {
                 out.add(e.getBo());
             }
         }
-        Object p = event.getPayload();
-        if (p instanceof BoNew e) {
-            out.add(e.getBo());
-        } else if (p instanceof HandleOpen e) {
-            out.add(e.getBo());
-        } else if (p instanceof HandleClose e) {
-            out.add(e.getBo());
-        } else if (p instanceof SetName e) {
-            out.add(e.getBo());
-        } else if (p instanceof Madvise e) {
-            out.add(e.getBo());
-        } else if (p instanceof DmabufExport e) {
-            out.add(e.getBo());
-        } else if (p instanceof Vmap e) {
-            out.add(e.getBo());
-        } else if (p instanceof Vunmap e) {
-            out.add(e.getBo());
-        } else if (p instanceof GetIova e) {
-            out.add(e.getBo());
-        } else if (p instanceof FbPrepare e) {
-            out.addAll(e.getBos());
-        } else if (p instanceof VmBind e) {
-            for (VmBindOp op : e.getOps()) {
-                if (op.getBo() != null) {
-                    out.add(op.getBo());
-                }
-            }
-        }
+        out.addAll(subjects(event).bos());
         return out;
+    }
+
+    /** What the event names by its own fields (the domain core's one definition of it). */
+    private static EventSubjects subjects(VmEvent event) {
+        return EventSubjects.of(EventDecoder.decode(event));
     }
 
     /** The ops of {@code entry}, none if it has no ops. */
