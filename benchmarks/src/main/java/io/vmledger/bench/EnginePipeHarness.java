@@ -72,7 +72,8 @@ public final class EnginePipeHarness {
 
             EngineConfig config = new EngineConfig(bootstrap, "bench-engine", work.resolve("state"),
                     EngineConfig.STALL_TIMEOUT, 1, 0, topics, FoldConfig.DEFAULT, storeType,
-                    "127.0.0.1", 0, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY, AlertThresholds.DEFAULT);
+                    "127.0.0.1", 0, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY, AlertThresholds.DEFAULT,
+                    EngineTopology.defaultWorkingSetBytes());
             double engine;
             try (VmledgerEngine e = VmledgerEngine.start(config)) {
                 engine = awaitLedger(bootstrap, topics.ledger(), n, e);

@@ -65,6 +65,11 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Stream threads per instance (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--working-set", paramLabel = "SIZE",
+            description = "Heap each task may hold devices' state in (e.g. 512MiB); beyond it the least recently used"
+                    + " devices are evicted and reload from the stores (default: a quarter of the maximum heap).")
+    String workingSet;
+
     @Option(names = "--stall-timeout", defaultValue = "60s", paramLabel = "DURATION",
             description = "How long input may wait with no event folded before /healthz answers 503 (default: ${DEFAULT-VALUE}).")
     String stallTimeout;
@@ -236,6 +241,9 @@ public final class EngineCommand implements Callable<Integer> {
             return "--store must be rocksdb or memory, got '" + store + "'";
         }
         try {
+            if (workingSet != null) {
+                AlertOptions.size("--working-set", workingSet);
+            }
             if (Durations.micros(stallTimeout, "--stall-timeout") <= 0) {
                 return "--stall-timeout must be positive";
             }
@@ -284,6 +292,7 @@ public final class EngineCommand implements Callable<Integer> {
                 Topics.prefixed(topicPrefix, partitions, (short) 1),
                 new FoldConfig(vmLogShift), store.equals("memory") ? StoreType.MEMORY : StoreType.ROCKSDB,
                 address.host(), address.port(), Map.of(), snapshotEvery,
-                alerts.thresholds());
+                alerts.thresholds(), workingSet == null ? EngineTopology.defaultWorkingSetBytes()
+                        : AlertOptions.size("--working-set", workingSet));
     }
 }

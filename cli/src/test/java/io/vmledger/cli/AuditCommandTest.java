@@ -69,7 +69,8 @@ class AuditCommandTest {
         broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), 0);
         engine = VmledgerEngine.start(new EngineConfig(broker.bootstrapServers(), "audit-test", dir.resolve("state"),
                 EngineConfig.STALL_TIMEOUT, 1, 0, TOPICS, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
-                "127.0.0.1", 0, Map.of("commit.interval.ms", "100"), EVERY, AlertThresholds.DEFAULT));
+                "127.0.0.1", 0, Map.of("commit.interval.ms", "100"), EVERY, AlertThresholds.DEFAULT,
+                EngineTopology.defaultWorkingSetBytes()));
         assertTrue(engine.awaitRunning(Duration.ofMinutes(2)), "engine running");
         List<RandomDeviceTrace.Line> all = new ArrayList<>();
         for (String d : List.of("rnd-a", "rnd-b", "rnd-c")) {

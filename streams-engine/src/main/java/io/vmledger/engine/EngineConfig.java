@@ -23,11 +23,12 @@ import java.util.Objects;
  * @param overrides     extra Kafka Streams properties, applied last
  * @param snapshotEvery a device's state goes to the snapshots topic every this many of its events; 0 never
  * @param alerts        thresholds of the alert rules
+ * @param workingSetBytes heap each task's working set may take (devices' state mirrored from the stores)
  */
 public record EngineConfig(String bootstrap, String applicationId, Path stateDir, Duration stallTimeout, int threads,
                            int standbyReplicas, Topics topics, FoldConfig fold, StoreType storeType,
                            String httpHost, int httpPort, Map<String, String> overrides, long snapshotEvery,
-                           AlertThresholds alerts) {
+                           AlertThresholds alerts, long workingSetBytes) {
     /** The default application id. */
     public static final String APPLICATION_ID = "vmledger-engine";
     /** The default stall timeout. */
@@ -47,30 +48,33 @@ public record EngineConfig(String bootstrap, String applicationId, Path stateDir
             throw new IllegalArgumentException("snapshotEvery must be >= 0");
         }
         Objects.requireNonNull(alerts, "alerts");
+        if (workingSetBytes < 0) {
+            throw new IllegalArgumentException("workingSetBytes must be >= 0");
+        }
     }
 
     /** Defaults for everything but the broker and state directory: one thread, RocksDB, HTTP on 127.0.0.1:8080. */
     public static EngineConfig defaults(String bootstrap, Path stateDir) {
         return new EngineConfig(bootstrap, APPLICATION_ID, stateDir, STALL_TIMEOUT, 1, 0, Topics.defaults(4),
                 FoldConfig.DEFAULT, StoreType.ROCKSDB, "127.0.0.1", 8080, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY,
-                AlertThresholds.DEFAULT);
+                AlertThresholds.DEFAULT, EngineTopology.defaultWorkingSetBytes());
     }
 
     /** This configuration with another state directory and HTTP port (for a further instance). */
     public EngineConfig withInstance(Path dir, int port) {
         return new EngineConfig(bootstrap, applicationId, dir, stallTimeout, threads, standbyReplicas, topics, fold,
-                storeType, httpHost, port, overrides, snapshotEvery, alerts);
+                storeType, httpHost, port, overrides, snapshotEvery, alerts, workingSetBytes);
     }
 
     /** This configuration with its query server on {@code host}:{@code port} (0: any free port). */
     public EngineConfig withHttp(String host, int port) {
         return new EngineConfig(bootstrap, applicationId, stateDir, stallTimeout, threads, standbyReplicas, topics, fold,
-                storeType, host, port, overrides, snapshotEvery, alerts);
+                storeType, host, port, overrides, snapshotEvery, alerts, workingSetBytes);
     }
 
     /** This configuration with other alert thresholds. */
     public EngineConfig withAlerts(AlertThresholds thresholds) {
         return new EngineConfig(bootstrap, applicationId, stateDir, stallTimeout, threads, standbyReplicas, topics, fold,
-                storeType, httpHost, httpPort, overrides, snapshotEvery, thresholds);
+                storeType, httpHost, httpPort, overrides, snapshotEvery, thresholds, workingSetBytes);
     }
 }

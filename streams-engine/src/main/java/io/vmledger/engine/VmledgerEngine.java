@@ -65,7 +65,7 @@ public final class VmledgerEngine implements AutoCloseable {
             LedgerCounters counters = new LedgerCounters(registry);
             KafkaStreams streams = new KafkaStreams(
                     EngineTopology.build(config.topics(), config.fold(), config.storeType(), counters,
-                            config.snapshotEvery(), config.alerts()),
+                            config.snapshotEvery(), config.alerts(), config.workingSetBytes()),
                     properties(config, http.hostInfo()));
             RestoreProgress restore = new RestoreProgress();
             streams.setGlobalStateRestoreListener(restore);

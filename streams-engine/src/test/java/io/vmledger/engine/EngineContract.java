@@ -73,7 +73,7 @@ abstract class EngineContract {
         return new EngineConfig(bootstrap(), "app-" + topics.events().replace('.', '-'), dir.resolve(instance),
                 EngineConfig.STALL_TIMEOUT, 1, 0, topics, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
                 "127.0.0.1", 0, Map.of("commit.interval.ms", "100"), EngineTopology.DEFAULT_SNAPSHOT_EVERY,
-                AlertThresholds.DEFAULT);
+                AlertThresholds.DEFAULT, EngineTopology.defaultWorkingSetBytes());
     }
 
     private VmledgerEngine running(EngineConfig config) throws InterruptedException {

@@ -76,7 +76,8 @@ class HistoryTopologyTest {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
-                new LedgerCounters(new SimpleMeterRegistry()), EVERY, AlertThresholds.DEFAULT), p);
+                new LedgerCounters(new SimpleMeterRegistry()), EVERY, AlertThresholds.DEFAULT,
+                EngineTopology.defaultWorkingSetBytes()), p);
         TestInputTopic<byte[], byte[]> events =
                 driver.createInputTopic(TOPICS.events(), new ByteArraySerializer(), new ByteArraySerializer());
         List<RandomDeviceTrace.Line> merged = new ArrayList<>();
@@ -176,7 +177,8 @@ class HistoryTopologyTest {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("large").toString());
         int n = 2500;
         driver = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
-                new LedgerCounters(new SimpleMeterRegistry()), n, AlertThresholds.DEFAULT), p);
+                new LedgerCounters(new SimpleMeterRegistry()), n, AlertThresholds.DEFAULT,
+                EngineTopology.defaultWorkingSetBytes()), p);
         List<String> trace = new ArrayList<>();
         trace.add("{\"device\":\"big\",\"seq\":1,\"ts\":1000,\"type\":\"file_open\",\"file\":1,\"vm_bind\":true}");
         trace.add("{\"device\":\"big\",\"seq\":2,\"type\":\"submitqueue_new\",\"file\":1,\"queue\":1,\"vm_bind\":true}");

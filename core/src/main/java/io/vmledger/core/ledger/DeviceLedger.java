@@ -47,12 +47,15 @@ public final class DeviceLedger {
         CrashState crash = CrashCapture.captures(outcome)
                 ? CrashCapture.capture(outcome, event, new DeviceQueries(state.tables(), config)) : null;
         List<Alert> raised = alerts.afterFold(event, outcome, touched, state.tables(), state.alerts());
+        state.flush();
         return new Applied(outcome, before == null ? 0 : before.lastSeq(), touched, crash, raised);
     }
 
     /** Raises every lifetime condition of {@code device} that has held long enough, once. */
     public List<Alert> sweep(String device, DeviceState state) {
-        return alerts.sweep(device, state.tables(), state.alerts());
+        List<Alert> raised = alerts.sweep(device, state.tables(), state.alerts());
+        state.flush();
+        return raised;
     }
 
     /** Read-only queries over a device's state, with this ledger's configuration. */

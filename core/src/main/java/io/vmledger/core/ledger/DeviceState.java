@@ -2,21 +2,88 @@ package io.vmledger.core.ledger;
 
 import io.vmledger.core.alert.AlertTables;
 import io.vmledger.core.state.DeviceTables;
+import io.vmledger.core.store.MirroredTable;
+import io.vmledger.core.store.OrderedTable;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Everything the core keeps of one device: the kernel model's tables and the alert rules'
- * tables, both over the same {@link DeviceTables.TableSource} (in memory for {@code replay}, the
- * engine's stores in Kafka Streams).
+ * tables, both over one {@link DeviceTables.TableSource}. Three forms: in memory
+ * ({@code replay}), directly over the engine's stores with per-event write-back
+ * ({@link #over}), or as the engine's working set ({@link #mirroring}): heap tables loaded
+ * from the stores once, whose changes reach the stores at the end of every event.
  */
-public record DeviceState(DeviceTables tables, AlertTables alerts) {
+public final class DeviceState {
+    private final DeviceTables tables;
+    private final AlertTables alerts;
+    /** The heap tables of a working-set device (empty otherwise). */
+    private final List<MirroredTable<?>> mirrored;
 
-    /** A device's state over {@code source}, the kernel model's writes buffered per event. */
+    private DeviceState(DeviceTables.TableSource source, List<MirroredTable<?>> mirrored, boolean writeBack) {
+        this.tables = new DeviceTables(writeBack ? DeviceTables.withWriteBack(source) : source);
+        this.alerts = new AlertTables(source);
+        this.mirrored = mirrored;
+    }
+
+    /** A device's state directly over {@code source}, the kernel model's writes buffered per event. */
     public static DeviceState over(DeviceTables.TableSource source) {
-        return new DeviceState(new DeviceTables(DeviceTables.withWriteBack(source)), new AlertTables(source));
+        return new DeviceState(source, List.of(), true);
     }
 
     /** A new device's state in memory. */
     public static DeviceState inMemory() {
-        return new DeviceState(DeviceTables.inMemory(), AlertTables.inMemory());
+        return new DeviceState(DeviceTables.inMemory(), AlertTables.inMemory(), List.of());
+    }
+
+    /**
+     * A device's state in the heap, loaded from {@code durable} (one ordered scan per table);
+     * every change reaches {@code durable} at {@link #flush()}, which the façade calls at the
+     * end of every event and sweep.
+     */
+    public static DeviceState mirroring(DeviceTables.TableSource durable) {
+        List<MirroredTable<?>> heap = new ArrayList<>();
+        DeviceTables.TableSource source = new DeviceTables.TableSource() {
+            @Override
+            public <V> OrderedTable<V> table(String name) {
+                MirroredTable<V> t = new MirroredTable<>(durable.<V>table(name));
+                heap.add(t);
+                return t;
+            }
+        };
+        // the constructor creates the tables, and so fills heap
+        return new DeviceState(source, heap, false);
+    }
+
+    private DeviceState(DeviceTables tables, AlertTables alerts, List<MirroredTable<?>> mirrored) {
+        this.tables = tables;
+        this.alerts = alerts;
+        this.mirrored = mirrored;
+    }
+
+    /** The kernel model's tables. */
+    public DeviceTables tables() {
+        return tables;
+    }
+
+    /** The alert rules' tables. */
+    public AlertTables alerts() {
+        return alerts;
+    }
+
+    /** Writes every change held in the heap to the durable copy (a no-op unless mirroring). */
+    public void flush() {
+        for (MirroredTable<?> t : mirrored) {
+            t.flush();
+        }
+    }
+
+    /** Entries held in the heap for this device (0 unless mirroring): what its working-set cost is counted in. */
+    public long heapEntries() {
+        long n = 0;
+        for (MirroredTable<?> t : mirrored) {
+            n += t.size();
+        }
+        return n;
     }
 }

@@ -2,6 +2,8 @@ package io.vmledger.core.state;
 
 import io.vmledger.core.store.BTreeTable;
 import io.vmledger.core.store.OrderedTable;
+import io.vmledger.core.store.BufferedTable;
+import io.vmledger.core.store.MirroredTable;
 import io.vmledger.core.store.WriteBackTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +48,7 @@ public final class DeviceTables {
     }
 
     private final Map<String, OrderedTable<?>> byName = new LinkedHashMap<>();
-    private final List<WriteBackTable<?>> buffered = new ArrayList<>(4);
+    private final List<BufferedTable> buffered = new ArrayList<>(4);
     private final OrderedTable<DeviceRecord> device;
     private final OrderedTable<VmRecord> vms;
     private final OrderedTable<Vma> vas;
@@ -102,9 +104,9 @@ public final class DeviceTables {
         };
     }
 
-    /** Writes what write-back tables buffered during the event. */
+    /** Writes what buffered tables ({@link WriteBackTable}, {@link MirroredTable}) held back during the event. */
     public void flush() {
-        for (WriteBackTable<?> t : buffered) {
+        for (BufferedTable t : buffered) {
             t.flush();
         }
     }
@@ -122,8 +124,8 @@ public final class DeviceTables {
     private <V> OrderedTable<V> add(TableSource source, String name) {
         OrderedTable<V> t = source.table(name);
         byName.put(name, t);
-        if (t instanceof WriteBackTable<?> w) {
-            buffered.add(w);
+        if (t instanceof BufferedTable b) {
+            buffered.add(b);
         }
         return t;
     }

@@ -9,7 +9,7 @@ import java.util.Map;
  * go to a hash map and reach the table once, at {@link #flush()}. Ordered reads flush first, so
  * they always see every write.
  */
-public final class WriteBackTable<V> implements OrderedTable<V> {
+public final class WriteBackTable<V> implements OrderedTable<V>, BufferedTable {
     private static final Object DELETED = new Object();
 
     private final OrderedTable<V> table;
@@ -59,6 +59,7 @@ public final class WriteBackTable<V> implements OrderedTable<V> {
     }
 
     /** Writes every pending change to the table. */
+    @Override
     @SuppressWarnings("unchecked")
     public void flush() {
         if (pending.isEmpty()) {

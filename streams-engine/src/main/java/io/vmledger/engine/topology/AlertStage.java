@@ -3,14 +3,12 @@ package io.vmledger.engine.topology;
 import io.vmledger.core.alert.Alert;
 import io.vmledger.core.alert.AlertTables;
 import io.vmledger.core.ledger.DeviceLedger;
-import io.vmledger.core.ledger.DeviceState;
 import io.vmledger.schema.codec.AlertEncoder;
 import io.vmledger.schema.store.StoreLayout;
 import io.vmledger.schema.wire.Wire;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -34,7 +32,7 @@ final class AlertStage {
     private final DeviceLedger ledger;
     private final String sink;
     private ProcessorContext<byte[], byte[]> context;
-    private Function<String, DeviceState> devices;
+    private WorkingSet devices;
     private KeyValueStore<Bytes, byte[]> watchStore;
 
     AlertStage(DeviceLedger ledger, String sink) {
@@ -43,7 +41,7 @@ final class AlertStage {
     }
 
     /** Binds the stage to the task: its devices' state and the sweep punctuator. */
-    void init(ProcessorContext<byte[], byte[]> context, Function<String, DeviceState> devices) {
+    void init(ProcessorContext<byte[], byte[]> context, WorkingSet devices) {
         this.context = context;
         this.devices = devices;
         this.watchStore = context.getStateStore(StoreLayout.ALERT_WATCH);
@@ -53,7 +51,7 @@ final class AlertStage {
     /** Raises every due lifetime condition of every device with a watched subject. */
     private void sweep() {
         for (String device : watchedDevices()) {
-            forward(ledger.sweep(device, devices.apply(device)));
+            forward(ledger.sweep(device, devices.state(device)));
         }
     }
 

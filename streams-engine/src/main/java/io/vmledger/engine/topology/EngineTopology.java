@@ -71,18 +71,25 @@ public final class EngineTopology {
 
     /** The topology over {@code topics}, folding with {@code config}, with the default snapshot interval and alert thresholds. */
     public static Topology build(Topics topics, FoldConfig config, StoreType storeType, LedgerCounters counters) {
-        return build(topics, config, storeType, counters, DEFAULT_SNAPSHOT_EVERY, AlertThresholds.DEFAULT);
+        return build(topics, config, storeType, counters, DEFAULT_SNAPSHOT_EVERY, AlertThresholds.DEFAULT,
+                defaultWorkingSetBytes());
+    }
+
+    /** The working-set budget when none is given: a quarter of the maximum heap. */
+    public static long defaultWorkingSetBytes() {
+        return Runtime.getRuntime().maxMemory() / 4;
     }
 
     /**
      * The topology over {@code topics}, folding with {@code config}, snapshotting every
-     * {@code snapshotEvery} events of a device (0: never) and alerting with {@code thresholds}.
+     * {@code snapshotEvery} events of a device (0: never), alerting with {@code thresholds}, with
+     * a working set of at most {@code workingSetBytes} of heap per task ({@link WorkingSet}).
      */
     public static Topology build(Topics topics, FoldConfig config, StoreType storeType, LedgerCounters counters,
-                                 long snapshotEvery, AlertThresholds thresholds) {
+                                 long snapshotEvery, AlertThresholds thresholds, long workingSetBytes) {
         Topology t = new Topology();
         t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
-        t.addProcessor(FOLD, () -> new FoldProcessor(config, thresholds, snapshotEvery, counters), SOURCE);
+        t.addProcessor(FOLD, () -> new FoldProcessor(config, thresholds, snapshotEvery, workingSetBytes, counters), SOURCE);
         for (String name : stores()) {
             KeyValueBytesStoreSupplier supplier = storeType == StoreType.MEMORY
                     ? Stores.inMemoryKeyValueStore(name)

@@ -7,7 +7,6 @@ import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.DeviceLedger;
-import io.vmledger.core.ledger.DeviceState;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.codec.OutcomeEncoder;
 import io.vmledger.schema.store.ByteStore;
@@ -23,7 +22,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -41,26 +39,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * ({@link AlertStage}).
  */
 final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
-    /** Device tables kept per task: building them is cheap, but there is no need to per event. */
-    private static final int MAX_CACHED_DEVICES = 4096;
-
     private final DeviceLedger ledger;
     private final LedgerCounters counters;
     private final CoredumpCapture coredumps;
     private final AlertStage alerts;
     private final long snapshotEvery;
+    private final long workingSetBytes;
     private BoHistory boHistory;
     private SnapshotEmitter snapshots;
     private ProcessorContext<byte[], byte[]> context;
     private Map<String, ByteStore> stores;
-    private Map<String, DeviceState> devices;
+    private WorkingSet devices;
 
-    FoldProcessor(FoldConfig config, AlertThresholds thresholds, long snapshotEvery, LedgerCounters counters) {
+    FoldProcessor(FoldConfig config, AlertThresholds thresholds, long snapshotEvery, long workingSetBytes,
+                  LedgerCounters counters) {
         this.ledger = new DeviceLedger(config, thresholds);
         this.counters = counters;
         this.coredumps = new CoredumpCapture(EngineTopology.COREDUMP_SINK);
         this.alerts = new AlertStage(ledger, EngineTopology.ALERT_SINK);
         this.snapshotEvery = snapshotEvery;
+        this.workingSetBytes = workingSetBytes;
     }
 
     @Override
@@ -74,17 +72,12 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         boHistory = new BoHistory(new KeyValueByteStore(context.getStateStore(BoHistory.STORE)));
         stores.put(StoreLayout.BOS, boHistory.mirroring(stores.get(StoreLayout.BOS)));
         snapshots = new SnapshotEmitter(snapshotEvery, stores::get, context, EngineTopology.SNAPSHOT_SINK);
-        this.devices = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, DeviceState> eldest) {
-                return size() > MAX_CACHED_DEVICES;
-            }
-        };
-        alerts.init(context, this::state);
-    }
-
-    private DeviceState state(String device) {
-        return devices.computeIfAbsent(device, d -> DeviceState.over(new StoreTableSource(d, stores::get)));
+        if (devices != null) {
+            counters.unwatch(devices);
+        }
+        this.devices = new WorkingSet(workingSetBytes, d -> new StoreTableSource(d, stores::get));
+        counters.watch(devices);
+        alerts.init(context, devices);
     }
 
     @Override
@@ -96,13 +89,20 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         VmEvent event = admitted.wire();
         boHistory.at(record.timestamp());
         Applied applied = ledger.apply(event.getDevice(), event.getSeq(), event.getTs(), admitted.domain(),
-                state(event.getDevice()));
+                devices.state(event.getDevice()));
         LedgerEntry entry = OutcomeEncoder.encode(applied.outcome());
         counters.outcome(entry.getStatus());
         context.forward(record.withValue(OutputLimits.ledger(entry)), EngineTopology.LEDGER_SINK);
         coredumps.forward(applied, record, context);
         alerts.forward(applied.alerts());
         snapshots.afterEvent(record, applied);
+        devices.folded(event.getDevice());
+    }
+
+    @Override
+    public void close() {
+        counters.unwatch(devices);
+        devices = null;
     }
 
     /**

@@ -1,10 +1,14 @@
 package io.vmledger.engine.topology;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vmledger.schema.Status;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -17,7 +21,18 @@ public final class LedgerCounters {
     private final Counter deadLettered;
     private final LongAdder folded = new LongAdder();
 
+    /** The working sets of the tasks open now (one per task; gauges sum them). */
+    private final Set<WorkingSet> workingSets = ConcurrentHashMap.newKeySet();
+
     public LedgerCounters(MeterRegistry registry) {
+        Gauge.builder("vmledger.working.set.devices", () -> sum(WorkingSet::devices))
+                .description("Devices whose state the fold holds in the heap").register(registry);
+        Gauge.builder("vmledger.working.set.entries", () -> sum(WorkingSet::entries))
+                .description("Table entries the fold holds in the heap").register(registry);
+        Gauge.builder("vmledger.working.set.loads", () -> sum(WorkingSet::loads))
+                .description("Devices loaded from the stores into the heap by the open tasks").register(registry);
+        Gauge.builder("vmledger.working.set.evictions", () -> sum(WorkingSet::evictions))
+                .description("Devices evicted from the heap by the open tasks").register(registry);
         for (Status s : Status.values()) {
             byStatus.put(s, Counter.builder("vmledger.records").tag("outcome", s.name())
                     .description("Input records by outcome").register(registry));
@@ -34,6 +49,24 @@ public final class LedgerCounters {
     void deadLetter() {
         deadLettered.increment();
         folded.increment();
+    }
+
+    /** Reports {@code set} in the working-set gauges until {@link #unwatch}. */
+    void watch(WorkingSet set) {
+        workingSets.add(set);
+    }
+
+    /** Stops reporting {@code set} (its task closed). */
+    void unwatch(WorkingSet set) {
+        workingSets.remove(set);
+    }
+
+    private double sum(ToLongFunction<WorkingSet> f) {
+        long n = 0;
+        for (WorkingSet w : workingSets) {
+            n += f.applyAsLong(w);
+        }
+        return n;
     }
 
     /** Input records accounted for so far, whatever their outcome. */

@@ -1,0 +1,106 @@
+package io.vmledger.engine.topology;
+
+import io.vmledger.core.ledger.DeviceState;
+import io.vmledger.core.state.DeviceTables;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A task's working set: the state of the devices it folds, in the heap ({@link DeviceState#mirroring}),
+ * loaded from the task's stores on a device's first event after the task starts (one ordered
+ * scan per table). Every change reaches the stores at the end of its event, so a device not
+ * being folded can be dropped at any time: when the heap copies outgrow the byte budget, whole
+ * devices are evicted, least recently used first, and load again from the stores when next
+ * needed. The task drops the whole set when it is closed, revoked or corrupted (the processor is
+ * initialised anew), so the heap never outlives the stores and the committed ledger it mirrors.
+ */
+final class WorkingSet {
+    /** Heap bytes counted per table entry (key, value record, tree slot): a deliberate over-estimate. */
+    static final long BYTES_PER_ENTRY = 256;
+
+    private final long budgetBytes;
+    private final Function<String, DeviceTables.TableSource> stores;
+    private final LinkedHashMap<String, Held> devices = new LinkedHashMap<>(64, 0.75f, true);
+    // written by the task's stream thread only; read by the metrics gauges
+    private volatile long entries;
+    private volatile long loads;
+    private volatile long evictions;
+
+    /** One device held, with the entry count it was last counted at. */
+    private static final class Held {
+        final DeviceState state;
+        long entries;
+
+        Held(DeviceState state) {
+            this.state = state;
+        }
+    }
+
+    /**
+     * @param budgetBytes heap the set may take, counted at {@link #BYTES_PER_ENTRY} per entry
+     * @param stores      each device's durable tables (the task's stores)
+     */
+    WorkingSet(long budgetBytes, Function<String, DeviceTables.TableSource> stores) {
+        this.budgetBytes = budgetBytes;
+        this.stores = stores;
+    }
+
+    /** {@code device}'s state, loaded from the stores if it is not held. */
+    DeviceState state(String device) {
+        Held h = devices.get(device);
+        if (h == null) {
+            h = new Held(DeviceState.mirroring(stores.apply(device)));
+            h.entries = h.state.heapEntries();
+            entries += h.entries;
+            loads++;
+            devices.put(device, h);
+        }
+        return h.state;
+    }
+
+    /**
+     * Recounts {@code device} after an event (its changes are in the stores by now) and evicts
+     * least recently used devices other than it while the set is over budget.
+     */
+    void folded(String device) {
+        Held h = devices.get(device);
+        if (h == null) {
+            return;
+        }
+        long now = h.state.heapEntries();
+        entries += now - h.entries;
+        h.entries = now;
+        Iterator<Map.Entry<String, Held>> eldest = devices.entrySet().iterator();
+        while (entries * BYTES_PER_ENTRY > budgetBytes && eldest.hasNext()) {
+            Map.Entry<String, Held> e = eldest.next();
+            if (e.getKey().equals(device)) {
+                continue;
+            }
+            entries -= e.getValue().entries;
+            evictions++;
+            eldest.remove();
+        }
+    }
+
+    /** Devices held now. */
+    int devices() {
+        return devices.size();
+    }
+
+    /** Table entries held now. */
+    long entries() {
+        return entries;
+    }
+
+    /** Devices loaded from the stores so far. */
+    long loads() {
+        return loads;
+    }
+
+    /** Devices evicted so far. */
+    long evictions() {
+        return evictions;
+    }
+}
