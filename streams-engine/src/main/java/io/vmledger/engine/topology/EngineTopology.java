@@ -95,7 +95,7 @@ public final class EngineTopology {
                     ? Stores.inMemoryKeyValueStore(name)
                     : Stores.persistentKeyValueStore(name);
             t.addStateStore(Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray())
-                    .withCachingDisabled(), FOLD);
+                    .withCachingEnabled(), FOLD);
         }
         t.addSink(LEDGER_SINK, topics.ledger(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
         t.addSink(DEADLETTER_SINK, topics.deadletter(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);

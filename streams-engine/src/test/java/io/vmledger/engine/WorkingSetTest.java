@@ -1,0 +1,105 @@
+package io.vmledger.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vmledger.core.alert.AlertThresholds;
+import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.engine.topology.BoHistory;
+import io.vmledger.engine.topology.EngineTopology;
+import io.vmledger.engine.topology.LedgerCounters;
+import io.vmledger.producer.sim.FleetSim;
+import io.vmledger.producer.sim.SimConfig;
+import io.vmledger.producer.sim.SimEvent;
+import io.vmledger.schema.store.StoreLayout;
+import io.vmledger.schema.topic.Topics;
+import io.vmledger.schema.wire.Wire;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The working set is invisible: a simulated fleet folded with a budget so small that every
+ * other device is evicted after each event (and reloaded from the stores on its next one)
+ * gives the same records on every output topic, and the same bytes in every store, as with a
+ * budget that holds every device.
+ */
+class WorkingSetTest {
+    private static final Topics TOPICS = Topics.defaults(1);
+
+    @TempDir
+    Path dir;
+
+    private record Run(List<List<String>> outputs, List<List<String>> stores, double loads) {
+    }
+
+    @Test
+    void evictingAfterEveryEventChangesNoOutputAndNoStoredByte() {
+        Run all = run("all", 1L << 40);
+        Run tiny = run("tiny", 1);
+        assertEquals(all.outputs(), tiny.outputs());
+        assertEquals(all.stores(), tiny.stores());
+        assertTrue(all.outputs().get(0).size() == 12_000, "ledger entries: " + all.outputs().get(0).size());
+        assertEquals(6, all.loads(), "a budget that holds every device loads each once");
+        assertTrue(tiny.loads() > 1000, "the tiny budget reloaded devices: " + tiny.loads());
+    }
+
+    private Run run(String name, long budget) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "working-set-" + name);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(name).toString());
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        try (TopologyTestDriver d = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT,
+                EngineTopology.StoreType.ROCKSDB, new LedgerCounters(metrics), 500, AlertThresholds.DEFAULT, budget), p)) {
+            TestInputTopic<byte[], byte[]> in = d.createInputTopic(TOPICS.events(), new ByteArraySerializer(),
+                    new ByteArraySerializer());
+            FleetSim sim = new FleetSim(new SimConfig(6, 12_000, 0, 21, SimConfig.DEFAULT_START, 0.3, 0.02));
+            while (sim.hasNext()) {
+                SimEvent e = sim.next();
+                in.pipeInput(Wire.deviceKey(e.event().getDevice()), Wire.event(e.event()), e.event().getTs() / 1000);
+            }
+            List<List<String>> outputs = new ArrayList<>();
+            for (String t : List.of(TOPICS.ledger(), TOPICS.deadletter(), TOPICS.coredumps(), TOPICS.alerts(),
+                    TOPICS.snapshots())) {
+                List<String> records = new ArrayList<>();
+                for (TestRecord<byte[], byte[]> r : d.createOutputTopic(t, new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer()).readRecordsToList()) {
+                    records.add(hex(r.key()) + " " + hex(r.value()) + " " + r.timestamp());
+                }
+                outputs.add(records);
+            }
+            List<String> names = new ArrayList<>(StoreLayout.STORES);
+            names.add(BoHistory.STORE);
+            List<List<String>> stores = new ArrayList<>();
+            for (String s : names) {
+                List<String> entries = new ArrayList<>();
+                try (KeyValueIterator<Bytes, byte[]> it = d.<Bytes, byte[]>getKeyValueStore(s).all()) {
+                    while (it.hasNext()) {
+                        KeyValue<Bytes, byte[]> kv = it.next();
+                        entries.add(hex(kv.key.get()) + "=" + hex(kv.value));
+                    }
+                }
+                stores.add(entries);
+            }
+            return new Run(outputs, stores, metrics.get("vmledger.working.set.loads").gauge().value());
+        }
+    }
+
+    private static String hex(byte[] b) {
+        return b == null ? "-" : java.util.HexFormat.of().formatHex(b);
+    }
+}
