@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
+import io.vmledger.producer.sim.FleetSim;
+import io.vmledger.producer.sim.SimConfig;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +45,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * records, offsets committed in the transaction) and (b) the engine (exactly_once_v2), over the
  * same input topic; then the engine's state restore rate after its state directory is deleted.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.vmledger.bench.EnginePipeHarness [devices] [rounds]}.
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.vmledger.bench.EnginePipeHarness
+ * [churn|fleet] [devices] [rounds|events] [ROCKSDB|MEMORY] [threads]}: the synthetic churn trace
+ * ({@code rounds} per device) or the simulated fleet ({@code events} in all, with injected bugs),
+ * folded with alerts, BO history and snapshots on, by {@code threads} stream threads. It also
+ * prints changelog records per event (from the restore), the heap in use and the process RSS.
  */
 public final class EnginePipeHarness {
     private static final int PARTITIONS = 4;
@@ -52,10 +59,12 @@ public final class EnginePipeHarness {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "io.vmledger.schema");
-        int devices = args.length > 0 ? Integer.parseInt(args[0]) : 16;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 1500;
-        EngineTopology.StoreType storeType = args.length > 2 ? EngineTopology.StoreType.valueOf(args[2])
+        boolean fleet = args.length > 0 && args[0].equals("fleet");
+        int devices = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+        long size = args.length > 2 ? Long.parseLong(args[2]) : fleet ? 200_000 : 1500;
+        EngineTopology.StoreType storeType = args.length > 3 ? EngineTopology.StoreType.valueOf(args[3])
                 : EngineTopology.StoreType.ROCKSDB;
+        int threads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         Path work = Files.createTempDirectory("vmledger-bench");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0)) {
             String bootstrap = broker.bootstrapServers();
@@ -64,22 +73,25 @@ public final class EnginePipeHarness {
                 topics.ensure(admin);
                 admin.createTopics(List.of(new NewTopic("bench.pipe-out", PARTITIONS, (short) 1))).all().get();
             }
-            long n = publish(bootstrap, topics.events(), devices, rounds);
-            System.out.printf(Locale.ROOT, "input: %d events, %d devices, %d partitions%n", n, devices, PARTITIONS);
+            long n = publish(bootstrap, topics.events(), fleet ? fleet(devices, size) : churn(devices, (int) size));
+            System.out.printf(Locale.ROOT, "input: %s, %d events, %d devices, %d partitions%n",
+                    fleet ? "simulated fleet" : "churn trace", n, devices, PARTITIONS);
 
             double pipe = rawPipe(bootstrap, topics.events(), "bench.pipe-out", n);
             System.out.printf(Locale.ROOT, "raw pipe (EOS consume->produce): %,.0f events/s%n", pipe);
 
             EngineConfig config = new EngineConfig(bootstrap, "bench-engine", work.resolve("state"),
-                    EngineConfig.STALL_TIMEOUT, 1, 0, topics, FoldConfig.DEFAULT, storeType,
+                    EngineConfig.STALL_TIMEOUT, threads, 0, topics, FoldConfig.DEFAULT, storeType,
                     "127.0.0.1", 0, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY, AlertThresholds.DEFAULT,
                     EngineTopology.defaultWorkingSetBytes());
             double engine;
             try (VmledgerEngine e = VmledgerEngine.start(config)) {
                 engine = awaitLedger(bootstrap, topics.ledger(), n, e);
             }
-            System.out.printf(Locale.ROOT, "engine (exactly_once_v2, %s stores): %,.0f events/s = %.1f %% of the raw pipe%n",
-                    storeType, engine, 100 * engine / pipe);
+            System.out.printf(Locale.ROOT, "engine (exactly_once_v2, %s stores, %d stream thread(s)): %,.0f events/s"
+                    + " = %.1f %% of the raw pipe%n", storeType, threads, engine, 100 * engine / pipe);
+            System.out.printf(Locale.ROOT, "memory after the run: heap in use %,d MiB of %,d MiB max, RSS %s%n",
+                    usedHeapMiB(), Runtime.getRuntime().maxMemory() >> 20, rss());
 
             deleteRecursively(work.resolve("state"));
             long t0 = System.nanoTime();
@@ -90,24 +102,62 @@ public final class EnginePipeHarness {
                 long restored = e.restore().restoredRecords();
                 double secs = (System.nanoTime() - t0) / 1e9;
                 System.out.printf(Locale.ROOT, "restore after deleting the state dir: %,d changelog records in %.2f s"
-                        + " (start to RUNNING) = %,.0f records/s%n", restored, secs, restored / secs);
+                        + " (start to RUNNING) = %,.0f records/s; %.2f changelog records per event%n",
+                        restored, secs, restored / secs, (double) restored / n);
             }
         } finally {
             deleteRecursively(work);
         }
     }
 
-    private static long publish(String bootstrap, String topic, int devices, int rounds) throws Exception {
+    private static Iterator<VmEvent> churn(int devices, int rounds) {
+        return ChurnTrace.lines(devices, rounds).stream().map(TraceJson::parse).iterator();
+    }
+
+    private static Iterator<VmEvent> fleet(int devices, long events) {
+        FleetSim sim = new FleetSim(new SimConfig(devices, events, 0, 1, SimConfig.DEFAULT_START, 0.05, 0.001));
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return sim.hasNext();
+            }
+
+            @Override
+            public VmEvent next() {
+                return sim.next().event();
+            }
+        };
+    }
+
+    private static long publish(String bootstrap, String topic, Iterator<VmEvent> events) {
         long n = 0;
         try (EventPublisher p = new EventPublisher(bootstrap, topic, Map.of())) {
-            for (String line : ChurnTrace.lines(devices, rounds)) {
-                VmEvent e = TraceJson.parse(line);
-                p.send(e);
+            while (events.hasNext()) {
+                p.send(events.next());
                 n++;
             }
             p.flush();
         }
         return n;
+    }
+
+    private static long usedHeapMiB() {
+        Runtime r = Runtime.getRuntime();
+        return (r.totalMemory() - r.freeMemory()) >> 20;
+    }
+
+    /** The process's resident set size, from /proc (Linux), or "n/a". */
+    private static String rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return line.substring(6).trim();
+                }
+            }
+        } catch (java.io.IOException e) {
+            // not Linux
+        }
+        return "n/a";
     }
 
     /** Events/s of a transactional consume→produce copy of {@code in} to {@code out}. */
