@@ -200,7 +200,7 @@ public final class AlertEvaluator {
         t.vm(file);
         try (Cursor<Integer> c = tables.handles().range(CompositeKey.of(file, 0), CompositeKey.lastOf(file))) {
             while (c.hasNext()) {
-                t.bo(c.next().getKey().b());
+                t.bo(DeviceTables.handleBo(c.next().getKey()));
             }
         }
         try (Cursor<Vma> c = tables.vas().range(CompositeKey.of(file, 0), CompositeKey.lastOf(file))) {
@@ -326,7 +326,7 @@ public final class AlertEvaluator {
 
     /** Starts or ends the watch of {@code rule} on {@code subject}; a holding watch keeps its start. */
     private static void watch(AlertTables alerts, AlertRule rule, long subject, boolean holds, Outcome o, Long detail) {
-        CompositeKey key = CompositeKey.of(rule.ordinal(), subject);
+        CompositeKey key = AlertTables.watchKey(rule, subject);
         Watch w = alerts.watch().get(key);
         if (holds && w == null) {
             alerts.watch().put(key, new Watch(o.ts(), o.seq(), detail, false));
@@ -431,8 +431,8 @@ public final class AlertEvaluator {
         }
         List<Alert> out = new ArrayList<>(due.size());
         for (Map.Entry<CompositeKey, Watch> e : due) {
-            AlertRule rule = AlertRule.values()[(int) e.getKey().a()];
-            long subject = e.getKey().b();
+            AlertRule rule = AlertTables.watchRule(e.getKey());
+            long subject = AlertTables.watchSubject(e.getKey());
             Watch w = e.getValue();
             BoRecord b = rule.aboutBo() ? tables.bos().get(CompositeKey.of(subject)) : null;
             boolean holds = rule.aboutBo() ? holds(rule, b, tables) : bloated(subject, tables);

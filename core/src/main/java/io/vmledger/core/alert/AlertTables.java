@@ -2,6 +2,7 @@ package io.vmledger.core.alert;
 
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.store.BTreeTable;
+import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.OrderedTable;
 
 /**
@@ -36,9 +37,28 @@ public final class AlertTables {
         });
     }
 
-    /** {@code (rule ordinal, subject)} → the lifetime condition holding for that subject (BO or VM id). */
+    /** {@code (rule code, subject)} → the lifetime condition holding for that subject (BO or VM id). */
     public OrderedTable<Watch> watch() {
         return watch;
+    }
+
+    /** The {@link #watch()} key of {@code rule} on {@code subject}. */
+    public static CompositeKey watchKey(AlertRule rule, long subject) {
+        return CompositeKey.of(rule.code(), subject);
+    }
+
+    /** The rule of a {@link #watch()} key; a key of no known rule is refused. */
+    public static AlertRule watchRule(CompositeKey key) {
+        long code = key.a();
+        if (code != (int) code) {
+            throw new IllegalArgumentException("alert watch key of unknown rule code " + Long.toUnsignedString(code));
+        }
+        return AlertRule.ofCode((int) code);
+    }
+
+    /** The subject (BO or VM id) of a {@link #watch()} key. */
+    public static long watchSubject(CompositeKey key) {
+        return key.b();
     }
 
     /** {@code (0)} → the device's mapped bytes and their trend. */

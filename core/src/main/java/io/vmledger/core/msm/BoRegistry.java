@@ -6,6 +6,7 @@ import io.vmledger.core.U64;
 import io.vmledger.core.event.Madv;
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.state.BoRecord;
+import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.FileRecord;
 import io.vmledger.core.state.Vma;
 import io.vmledger.core.state.VmRecord;
@@ -85,7 +86,7 @@ public final class BoRegistry {
         try (Cursor<Integer> c = m.tables().handles().range(CompositeKey.of(f.file(), 0), CompositeKey.lastOf(f.file()))) {
             while (c.hasNext()) {
                 var e = c.next();
-                held.add(new long[] {e.getKey().b(), e.getValue()});
+                held.add(new long[] {DeviceTables.handleBo(e.getKey()), e.getValue()});
             }
         }
         for (long[] h : held) {
@@ -294,8 +295,8 @@ public final class BoRegistry {
     private void purge(BoRecord b) {
         m.putBo(b.withMadv(Madv.PURGED));
         for (CompositeKey k : m.vaSpace().keysOfBo(b.bo())) {
-            VmRecord vm = m.vm(k.a());
-            Vma vma = m.vaSpace().get(k.a(), k.b());
+            VmRecord vm = m.vm(DeviceTables.vaVm(k));
+            Vma vma = m.vaSpace().get(DeviceTables.vaVm(k), DeviceTables.vaAddr(k));
             if (vma.mapped()) {
                 m.unmapNow(vm, vma, VmLog.PURGE);
                 m.vaSpace().update(vm.vm(), new Vma(vma.va(), false));

@@ -73,7 +73,8 @@ public final class PageTable {
             return new Walk(present, false, null, 0);
         }
         long page = U64.alignDown(iova, 12);
-        return new Walk(present, true, run.getValue().bo(), run.getValue().offset() + (page - run.getKey().b()));
+        long start = DeviceTables.pteStart(run.getKey());
+        return new Walk(present, true, run.getValue().bo(), run.getValue().offset() + (page - start));
     }
 
     /** The counters of {@code vm}. */

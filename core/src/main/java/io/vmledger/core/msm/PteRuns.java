@@ -1,5 +1,6 @@
 package io.vmledger.core.msm;
 
+import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.PteRun;
 import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.Cursor;
@@ -28,7 +29,7 @@ final class PteRuns {
         if (last == null || Long.compareUnsigned(last.getValue().end(), lo) <= 0) {
             return null;
         }
-        if (Long.compareUnsigned(last.getKey().b(), lo) <= 0) {
+        if (Long.compareUnsigned(DeviceTables.pteStart(last.getKey()), lo) <= 0) {
             return lo;
         }
         Map.Entry<CompositeKey, PteRun> below = runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, lo));
@@ -36,10 +37,10 @@ final class PteRuns {
             return lo;
         }
         Map.Entry<CompositeKey, PteRun> above = runs.ceiling(CompositeKey.of(vm, lo), CompositeKey.of(vm, hi - 1));
-        return above == null ? null : above.getKey().b();
+        return above == null ? null : DeviceTables.pteStart(above.getKey());
     }
 
-    /** The run containing address {@code addr} with its start address as key part b, or null. */
+    /** The run containing address {@code addr}, keyed by its start ({@link DeviceTables#pteStart}), or null. */
     Map.Entry<CompositeKey, PteRun> runAt(long vm, long addr) {
         Map.Entry<CompositeKey, PteRun> e = runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, addr));
         return e != null && Long.compareUnsigned(e.getValue().end(), addr) > 0 ? e : null;
@@ -60,7 +61,8 @@ final class PteRuns {
         }
         List<Map.Entry<CompositeKey, PteRun>> hit = new ArrayList<>(2);
         Map.Entry<CompositeKey, PteRun> below = runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, lo));
-        if (below != null && below.getKey().b() != lo && Long.compareUnsigned(below.getValue().end(), lo) > 0) {
+        if (below != null && DeviceTables.pteStart(below.getKey()) != lo
+                && Long.compareUnsigned(below.getValue().end(), lo) > 0) {
             hit.add(below);
         }
         try (Cursor<PteRun> c = runs.range(CompositeKey.of(vm, lo), CompositeKey.of(vm, hi - 1))) {
@@ -70,7 +72,7 @@ final class PteRuns {
         }
         long cleared = 0;
         for (Map.Entry<CompositeKey, PteRun> e : hit) {
-            long start = e.getKey().b();
+            long start = DeviceTables.pteStart(e.getKey());
             PteRun r = e.getValue();
             long from = Long.compareUnsigned(start, lo) > 0 ? start : lo;
             long to = Long.compareUnsigned(r.end(), hi) < 0 ? r.end() : hi;

@@ -1,5 +1,6 @@
 package io.vmledger.core.msm;
 
+import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.Cursor;
 import io.vmledger.core.store.OrderedTable;
@@ -89,14 +90,14 @@ final class TableRuns {
         List<long[]> out = new ArrayList<>(2);
         Map.Entry<CompositeKey, Long> below = runs.floor(CompositeKey.of(vm, level, 0), CompositeKey.of(vm, level, lo));
         if (below != null && (touching ? below.getValue() >= lo : below.getValue() > lo)) {
-            out.add(new long[] {below.getKey().c(), below.getValue()});
+            out.add(new long[] {DeviceTables.ptTableFirst(below.getKey()), below.getValue()});
         }
         long lastStart = touching ? hi : hi - 1;
         if (lastStart > lo) {
             try (Cursor<Long> c = runs.range(CompositeKey.of(vm, level, lo + 1), CompositeKey.of(vm, level, lastStart))) {
                 while (c.hasNext()) {
                     Map.Entry<CompositeKey, Long> e = c.next();
-                    out.add(new long[] {e.getKey().c(), e.getValue()});
+                    out.add(new long[] {DeviceTables.ptTableFirst(e.getKey()), e.getValue()});
                 }
             }
         }

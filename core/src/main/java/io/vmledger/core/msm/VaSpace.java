@@ -80,19 +80,19 @@ public final class VaSpace {
         List<Vma> out = new ArrayList<>(1);
         try (Cursor<Boolean> c = boVas.range(CompositeKey.of(bo, vm, 0), CompositeKey.lastOf(bo, vm))) {
             while (c.hasNext()) {
-                out.add(vas.get(CompositeKey.of(vm, c.next().getKey().c())));
+                out.add(vas.get(CompositeKey.of(vm, DeviceTables.boVaAddr(c.next().getKey()))));
             }
         }
         return out;
     }
 
-    /** The {@code (vm, addr)} keys of every VMA mapping {@code bo}, ascending by vm then address. */
+    /** The {@link DeviceTables#vas()} keys of every VMA mapping {@code bo}, ascending by vm then address. */
     public List<CompositeKey> keysOfBo(long bo) {
         List<CompositeKey> out = new ArrayList<>(2);
         try (Cursor<Boolean> c = boVas.range(CompositeKey.of(bo, 0, 0), CompositeKey.lastOf(bo))) {
             while (c.hasNext()) {
                 CompositeKey k = c.next().getKey();
-                out.add(CompositeKey.of(k.b(), k.c()));
+                out.add(CompositeKey.of(DeviceTables.boVaVm(k), DeviceTables.boVaAddr(k)));
             }
         }
         return out;

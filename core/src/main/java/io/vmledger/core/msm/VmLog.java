@@ -76,7 +76,7 @@ public final class VmLog {
     /** Number of entries ever written to {@code vm}'s log. */
     public long count(long vm) {
         Map.Entry<CompositeKey, VmLogRecord> last = log.floor(CompositeKey.of(vm, 0), CompositeKey.lastOf(vm));
-        return last == null ? 0 : last.getKey().b() + 1;
+        return last == null ? 0 : DeviceTables.vmLogIndex(last.getKey()) + 1;
     }
 
     /** The ring's entries, oldest first (the last {@code min(count, ring length)} of the history). */

@@ -1,6 +1,7 @@
 package io.vmledger.core.state;
 
 import io.vmledger.core.store.BTreeTable;
+import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.OrderedTable;
 import io.vmledger.core.store.BufferedTable;
 import io.vmledger.core.store.MirroredTable;
@@ -12,9 +13,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * All state of one device, as named ordered tables (keys in each accessor's javadoc). The fold
- * reads and writes only through these. Where the tables live is up to a {@link TableSource}:
- * in memory for replay ({@link #inMemory()}), Kafka Streams stores in the engine.
+ * All state of one device, as named ordered tables (keys in each accessor's javadoc; the static
+ * accessors beside it read a key's parts by name). The fold reads and writes only through these.
+ * Where the tables live is up to a {@link TableSource}: in memory for replay
+ * ({@link #inMemory()}), Kafka Streams stores in the engine.
  *
  * <p>The small records an event rewrites many times (device, VMs, BOs, page-table counters) can
  * be buffered per event ({@link #withWriteBack}); the fold calls {@link #flush()} after every
@@ -145,9 +147,29 @@ public final class DeviceTables {
         return vas;
     }
 
+    /** The VM of a {@link #vas()} key. */
+    public static long vaVm(CompositeKey key) {
+        return key.a();
+    }
+
+    /** The start address of a {@link #vas()} key. */
+    public static long vaAddr(CompositeKey key) {
+        return key.b();
+    }
+
     /** {@code (bo, vm, addr)} → marker: the VMAs of each BO (the kernel's vm_bo lists). */
     public OrderedTable<Boolean> boVas() {
         return boVas;
+    }
+
+    /** The VM of a {@link #boVas()} key. */
+    public static long boVaVm(CompositeKey key) {
+        return key.b();
+    }
+
+    /** The VMA start address of a {@link #boVas()} key. */
+    public static long boVaAddr(CompositeKey key) {
+        return key.c();
     }
 
     /** {@code (bo)} → BO. */
@@ -170,6 +192,11 @@ public final class DeviceTables {
         return handles;
     }
 
+    /** The BO of a {@link #handles()} key. */
+    public static long handleBo(CompositeKey key) {
+        return key.b();
+    }
+
     /** {@code (dmabuf, file)} → marker: the PRIME lookup tables of the files (which files know the dma-buf). */
     public OrderedTable<Boolean> prime() {
         return prime;
@@ -190,9 +217,19 @@ public final class DeviceTables {
         return ptTables;
     }
 
+    /** The first table index of a {@link #ptTables()} key. */
+    public static long ptTableFirst(CompositeKey key) {
+        return key.c();
+    }
+
     /** {@code (vm, start)} → run of populated PTEs. */
     public OrderedTable<PteRun> ptes() {
         return ptes;
+    }
+
+    /** The start address of a {@link #ptes()} key. */
+    public static long pteStart(CompositeKey key) {
+        return key.b();
     }
 
     /** {@code (vm)} → page-table counters. */
@@ -203,5 +240,10 @@ public final class DeviceTables {
     /** {@code (vm, n)} → the n-th VM-log entry, with the event that wrote it. */
     public OrderedTable<VmLogRecord> vmLog() {
         return vmLog;
+    }
+
+    /** The entry index n of a {@link #vmLog()} key. */
+    public static long vmLogIndex(CompositeKey key) {
+        return key.b();
     }
 }

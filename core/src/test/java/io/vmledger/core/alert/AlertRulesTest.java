@@ -232,7 +232,7 @@ class AlertRulesTest {
         vmBindFile(2);
         tickTo(100);
         assertEquals(List.of(), ledger.warnings());
-        assertTrue(ledger.alertTables(D).watch().get(CompositeKey.of(AlertRule.PAGETABLE_BLOAT.ordinal(), 1)) == null);
+        assertTrue(ledger.alertTables(D).watch().get(AlertTables.watchKey(AlertRule.PAGETABLE_BLOAT, 1)) == null);
     }
 
     @Test

@@ -90,13 +90,13 @@ class FleetAlertsTest {
         for (BoRecord b : q.bos()) {
             for (AlertRule rule : AlertRule.values()) {
                 if (rule.aboutBo() && AlertEvaluator.holds(rule, b, tables)) {
-                    out.add(List.of((long) rule.ordinal(), b.bo()));
+                    out.add(List.of((long) rule.code(), b.bo()));
                 }
             }
         }
         for (VmView vm : q.vmsWithoutVas()) {
             if (ledger.evaluator.bloated(vm.vm().vm(), tables)) {
-                out.add(List.of((long) AlertRule.PAGETABLE_BLOAT.ordinal(), vm.vm().vm()));
+                out.add(List.of((long) AlertRule.PAGETABLE_BLOAT.code(), vm.vm().vm()));
             }
         }
         return out;
@@ -107,7 +107,7 @@ class FleetAlertsTest {
         try (Cursor<Watch> c = ledger.alertTables(device).watch().range(CompositeKey.of(0), CompositeKey.lastOf(-1L))) {
             while (c.hasNext()) {
                 CompositeKey k = c.next().getKey();
-                out.add(List.of(k.a(), k.b()));
+                out.add(List.of((long) AlertTables.watchRule(k).code(), AlertTables.watchSubject(k)));
             }
         }
         return out;

@@ -5,9 +5,6 @@ import io.vmledger.schema.Severity;
 
 /** Adapts the domain core's {@link Alert} to the Avro alert record ({@code Alert.avsc}). */
 public final class AlertEncoder {
-    /** Avro severity by domain severity ordinal (both list info, warning). */
-    private static final Severity[] SEVERITY = {Severity.info, Severity.warning};
-
     private AlertEncoder() {
     }
 
@@ -15,7 +12,7 @@ public final class AlertEncoder {
     public static io.vmledger.schema.Alert encode(Alert a) {
         return io.vmledger.schema.Alert.newBuilder()
                 .setRule(a.rule().label())
-                .setSeverity(SEVERITY[a.severity().ordinal()])
+                .setSeverity(severity(a.severity()))
                 .setDevice(a.device())
                 .setVm(a.vm())
                 .setBo(a.bo())
@@ -27,5 +24,16 @@ public final class AlertEncoder {
                 .setRaised(a.raised())
                 .setSeq(a.seq())
                 .build();
+    }
+
+    /**
+     * The Avro severity of {@code s}, by name: alerts carry it as the index of its symbol in the
+     * schema's list (the schema's contract), never as the domain ordinal.
+     */
+    private static Severity severity(io.vmledger.core.alert.Severity s) {
+        return switch (s) {
+            case INFO -> Severity.info;
+            case WARNING -> Severity.warning;
+        };
     }
 }

@@ -18,9 +18,6 @@ import java.util.List;
 
 /** Adapts the domain core's {@link CrashState} to the Avro coredump record {@link Coredump}. */
 public final class CoredumpEncoder {
-    /** Avro match by domain match ordinal (same matches, same order). */
-    private static final CoredumpMatch[] MATCH = {CoredumpMatch.contains, CoredumpMatch.near, CoredumpMatch.none};
-
     private CoredumpEncoder() {
     }
 
@@ -63,8 +60,20 @@ public final class CoredumpEncoder {
             history.add(new CoredumpTouch(e.op(), e.queue(), e.iova(), e.range(), r.seq(), r.ts()));
         }
         Va va = a.va();
-        return new CoredumpAttribution(a.iova(), MATCH[a.match().ordinal()],
+        return new CoredumpAttribution(a.iova(), match(a.match()),
                 va == null ? null : new CoredumpVa(va.addr(), va.range(), va.bo(), a.name(), va.offset()),
                 a.populated(), history, a.searched(), a.logTotal());
+    }
+
+    /**
+     * The Avro match of {@code m}, by name: coredumps carry it as the index of its symbol in the
+     * schema's list (the schema's contract), never as the domain ordinal.
+     */
+    private static CoredumpMatch match(CrashState.Match m) {
+        return switch (m) {
+            case CONTAINS -> CoredumpMatch.contains;
+            case NEAR -> CoredumpMatch.near;
+            case NONE -> CoredumpMatch.none;
+        };
     }
 }

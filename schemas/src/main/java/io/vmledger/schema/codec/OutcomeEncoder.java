@@ -17,8 +17,6 @@ import java.util.List;
 
 /** Adapts the domain core's {@link Outcome} to the Avro ledger record {@link LedgerEntry}. */
 public final class OutcomeEncoder {
-    /** Avro status by domain status ordinal (the enums list the same statuses in the same order). */
-    private static final Status[] STATUS = {Status.ok, Status.error, Status.duplicate, Status.bad_event};
     private OutcomeEncoder() {
     }
 
@@ -29,7 +27,7 @@ public final class OutcomeEncoder {
                 .setSeq(o.seq())
                 .setType(o.type())
                 .setTs(o.ts())
-                .setStatus(STATUS[o.status().ordinal()])
+                .setStatus(status(o.status()))
                 .setErrno(o.errno() == null ? null : o.errno().name())
                 .setReason(o.reason())
                 .setPreallocPages(o.preallocPages())
@@ -46,6 +44,19 @@ public final class OutcomeEncoder {
             effects.add(new io.vmledger.schema.Effect(e.kind().label(), e.vm(), e.bo(), e.iova(), e.range(), e.reason(), e.count()));
         }
         return b.setEffects(effects).build();
+    }
+
+    /**
+     * The Avro status of {@code s}, by name: the ledger carries it as the index of its symbol in
+     * the schema's list (the schema's contract), never as the domain ordinal.
+     */
+    private static Status status(io.vmledger.core.fold.Status s) {
+        return switch (s) {
+            case OK -> Status.ok;
+            case ERROR -> Status.error;
+            case DUPLICATE -> Status.duplicate;
+            case BAD_EVENT -> Status.bad_event;
+        };
     }
 
     /** A bad input line: not decoded into an event; {@code device} and {@code seq} when they could be read. */

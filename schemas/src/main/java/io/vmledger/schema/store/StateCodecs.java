@@ -30,12 +30,12 @@ import java.util.function.ToIntFunction;
  * ({@value #V1}); decoding refuses a version it does not know rather than misreading state.
  * VM-log entries are written in form {@value #V2} (the entry plus the seq and time of the event
  * that logged it); their {@value #V1} form, without those, still decodes (seq and time 0).
+ * Enums are written as one byte, their {@link io.vmledger.core.Coded#code() code}, never their
+ * ordinal; an unknown code is refused.
  */
 public final class StateCodecs {
     static final byte V1 = 1;
     static final byte V2 = 2;
-    private static final Madv[] MADV = Madv.values();
-    private static final VmMode[] MODES = VmMode.values();
 
     private static final Map<String, ValueCodec<?>> BY_TABLE = Map.ofEntries(
             Map.entry(DeviceTables.DEVICE, codec(r -> 16, (DeviceRecord r, ByteBuffer b) -> b.putLong(r.lastSeq()).putLong(r.lastTs()),
@@ -151,14 +151,14 @@ public final class StateCodecs {
     }
 
     private static void putVm(VmRecord r, ByteBuffer b) {
-        b.putLong(r.vm()).put((byte) r.mode().ordinal());
+        b.putLong(r.vm()).put((byte) r.mode().code());
         b.putLong(r.window().start()).putLong(r.window().size());
         b.put(Bin.bool(r.hasPrr())).put(Bin.bool(r.unusable())).put(Bin.bool(r.closed()));
     }
 
     private static VmRecord getVm(ByteBuffer b) {
         long vm = b.getLong();
-        VmMode mode = MODES[b.get()];
+        VmMode mode = VmMode.ofCode(b.get());
         VmWindow window = new VmWindow(b.getLong(), b.getLong());
         return new VmRecord(vm, mode, window, Bin.bool(b), Bin.bool(b), Bin.bool(b));
     }
@@ -180,7 +180,7 @@ public final class StateCodecs {
         Bin.putNullableBytes(b, Bin.utf8(r.name()));
         b.put(Bin.bool(r.alive())).putInt(r.handles());
         Bin.putNullableLong(b, r.dmabuf());
-        b.putInt(r.vmaRef()).putInt(r.pins()).putInt(r.vmaps()).put((byte) r.madv().ordinal()).putLong(r.vmas());
+        b.putInt(r.vmaRef()).putInt(r.pins()).putInt(r.vmaps()).put((byte) r.madv().code()).putLong(r.vmas());
     }
 
     private static BoRecord getBo(ByteBuffer b) {
@@ -192,7 +192,7 @@ public final class StateCodecs {
         int handles = b.getInt();
         Long dmabuf = Bin.getNullableLong(b);
         return new BoRecord(bo, size, flags, name, alive, handles, dmabuf, b.getInt(), b.getInt(), b.getInt(),
-                MADV[b.get()], b.getLong());
+                Madv.ofCode(b.get()), b.getLong());
     }
 
     private static void putFb(FbRecord r, ByteBuffer b) {

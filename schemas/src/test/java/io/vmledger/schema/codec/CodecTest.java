@@ -3,21 +3,27 @@ package io.vmledger.schema.codec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vmledger.core.Errno;
+import io.vmledger.core.alert.Alert;
+import io.vmledger.core.alert.AlertRule;
+import io.vmledger.core.dump.CrashState;
 import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.Status;
+import io.vmledger.core.state.VmMode;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.TraceJson;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The Avro ⇄ domain adapters cover every event type and every status. */
+/** The Avro ⇄ domain adapters cover every event type, and every status, severity and fault match. */
 class CodecTest {
 
     static Stream<Schema> payloadTypes() {
@@ -70,7 +76,7 @@ class CodecTest {
         Outcome o = new Outcome("d", 1, "vmap", 5, s, s == Status.ERROR ? Errno.EINVAL : null, null, null, null, null,
                 List.of(Effect.boFreed(3)));
         LedgerEntry e = OutcomeEncoder.encode(o);
-        assertEquals(s.name().toLowerCase(java.util.Locale.ROOT), e.getStatus().name());
+        assertEquals(s.name().toLowerCase(Locale.ROOT), e.getStatus().name());
         assertEquals(s == Status.ERROR ? "EINVAL" : null, e.getErrno());
         assertEquals("bo_freed", e.getEffects().get(0).getKind());
         assertEquals(3L, e.getEffects().get(0).getBo());
@@ -78,5 +84,20 @@ class CodecTest {
 
     static Stream<Status> statuses() {
         return Stream.of(Status.values());
+    }
+
+    @ParameterizedTest
+    @EnumSource(AlertRule.class)
+    void everyAlertCarriesTheAvroSeverityOfTheSameName(AlertRule rule) {
+        Alert a = new Alert(rule, "d", 2L, 3L, "evidence", 1, 2, 3, 4, 5, 6);
+        assertEquals(rule.severity().name().toLowerCase(Locale.ROOT), AlertEncoder.encode(a).getSeverity().name());
+    }
+
+    @ParameterizedTest
+    @EnumSource(CrashState.Match.class)
+    void everyFaultMatchEncodesToTheAvroMatchOfTheSameName(CrashState.Match m) {
+        CrashState s = new CrashState("d", 1, 2, 3, CrashState.Reason.HANG, VmMode.VM_BIND, false, null, 0, 0,
+                List.of(), null, List.of(), new CrashState.Attribution(0x1000, m, null, null, false, List.of(), 0, 0));
+        assertEquals(m.name().toLowerCase(Locale.ROOT), CoredumpEncoder.encode(s).getAttribution().getMatch().name());
     }
 }

@@ -26,6 +26,7 @@ import io.vmledger.core.store.CompositeKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,48 @@ class StateCodecsTest {
                 .putLong(2).putLong(0x100000000L).putLong(0x1000);
         assertEquals(new VmLogRecord(new VmLogEntry("unmap", 2, 0x100000000L, 0x1000), 0, 0),
                 StateCodecs.<VmLogRecord>of(DeviceTables.VM_LOG).decode(v1.array()));
+    }
+
+    @Test
+    void enumsAreWrittenAsTheirPinnedCodes() {
+        // bytes written before enums had codes (by ordinal): they must stay the same, both ways
+        Map<VmMode, String> vms = Map.of(
+                VmMode.VM_BIND, "0100000000000000050000000000000010000000000000002000010001",
+                VmMode.MANAGED, "0100000000000000050100000000000010000000000000002000010001",
+                VmMode.KMS, "0100000000000000050200000000000010000000000000002000010001");
+        ValueCodec<VmRecord> vmCodec = StateCodecs.of(DeviceTables.VMS);
+        vms.forEach((mode, hex) -> {
+            VmRecord vm = new VmRecord(5, mode, new VmWindow(0x1000, 0x2000), true, false, true);
+            assertEquals(hex, HexFormat.of().formatHex(vmCodec.encode(vm)));
+            assertEquals(vm, vmCodec.decode(HexFormat.of().parseHex(hex)));
+        });
+        Map<Madv, String> bos = Map.of(
+                Madv.WILLNEED, BO_HEAD + "00" + BO_TAIL,
+                Madv.DONTNEED, BO_HEAD + "01" + BO_TAIL,
+                Madv.PURGED, BO_HEAD + "02" + BO_TAIL);
+        ValueCodec<BoRecord> boCodec = StateCodecs.of(DeviceTables.BOS);
+        bos.forEach((madv, hex) -> {
+            BoRecord bo = new BoRecord(7, 4096, 0x10001, "a", true, 1, null, 2, 3, 4, madv, 5);
+            assertEquals(hex, HexFormat.of().formatHex(boCodec.encode(bo)));
+            assertEquals(bo, boCodec.decode(HexFormat.of().parseHex(hex)));
+        });
+    }
+
+    /** A BO record's bytes up to its madvise code (version, bo, size, flags, name, alive, handles, dmabuf, vma_ref, pins, vmaps). */
+    private static final String BO_HEAD = "01" + "0000000000000007" + "0000000000001000" + "0000000000010001" + "0000000161"
+            + "01" + "00000001" + "00" + "00000002" + "00000003" + "00000004";
+    /** A BO record's bytes after its madvise code (vmas). */
+    private static final String BO_TAIL = "0000000000000005";
+
+    @Test
+    void anUnknownEnumCodeIsRefusedNotMisread() {
+        ValueCodec<VmRecord> vmCodec = StateCodecs.of(DeviceTables.VMS);
+        byte[] vm = vmCodec.encode(new VmRecord(5, VmMode.KMS, new VmWindow(0, 1), false, false, false));
+        vm[9] = 3;
+        assertThrows(IllegalArgumentException.class, () -> vmCodec.decode(vm));
+        ValueCodec<BoRecord> boCodec = StateCodecs.of(DeviceTables.BOS);
+        byte[] bo = HexFormat.of().parseHex(BO_HEAD + "ff" + BO_TAIL);
+        assertThrows(IllegalArgumentException.class, () -> boCodec.decode(bo));
     }
 
     @Test
