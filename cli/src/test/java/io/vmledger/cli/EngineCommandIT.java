@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each) plus the quick-start trace, the ledger it prints equals {@code vmledger replay}'s output
  * line for line within each device, and the unreadable quick-start line is reported, not sent.
  */
-class EngineCommandTest {
+class EngineCommandIT {
     @TempDir
     Path dir;
 

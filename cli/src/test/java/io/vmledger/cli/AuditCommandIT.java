@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * faulting address or the BO, and {@code GET /devices/{d}/bos/{bo}?asOf=T} (the versioned BO
  * history) agrees with both.
  */
-class AuditCommandTest {
+class AuditCommandIT {
     private static final long SEED = 515L;
     private static final long START = 1_767_225_600_000_000L;
     private static final int EVERY = 7;

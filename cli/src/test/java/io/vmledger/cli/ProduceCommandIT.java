@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * topic equals the input, device by device and in order, with event times as record timestamps;
  * a checkpoint makes a re-run send only what was not acknowledged.
  */
-class ProduceCommandTest {
+class ProduceCommandIT {
     @TempDir
     static Path dir;
 

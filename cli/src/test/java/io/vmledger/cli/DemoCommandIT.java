@@ -25,7 +25,7 @@ import picocli.CommandLine;
  * error (the demo injects no invalid ioctls); a run too short in device time for leak alerts says
  * so in its report.
  */
-class DemoCommandTest {
+class DemoCommandIT {
     @TempDir
     Path dir;
 
