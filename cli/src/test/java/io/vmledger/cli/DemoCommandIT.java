@@ -2,8 +2,6 @@ package io.vmledger.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.tools.coredump.Devcoredump;
@@ -67,28 +65,5 @@ class DemoCommandIT {
         assertEquals(0, second, "a demo directory is emptied and reused: " + err);
         String short1 = err.toString().substring(report.length());
         assertTrue(short1.contains("leak alerts need at least --alert-after (5.0 s)"), short1);
-    }
-
-    @Test
-    void aReportNotesARunShorterThanTheAlertThreshold() {
-        String note = DemoCommand.shortRunNote(2_345_678, 5_000_000);
-        assertEquals("  note        the fleet ran 2.3 s of device time; leak alerts need at least --alert-after (5.0 s)"
-                + " of it: run longer (--duration), faster (--rate) or lower --alert-after", note);
-        assertNull(DemoCommand.shortRunNote(5_000_000, 5_000_000));
-        assertNull(DemoCommand.shortRunNote(90_000_000, 30_000_000));
-        assertNotNull(DemoCommand.shortRunNote(0, 1));
-    }
-
-    @Test
-    void aDirectoryThatIsNotADemosIsRefused() throws Exception {
-        Path mine = Files.createDirectories(dir.resolve("mine"));
-        Files.writeString(mine.resolve("precious.txt"), "keep me");
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vmledger.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute("demo", "--data-dir", mine.toString());
-        assertEquals(2, exit);
-        assertTrue(err.toString().contains("not a vmledger demo directory"), err.toString());
-        assertTrue(Files.exists(mine.resolve("precious.txt")));
     }
 }

@@ -124,16 +124,6 @@ class ProduceCommandIT {
         }
     }
 
-    @Test
-    void badArgumentsAreRefusedBeforeAnythingIsSent() {
-        CliRun speed = run("produce", "-i", "x.jsonl", "--speed", "fast");
-        assertEquals(2, speed.exit());
-        assertTrue(speed.err().contains("speed must be 'max' or a positive factor"), speed.err());
-        CliRun codec = run("produce", "-i", "x.jsonl", "--compression", "brotli");
-        assertEquals(2, codec.exit());
-        assertTrue(codec.err().contains("--compression must be lz4, zstd"), codec.err());
-    }
-
     private static Map<String, List<VmEvent>> byDevice(List<String> lines) throws Exception {
         Map<String, List<VmEvent>> out = new LinkedHashMap<>();
         for (String l : lines) {
