@@ -80,6 +80,13 @@ class CoredumpsCommandIT {
         }
     }
 
+    @Test
+    void withoutOutItIsAUsageError() {
+        CliRun r = run("coredumps");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--out"), r.err());
+    }
+
     /** File name → text, from the in-memory fold. */
     private static Map<String, String> expected() throws Exception {
         InMemoryLedger ledger = new InMemoryLedger(FoldConfig.DEFAULT);

@@ -19,7 +19,7 @@ class EngineCommandTest {
                 {"--http", "127.0.0.1:99999", "--http must be HOST:PORT with a port up to 65535"},
                 {"--http", "nohost", "--http must be HOST:PORT"},
                 {"--store", "disk", "--store must be rocksdb or memory"},
-                {"--guarantee", "at_least_once", "Unknown option: '--guarantee'"},
+                {"--guarantee", "at_least_once", "Unknown options: '--guarantee'"},
                 {"--stall-timeout", "0s", "--stall-timeout must be positive"},
                 {"--instances", "0", "must be >= 1"},
                 {"--snapshot-every", "-1", "--snapshot-every must be >= 0"},
