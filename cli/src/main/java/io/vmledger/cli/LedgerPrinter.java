@@ -15,7 +15,7 @@ import org.apache.kafka.common.KafkaException;
  * each in the form {@code vmledger replay} prints. A record that is not a ledger entry is
  * reported on stderr and counted as seen, so nobody waits for it.
  */
-final class LedgerPrinter implements AutoCloseable {
+final class LedgerPrinter {
     private final TopicReader reader;
     private final PrintWriter out;
     private final PrintWriter err;
@@ -69,8 +69,8 @@ final class LedgerPrinter implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws InterruptedException {
+    /** Stops reading and waits (up to 10 s) for the reader thread to finish. */
+    void close() throws InterruptedException {
         reader.wakeup();
         thread.join(10_000);
     }

@@ -73,6 +73,7 @@ public final class ProduceCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
+    @SuppressWarnings("try") // the StopSignal is held open around the work, never read
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         double factor;

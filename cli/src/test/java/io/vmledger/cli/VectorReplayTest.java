@@ -75,7 +75,7 @@ class VectorReplayTest {
             return n;
         }
         ObjectNode o = JSON.createObjectNode();
-        n.fields().forEachRemaining(f -> {
+        n.properties().forEach(f -> {
             switch (f.getKey()) {
                 case "obj" -> o.put("bo", f.getValue().isNull() ? null : BO.get(f.getValue().asText()));
                 case "dump" -> {

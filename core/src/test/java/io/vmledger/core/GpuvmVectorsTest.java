@@ -63,7 +63,7 @@ class GpuvmVectorsTest {
         long[] seq = {0};
         apply(ledger, seq, new Event.FileOpen(1, true, 0x100000000L, 0xffff00000000L, true));
         apply(ledger, seq, new Event.SubmitqueueNew(1, 1, true));
-        v.get("objects").fields().forEachRemaining(o ->
+        v.get("objects").properties().forEach(o ->
                 apply(ledger, seq, new Event.BoNew(1, BO_IDS.get(o.getKey()), o.getValue().get("size").asLong(), 0, o.getKey())));
         for (JsonNode n : v.get("existing")) {
             Va x = va(n);

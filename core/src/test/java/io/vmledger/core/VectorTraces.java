@@ -42,7 +42,7 @@ public final class VectorTraces {
         List<String> out = new ArrayList<>();
         line(out, device, "\"type\":\"file_open\",\"file\":1,\"vm_bind\":true");
         line(out, device, "\"type\":\"submitqueue_new\",\"file\":1,\"queue\":1,\"vm_bind\":true");
-        v.get("objects").fields().forEachRemaining(o -> line(out, device,
+        v.get("objects").properties().forEach(o -> line(out, device,
                 "\"type\":\"bo_new\",\"file\":1,\"bo\":" + BO.get(o.getKey()) + ",\"size\":" + o.getValue().get("size")));
         for (JsonNode e : v.get("existing")) {
             bind(out, device, e.get("obj").isNull() ? "map_null" : "map", e, e.path("dump").asBoolean(false));

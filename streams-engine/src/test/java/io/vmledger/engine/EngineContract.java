@@ -127,6 +127,7 @@ abstract class EngineContract {
     }
 
     @Test
+    @SuppressWarnings("try") // the first engine only runs while the ledger is read
     void stoppedMidStreamAndRestartedNothingIsLostOrDuplicated() throws Exception {
         ReplayReference ref = new ReplayReference(ChurnTrace.lines(6, 150));
         Topics topics = topics("restart");
@@ -145,6 +146,7 @@ abstract class EngineContract {
     }
 
     @Test
+    @SuppressWarnings("try") // the engine only runs while the topics are written and read
     void undecodableRecordsLandInTheDeadLetterTopicAndProcessingGoesOn() throws Exception {
         ReplayReference ref = new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d"));
         Topics topics = topics("dead");

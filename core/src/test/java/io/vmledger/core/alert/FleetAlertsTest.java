@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * every injected bug is caught by its rule on its device and subject, nothing else warns, and a
  * fleet without bugs raises no warning at all.
  *
- * <p>TODO(lead): after merging branch {@code sim}, run these two checks against the simulator's
- * own fleet and ground truth as well (same assertions: {@code truth.rule} on {@code truth.device}
- * with {@code truth.bo}, or {@code truth.vm} for pagetable_bloat).
+ * <p>The same checks over the real fleet simulator and its ground truth are
+ * {@code io.vmledger.engine.alert.SimulatedFleetAlertsTest} in streams-engine (core cannot see
+ * the producer's simulator).
  */
 class FleetAlertsTest {
     private static final int DEVICES = 3;

@@ -67,7 +67,8 @@ final class AlertStage {
                 KeyValue<Bytes, byte[]> first = it.next();
                 String device = StoreLayout.device(first.key.get());
                 out.add(device);
-                from = Bytes.wrap(Bytes.increment(Bytes.wrap(StoreLayout.prefix(device, AlertTables.WATCH))).get());
+                // no key has the device's last key (no table tag is 0xff): the next scan starts at the next device
+                from = Bytes.wrap(StoreLayout.deviceLastKey(device));
             }
         }
     }

@@ -6,7 +6,7 @@ import org.testcontainers.kafka.KafkaContainer;
 
 /** {@link EngineContract} on an {@code apache/kafka} broker from Testcontainers; skipped without Docker. */
 @Testcontainers(disabledWithoutDocker = true)
-class ContainerEngineTest extends EngineContract {
+class ContainerEngineIT extends EngineContract {
     @Container
     private static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.0");
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Reading vmledger topics on a real broker: to the end, from a time, one device's partition, following. */
-class TopicReaderTest {
+class TopicReaderIT {
     private static final String TOPIC = "reader-test";
     private static final String FOLLOWED = "reader-follow";
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** {@link EngineContract} on the embedded single-node KRaft broker (runs everywhere). */
-class EmbeddedBrokerEngineTest extends EngineContract {
+class EmbeddedBrokerEngineIT extends EngineContract {
     private static Path brokerDir;
     private static EmbeddedKafkaBroker broker;
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a use-after-unmap fault and a hang, and the command writes one file per dump whose text equals
  * the in-memory capture's; a second run writes the same files again.
  */
-class CoredumpsCommandTest {
+class CoredumpsCommandIT {
     private static final List<String> TRACE = List.of(
             "{\"device\":\"e2e\",\"seq\":1,\"ts\":1767225600000000,\"type\":\"file_open\",\"file\":1,\"vm_bind\":true}",
             "{\"device\":\"e2e\",\"seq\":2,\"type\":\"submitqueue_new\",\"file\":1,\"queue\":1,\"vm_bind\":true}",

@@ -47,10 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
  * events: {@code --as-of T} prints exactly what {@code replay --state} prints for the trace cut at
  * T (before the first snapshot, exactly at one, between two, after the end, and at seeded random
  * times), the entry audit lists exactly the entries of a use-after-unmap story that touched the
- * faulting address or the BO, and {@code GET /devices/{d}/bos/{bo}?asOf=T} (the versioned BO
- * history) agrees with both.
+ * faulting address or the BO, and {@code GET /devices/{d}/bos/{bo}?asOf=T} (read from the BO
+ * history, the plain {@code bo-versions} store) agrees with both.
  */
-class AuditCommandTest {
+class AuditCommandIT {
     private static final long SEED = 515L;
     private static final long START = 1_767_225_600_000_000L;
     private static final int EVERY = 7;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * two runs on the same state (a restart in between), and {@code vmledger alerts} prints each
  * alert exactly once, as a table or JSON lines, filtered by device and severity.
  */
-class AlertsCommandTest {
+class AlertsCommandIT {
     private static final long T0 = 1_767_225_600_000_000L;
 
     @TempDir
