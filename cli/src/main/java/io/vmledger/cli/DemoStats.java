@@ -37,13 +37,26 @@ final class DemoStats {
         return sent.sum() == 0 ? 0 : lastTs.get() - firstTs.get();
     }
 
+    /** When the first and the latest ledger entry were read (System.nanoTime, 0 before any). */
+    private final AtomicLong firstFoldNanos = new AtomicLong();
+    private final AtomicLong lastFoldNanos = new AtomicLong();
+
     void outcome(String status) {
+        long now = System.nanoTime();
+        firstFoldNanos.compareAndSet(0, now);
+        lastFoldNanos.set(now);
         folded.increment();
         outcomes.computeIfAbsent(status, s -> new LongAdder()).increment();
     }
 
     void alert(String rule, boolean warning) {
         (warning ? warningAlerts : infoAlerts).computeIfAbsent(rule, r -> new LongAdder()).increment();
+    }
+
+    /** Ledger entries per second from the first to the latest one read (0 with fewer than two). */
+    double foldRate() {
+        double seconds = (lastFoldNanos.get() - firstFoldNanos.get()) / 1e9;
+        return seconds > 0 ? (folded.sum() - 1) / seconds : 0;
     }
 
     long outcomes(String status) {

@@ -2,6 +2,8 @@ package io.vmledger.engine.query;
 
 import io.vmledger.schema.store.ByteStore;
 import io.vmledger.engine.store.KeyValueByteStore;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -61,10 +63,50 @@ final class QueriedByteStore implements ByteStore {
     @Override
     public CloseableIterator range(Bytes from, Bytes to, boolean descending) {
         try {
-            return KeyValueByteStore.iterator(descending ? store.reverseRange(from, to) : store.range(from, to));
+            return present(KeyValueByteStore.iterator(descending ? store.reverseRange(from, to) : store.range(from, to)));
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }
+    }
+
+    /**
+     * {@code it} without entries whose value is null: a key the stream thread has just deleted
+     * can show up in the record cache's merged iterator with no value, and is absent.
+     */
+    private static CloseableIterator present(CloseableIterator it) {
+        return new CloseableIterator() {
+            private Map.Entry<Bytes, byte[]> next = advance();
+
+            private Map.Entry<Bytes, byte[]> advance() {
+                while (it.hasNext()) {
+                    Map.Entry<Bytes, byte[]> e = it.next();
+                    if (e.getValue() != null) {
+                        return e;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Map.Entry<Bytes, byte[]> next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                Map.Entry<Bytes, byte[]> e = next;
+                next = advance();
+                return e;
+            }
+
+            @Override
+            public void close() {
+                it.close();
+            }
+        };
     }
 
     private Unavailable unavailable(InvalidStateStoreException e) {

@@ -53,6 +53,8 @@ public final class QueryRouter {
     private final LocalQueries local;
     /** How long a request forwarded to the owning instance may take (below the server's own timeout). */
     static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(10);
+    /** Reads of a device query before a torn read is answered 503. */
+    private static final int READ_TRIES = 3;
 
     private final PrometheusMeterRegistry metrics;
     private final Supplier<FoldHealth> health;
@@ -120,7 +122,7 @@ public final class QueryRouter {
             }
             return forward(md.activeHost(), path, query);
         }
-        return deviceQuery(device, md.partition(), s.subList(2, s.size()), params, path);
+        return consistently(() -> deviceQuery(device, md.partition(), s.subList(2, s.size()), params, path));
     }
 
     private HttpReply deviceQuery(String device, int partition, List<String> s, Map<String, String> params,
@@ -176,6 +178,27 @@ public final class QueryRouter {
             }
         }
         throw new BadRequest(404, "no such path: " + path);
+    }
+
+    /**
+     * Runs a device query, again if it fails on a torn read: a query reads several stores one
+     * after the other while the stream thread writes them, so it can meet an event's changes
+     * half written (a VA whose record was just removed). Such a read fails inside the query, not
+     * in the fold; it is retried, and after {@link #READ_TRIES} tries answered 503.
+     */
+    private static HttpReply consistently(Supplier<HttpReply> query) {
+        RuntimeException last = null;
+        for (int i = 0; i < READ_TRIES; i++) {
+            try {
+                return query.get();
+            } catch (BadRequest | Unavailable e) {
+                throw e;
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw new Unavailable("the device's state changed during every read (" + last.getClass().getSimpleName()
+                + "); try again");
     }
 
     private HttpReply health() {
