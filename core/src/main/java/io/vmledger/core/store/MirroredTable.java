@@ -1,6 +1,5 @@
 package io.vmledger.core.store;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -10,14 +9,13 @@ import java.util.Map;
  * So the fold pays one durable write per changed key per event and no durable read at all.
  */
 public final class MirroredTable<V> implements OrderedTable<V>, BufferedTable {
-    private static final Object DELETED = new Object();
     private static final CompositeKey FIRST = CompositeKey.of(0, 0, 0);
     private static final CompositeKey LAST = CompositeKey.of(-1L, -1L, -1L);
 
     private final BTreeTable<V> heap = new BTreeTable<>();
     private final OrderedTable<V> durable;
-    /** Keys changed since the last flush: the new value, or {@link #DELETED}. */
-    private final Map<CompositeKey, Object> dirty = new HashMap<>();
+    /** Keys changed since the last flush. */
+    private final PendingWrites<V> dirty = new PendingWrites<>();
 
     /** A heap copy of every entry of {@code durable}, read once, with one ordered scan. */
     public MirroredTable(OrderedTable<V> durable) {
@@ -49,7 +47,7 @@ public final class MirroredTable<V> implements OrderedTable<V>, BufferedTable {
     @Override
     public void delete(CompositeKey key) {
         heap.delete(key);
-        dirty.put(key, DELETED);
+        dirty.delete(key);
     }
 
     @Override
@@ -68,18 +66,7 @@ public final class MirroredTable<V> implements OrderedTable<V>, BufferedTable {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void flush() {
-        if (dirty.isEmpty()) {
-            return;
-        }
-        for (Map.Entry<CompositeKey, Object> e : dirty.entrySet()) {
-            if (e.getValue() == DELETED) {
-                durable.delete(e.getKey());
-            } else {
-                durable.put(e.getKey(), (V) e.getValue());
-            }
-        }
-        dirty.clear();
+        dirty.flushTo(durable);
     }
 }

@@ -1,6 +1,5 @@
 package io.vmledger.core.store;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -10,24 +9,16 @@ import java.util.Map;
  * they always see every write.
  */
 public final class WriteBackTable<V> implements OrderedTable<V>, BufferedTable {
-    private static final Object DELETED = new Object();
-
     private final OrderedTable<V> table;
-    /** Pending writes: a value, or {@link #DELETED}. */
-    private final Map<CompositeKey, Object> pending = new HashMap<>();
+    private final PendingWrites<V> pending = new PendingWrites<>();
 
     public WriteBackTable(OrderedTable<V> table) {
         this.table = table;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V get(CompositeKey key) {
-        Object v = pending.get(key);
-        if (v == null) {
-            return table.get(key);
-        }
-        return v == DELETED ? null : (V) v;
+        return pending.has(key) ? pending.value(key) : table.get(key);
     }
 
     @Override
@@ -37,7 +28,7 @@ public final class WriteBackTable<V> implements OrderedTable<V>, BufferedTable {
 
     @Override
     public void delete(CompositeKey key) {
-        pending.put(key, DELETED);
+        pending.delete(key);
     }
 
     @Override
@@ -60,18 +51,7 @@ public final class WriteBackTable<V> implements OrderedTable<V>, BufferedTable {
 
     /** Writes every pending change to the table. */
     @Override
-    @SuppressWarnings("unchecked")
     public void flush() {
-        if (pending.isEmpty()) {
-            return;
-        }
-        for (Map.Entry<CompositeKey, Object> e : pending.entrySet()) {
-            if (e.getValue() == DELETED) {
-                table.delete(e.getKey());
-            } else {
-                table.put(e.getKey(), (V) e.getValue());
-            }
-        }
-        pending.clear();
+        pending.flushTo(table);
     }
 }
