@@ -18,6 +18,9 @@ import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.wire.Wire;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -96,6 +99,7 @@ public final class LongRunHarness {
         Map<String, MessageDigest> out = new TreeMap<>();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long maxHeap = 0;
+        long maxLive = 0;
         long start = System.nanoTime();
         long nextReport = start;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
@@ -115,9 +119,11 @@ public final class LongRunHarness {
                     seen++;
                 }
                 maxHeap = Math.max(maxHeap, memory.getHeapMemoryUsage().getUsed());
+                maxLive = Math.max(maxLive, liveAfterGc());
                 if (System.nanoTime() > nextReport) {
-                    System.out.printf(Locale.ROOT, "  %,d of %,d folded, heap in use %,d MiB (max so far %,d MiB)%n", seen, n,
-                            memory.getHeapMemoryUsage().getUsed() >> 20, maxHeap >> 20);
+                    System.out.printf(Locale.ROOT, "  %,d of %,d folded, heap in use %,d MiB, live after the last GC %,d MiB"
+                            + " (max so far %,d MiB)%n", seen, n, memory.getHeapMemoryUsage().getUsed() >> 20,
+                            liveAfterGc() >> 20, maxLive >> 20);
                     nextReport += 60_000_000_000L;
                 }
                 if (engine.failure().isDone()) {
@@ -126,9 +132,22 @@ public final class LongRunHarness {
             }
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "folded %,d events in %.0f s = %,.0f events/s; max heap in use %,d MiB of %,d MiB%n",
-                n, secs, n / secs, maxHeap >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(Locale.ROOT, "folded %,d events in %.0f s = %,.0f events/s; heap of %,d MiB: max in use %,d MiB,"
+                + " max live after a GC %,d MiB%n", n, secs, n / secs, Runtime.getRuntime().maxMemory() >> 20,
+                maxHeap >> 20, maxLive >> 20);
         return out;
+    }
+
+    /** Heap occupied right after the last collection, summed over the pools: what stays live. */
+    private static long liveAfterGc() {
+        long live = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage u = pool.getCollectionUsage();
+            if (pool.getType() == MemoryType.HEAP && u != null) {
+                live += u.getUsed();
+            }
+        }
+        return live;
     }
 
     /** The working-set gauges from the engine's /metrics. */
