@@ -12,7 +12,7 @@ import java.util.List;
  * tables, both over one {@link DeviceTables.TableSource}. Three forms: in memory
  * ({@code replay}), directly over the engine's stores with per-event write-back
  * ({@link #over}), or as the engine's working set ({@link #mirroring}): heap tables loaded
- * from the stores once, whose changes reach the stores at the end of every event.
+ * from the stores on first use, whose changes reach the stores at the end of every event.
  */
 public final class DeviceState {
     private final DeviceTables tables;
@@ -37,7 +37,8 @@ public final class DeviceState {
     }
 
     /**
-     * A device's state in the heap, loaded from {@code durable} (one ordered scan per table);
+     * A device's state in the heap, loaded from {@code durable} (one ordered scan per table, when
+     * an event first uses the table);
      * every change reaches {@code durable} at {@link #flush()}, which the façade calls at the
      * end of every event and sweep.
      */

@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * A task's working set: the state of the devices it folds, in the heap ({@link DeviceState#mirroring}),
- * loaded from the task's stores on a device's first event after the task starts (one ordered
+ * loaded from the task's stores as the device's events first use each table after the task starts (one ordered
  * scan per table). Every change reaches the stores at the end of its event, so a device not
  * being folded can be dropped at any time: when the heap copies outgrow the byte budget, whole
  * devices are evicted, least recently used first, and load again from the stores when next
