@@ -8,10 +8,13 @@ import io.vmledger.core.state.BoRecord;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.codec.OutcomeEncoder;
 import io.vmledger.schema.json.StateJson;
+import io.vmledger.producer.sim.FleetSim;
+import io.vmledger.producer.sim.SimConfig;
 import io.vmledger.producer.trace.TraceLine;
 import io.vmledger.producer.trace.TraceReader;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.LedgerJson;
+import io.vmledger.schema.json.TraceJson;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -36,6 +39,13 @@ public final class ReplayReference {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The reference of the fleet {@code config} simulates. */
+    public static ReplayReference ofFleet(SimConfig config) {
+        List<String> trace = new ArrayList<>();
+        new FleetSim(config).forEachRemaining(e -> trace.add(TraceJson.format(e.event())));
+        return new ReplayReference(trace);
     }
 
     /** The in-memory ledger after the whole trace. */
