@@ -6,6 +6,7 @@ import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.EngineConfig;
 import io.vmledger.engine.VmledgerEngine;
 import io.vmledger.engine.topology.EngineTopology;
+import io.vmledger.schema.topic.Topic;
 import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
 import io.vmledger.producer.sim.ChurnTrace;
@@ -77,7 +78,7 @@ public final class EnginePipeHarness {
             System.out.printf(Locale.ROOT, "input: %s, %d events, %d devices, %d partitions%n",
                     fleet ? "simulated fleet" : "churn trace", n, devices, PARTITIONS);
 
-            double pipe = rawPipe(bootstrap, topics.events(), "bench.pipe-out", n);
+            double pipe = rawPipe(bootstrap, topics.events().name(), "bench.pipe-out", n);
             System.out.printf(Locale.ROOT, "raw pipe (EOS consume->produce): %,.0f events/s%n", pipe);
 
             EngineConfig config = new EngineConfig(bootstrap, "bench-engine", work.resolve("state"),
@@ -86,7 +87,7 @@ public final class EnginePipeHarness {
                     EngineTopology.defaultWorkingSetBytes());
             double engine;
             try (VmledgerEngine e = VmledgerEngine.start(config)) {
-                engine = awaitLedger(bootstrap, topics.ledger(), n, e);
+                engine = awaitLedger(bootstrap, topics.ledger().name(), n, e);
             }
             System.out.printf(Locale.ROOT, "engine (exactly_once_v2, %s stores, %d stream thread(s)): %,.0f events/s"
                     + " = %.1f %% of the raw pipe%n", storeType, threads, engine, 100 * engine / pipe);
@@ -129,7 +130,7 @@ public final class EnginePipeHarness {
         };
     }
 
-    private static long publish(String bootstrap, String topic, Iterator<VmEvent> events) {
+    private static long publish(String bootstrap, Topic<String, VmEvent> topic, Iterator<VmEvent> events) {
         long n = 0;
         try (EventPublisher p = new EventPublisher(bootstrap, topic, Map.of())) {
             while (events.hasNext()) {
@@ -160,7 +161,7 @@ public final class EnginePipeHarness {
         return "n/a";
     }
 
-    /** Events/s of a transactional consume→produce copy of {@code in} to {@code out}. */
+    /** Events/s of a transactional consume→produce copy of {@code in} to {@code out}, as bytes: the baseline. */
     private static double rawPipe(String bootstrap, String in, String out, long n) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -201,7 +202,7 @@ public final class EnginePipeHarness {
         }
     }
 
-    /** Events/s of the engine, from its first ledger entry to the last of {@code n}. */
+    /** Events/s of the engine, from its first ledger entry to the last of {@code n} (counted, not decoded). */
     private static double awaitLedger(String bootstrap, String ledger, long n, VmledgerEngine engine) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

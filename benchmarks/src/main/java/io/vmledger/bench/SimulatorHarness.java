@@ -6,7 +6,8 @@ import io.vmledger.producer.sim.FleetSim;
 import io.vmledger.producer.sim.SimConfig;
 import io.vmledger.producer.trace.TraceFileWriter;
 import io.vmledger.schema.VmEvent;
-import io.vmledger.schema.wire.Wire;
+import io.vmledger.schema.topic.Topic;
+import io.vmledger.schema.topic.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,8 @@ public final class SimulatorHarness {
             System.out.printf(Locale.ROOT, "  (%,d bytes, %.0f bytes/event)%n", Files.size(work.resolve("fleet.jsonl")),
                     Files.size(work.resolve("fleet.jsonl")) / (double) events);
             report("simulate -> Avro container file", events, timeFile(config, work.resolve("fleet.avro")));
-            List<Encoded> records = encode(config);
+            Topic<String, VmEvent> eventsTopic = Topics.defaults(PARTITIONS).events();
+            List<Encoded> records = encode(config, eventsTopic);
             long bytes = records.stream().mapToLong(r -> r.key().length + r.value().length).sum();
             System.out.printf(Locale.ROOT, "records: %,d, key+value %.1f bytes on average%n", records.size(),
                     bytes / (double) records.size());
@@ -72,7 +74,8 @@ public final class SimulatorHarness {
                 for (int i = 0; i < 2; i++) {
                     double raw = timeRaw(bootstrap, "bench.raw-" + i, records);
                     report("raw KafkaProducer, same bytes (run " + (i + 1) + ")", events, raw);
-                    double sim = timeKafka(config, bootstrap, "bench.sim-" + i);
+                    double sim = timeKafka(config, bootstrap,
+                            new Topic<>("bench.sim-" + i, eventsTopic.keySerde(), eventsTopic.valueSerde()));
                     report("simulate -> Kafka via EventPublisher (run " + (i + 1) + ")", events, sim);
                     System.out.printf(Locale.ROOT, "  simulate/raw = %.1f %%%n", 100 * raw / sim);
                 }
@@ -107,7 +110,7 @@ public final class SimulatorHarness {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static double timeKafka(SimConfig config, String bootstrap, String topic) {
+    private static double timeKafka(SimConfig config, String bootstrap, Topic<String, VmEvent> topic) {
         long t0 = System.nanoTime();
         try (EventPublisher p = new EventPublisher(bootstrap, topic, Map.of())) {
             new FleetSim(config).forEachRemaining(e -> p.send(e.event()));
@@ -120,17 +123,20 @@ public final class SimulatorHarness {
     private record Encoded(byte[] key, byte[] value, long millis) {
     }
 
-    /** The records of every simulated event. */
-    private static List<Encoded> encode(SimConfig config) {
+    /** The records of every simulated event, encoded with the serdes of {@code events}. */
+    private static List<Encoded> encode(SimConfig config, Topic<String, VmEvent> events) {
         List<Encoded> out = new ArrayList<>();
         new FleetSim(config).forEachRemaining(e -> {
             VmEvent v = e.event();
-            out.add(new Encoded(Wire.deviceKey(v.getDevice()), Wire.event(v), v.getTs() / 1000));
+            out.add(new Encoded(events.serializeKey(v.getDevice()), events.serializeValue(v), v.getTs() / 1000));
         });
         return out;
     }
 
-    /** A producer with EventPublisher's settings sending pre-encoded records; seconds until all are acknowledged. */
+    /**
+     * A producer with EventPublisher's settings sending pre-encoded records (bytes, so that no
+     * encoding is timed); seconds until all are acknowledged.
+     */
     private static double timeRaw(String bootstrap, String topic, List<Encoded> records) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -2,7 +2,6 @@ package io.vmledger.cli;
 
 import io.vmledger.schema.Alert;
 import io.vmledger.schema.Severity;
-import io.vmledger.schema.wire.Wire;
 import io.vmledger.tools.alert.AlertFormat;
 import io.vmledger.tools.kafka.TopicReader;
 import java.io.IOException;
@@ -59,14 +58,13 @@ public final class AlertsCommand implements Callable<Integer> {
             err.println("vmledger alerts: " + problem);
             return 2;
         }
-        String topic = kafka.topics(1).alerts();
         Printer printer = new Printer(out, err);
-        try (TopicReader reader = kafka.reader(topic, device);
+        try (TopicReader<String, Alert> reader = kafka.reader(kafka.topics(1).alerts(), device);
              StopSignal stop = new StopSignal("alerts", reader::wakeup, Duration.ofSeconds(10))) {
             if (!json) {
                 out.println(AlertFormat.HEADER);
             }
-            reader.read(follow, Wire::alert, printer);
+            reader.read(follow, printer);
             out.flush();
             err.println("vmledger alerts: " + printer.printed + " alert(s) printed"
                     + (printer.unreadable > 0 ? ", " + printer.unreadable + " unreadable record(s)" : ""));

@@ -1,7 +1,6 @@
 package io.vmledger.cli;
 
 import io.vmledger.schema.Coredump;
-import io.vmledger.schema.wire.Wire;
 import io.vmledger.tools.coredump.CoredumpDirectory;
 import io.vmledger.tools.kafka.TopicReader;
 import java.io.IOException;
@@ -66,11 +65,10 @@ public final class CoredumpsCommand implements Callable<Integer> {
             err.println("vmledger coredumps: " + problem);
             return 2;
         }
-        String topic = kafka.topics(1).coredumps();
         long[] counts = new long[2];
-        try (TopicReader reader = kafka.reader(topic, device);
+        try (TopicReader<String, Coredump> reader = kafka.reader(kafka.topics(1).coredumps(), device);
              StopSignal stop = new StopSignal("coredumps", reader::wakeup, Duration.ofSeconds(10))) {
-            reader.read(follow, Wire::coredump, new TopicReader.Handler<Coredump>() {
+            reader.read(follow, new TopicReader.Handler<>() {
                 @Override
                 public void record(Coredump c, ConsumerRecord<byte[], byte[]> raw) throws IOException {
                     if (device == null || device.equals(c.getDevice())) {

@@ -14,7 +14,7 @@ import io.vmledger.schema.Alert;
 import io.vmledger.schema.Coredump;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.Severity;
-import io.vmledger.schema.wire.Wire;
+import io.vmledger.schema.topic.Topic;
 import io.vmledger.tools.alert.AlertFormat;
 import io.vmledger.tools.coredump.CoredumpDirectory;
 import io.vmledger.tools.kafka.TopicReader;
@@ -175,14 +175,14 @@ public final class DemoCommand implements Callable<Integer> {
             List<Path> written = Collections.synchronizedList(new ArrayList<>());
             BufferedWriter alertLog = Files.newBufferedWriter(dataDir.resolve("alerts.jsonl"), StandardCharsets.UTF_8);
             closers.add(() -> closeQuietly(alertLog));
-            List<TopicReader> readers = List.of(
-                    follow(servers, topics.ledger(), closers, stats, Wire::ledger,
+            List<TopicReader<?, ?>> readers = List.of(
+                    follow(servers, topics.ledger(), closers, stats,
                             (LedgerEntry e) -> stats.outcome(e.getStatus().toString())),
-                    follow(servers, topics.coredumps(), closers, stats, Wire::coredump, (Coredump c) -> {
+                    follow(servers, topics.coredumps(), closers, stats, (Coredump c) -> {
                         written.add(dumps.write(c));
                         stats.coredumps.increment();
                     }),
-                    follow(servers, topics.alerts(), closers, stats, Wire::alert, (Alert a) -> {
+                    follow(servers, topics.alerts(), closers, stats, (Alert a) -> {
                         stats.alert(a.getRule(), a.getSeverity() == Severity.warning);
                         synchronized (alertLog) {
                             alertLog.write(AlertFormat.json(a));
@@ -212,7 +212,7 @@ public final class DemoCommand implements Callable<Integer> {
                 sampler.join();
             }
             sample(engine, fleet, stats);
-            for (TopicReader r : readers) {
+            for (TopicReader<?, ?> r : readers) {
                 r.wakeup();
             }
             report(err, stats, run, written, queries, alertAfterMicros);
@@ -287,15 +287,16 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * A reader following {@code topic} from the beginning on its own thread, decoding each record
-     * with {@code decoder}; a record that does not decode, or a reader that fails, is reported on
+     * with the topic's serde; a record that does not decode, or a reader that fails, is reported on
      * stderr and counted, never silently dropped.
      */
-    private static <T> TopicReader follow(String servers, String topic, List<Runnable> closers, DemoStats stats,
-            TopicReader.Decoder<T> decoder, Use<T> use) {
-        TopicReader reader = TopicReader.all(servers, topic);
+    private static <T> TopicReader<String, T> follow(String servers, Topic<String, T> topic, List<Runnable> closers,
+            DemoStats stats, Use<T> use) {
+        TopicReader<String, T> reader = TopicReader.all(servers, topic);
+        String name = topic.name();
         Thread t = new Thread(() -> {
             try {
-                reader.read(true, decoder, new TopicReader.Handler<T>() {
+                reader.read(true, new TopicReader.Handler<>() {
                     @Override
                     public void record(T value, ConsumerRecord<byte[], byte[]> raw) throws IOException {
                         use.accept(value);
@@ -304,17 +305,17 @@ public final class DemoCommand implements Callable<Integer> {
                     @Override
                     public void unreadable(ConsumerRecord<byte[], byte[]> raw, String reason) {
                         stats.unreadable.increment();
-                        System.err.println("vmledger demo: " + topic + "-" + raw.partition() + "@" + raw.offset()
+                        System.err.println("vmledger demo: " + name + "-" + raw.partition() + "@" + raw.offset()
                                 + " unreadable: " + reason);
                     }
                 });
             } catch (IOException | RuntimeException e) {
                 stats.unreadable.increment();
-                System.err.println("vmledger demo: reading " + topic + " failed: " + e.getMessage());
+                System.err.println("vmledger demo: reading " + name + " failed: " + e.getMessage());
             } finally {
                 reader.close();
             }
-        }, "vmledger-demo-" + topic);
+        }, "vmledger-demo-" + name);
         t.setDaemon(true);
         t.start();
         closers.add(0, () -> {

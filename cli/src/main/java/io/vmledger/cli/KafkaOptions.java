@@ -1,5 +1,6 @@
 package io.vmledger.cli;
 
+import io.vmledger.schema.topic.Topic;
 import io.vmledger.schema.topic.Topics;
 import io.vmledger.tools.kafka.TopicReader;
 import picocli.CommandLine.Option;
@@ -19,13 +20,13 @@ final class KafkaOptions {
             description = "Topic names are PREFIX + events, ledger, coredumps, alerts, ... (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    /** The topic names (with {@code partitions} for topics a command may create). */
+    /** The topics (with {@code partitions} for topics a command may create). */
     Topics topics(int partitions) {
         return Topics.prefixed(topicPrefix, partitions, (short) 1);
     }
 
     /** A reader of {@code topic}: of the partition holding {@code device}, or of every partition when it is null. */
-    TopicReader reader(String topic, String device) {
+    <K, V> TopicReader<K, V> reader(Topic<K, V> topic, String device) {
         return device == null ? TopicReader.all(bootstrap, topic) : TopicReader.partitionOf(bootstrap, topic, device);
     }
 }

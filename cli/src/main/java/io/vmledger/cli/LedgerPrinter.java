@@ -2,7 +2,7 @@ package io.vmledger.cli;
 
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.json.LedgerJson;
-import io.vmledger.schema.wire.Wire;
+import io.vmledger.schema.topic.Topic;
 import io.vmledger.tools.kafka.TopicReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,14 +16,14 @@ import org.apache.kafka.common.KafkaException;
  * reported on stderr and counted as seen, so nobody waits for it.
  */
 final class LedgerPrinter {
-    private final TopicReader reader;
+    private final TopicReader<String, LedgerEntry> reader;
     private final PrintWriter out;
     private final PrintWriter err;
     private final AtomicLong seen = new AtomicLong();
     private final StringBuilder line = new StringBuilder(512);
     private final Thread thread;
 
-    LedgerPrinter(String bootstrap, String topic, PrintWriter out, PrintWriter err) {
+    LedgerPrinter(String bootstrap, Topic<String, LedgerEntry> topic, PrintWriter out, PrintWriter err) {
         this.reader = TopicReader.all(bootstrap, topic).fromEnd();
         this.out = out;
         this.err = err;
@@ -44,7 +44,7 @@ final class LedgerPrinter {
 
     private void run() {
         try {
-            reader.read(true, Wire::ledger, new TopicReader.Handler<LedgerEntry>() {
+            reader.read(true, new TopicReader.Handler<>() {
                 @Override
                 public void record(LedgerEntry entry, ConsumerRecord<byte[], byte[]> raw) {
                     line.setLength(0);

@@ -1,5 +1,7 @@
 package io.vmledger.cli;
 
+import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.topic.Topic;
 import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.feed.Checkpoint;
 import io.vmledger.producer.feed.Pacer;
@@ -110,12 +112,12 @@ public final class ProduceCommand implements Callable<Integer> {
             err.println("vmledger produce: " + e.getMessage());
             return 2;
         }
-        String topic = topics.events();
+        Topic<String, VmEvent> events = topics.events();
         Map<String, Object> settings = new HashMap<>(producerProperties);
         settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         AtomicReference<TraceFeed> running = new AtomicReference<>();
         try (StopSignal stop = new StopSignal("produce", () -> running.get().stop(), Duration.ofSeconds(30));
-             EventPublisher publisher = new EventPublisher(kafka.bootstrap, topic, settings,
+             EventPublisher publisher = new EventPublisher(kafka.bootstrap, events, settings,
                      checkpoint == null ? EventPublisher.AckListener.NONE : checkpoint::acknowledged)) {
             TraceFeed feed = new TraceFeed(publisher, factor, checkpoint,
                     (file, bad) -> say(err, file + ":" + bad.lineNo() + ": not sent: " + bad.reason()),
@@ -129,7 +131,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 monitor.interrupt();
                 monitor.join();
             }
-            boolean complete = report(err, results, publisher.acknowledgedPerDevice(), topic);
+            boolean complete = report(err, results, publisher.acknowledgedPerDevice(), events.name());
             saveQuietly(checkpoint, err);
             return complete ? 0 : 1;
         } catch (IllegalStateException e) {

@@ -202,7 +202,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 err.println("vmledger simulate: " + e.getMessage());
                 return 1;
             }
-            summary(err, config, run, topics.events() + " on " + servers, truthFile);
+            summary(err, config, run, topics.events().name() + " on " + servers, truthFile);
             return 0;
         } finally {
             if (broker != null) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.broker.EmbeddedKafkaBroker;
 import io.vmledger.schema.Alert;
-import io.vmledger.schema.wire.Wire;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.tools.kafka.TopicReader;
 import java.io.IOException;
 
@@ -121,10 +121,11 @@ class AlertsCommandIT {
         assertTrue(lines.get(0).endsWith(",\"seq\":3}"), lines.get(0));
 
         List<String> followed = new CopyOnWriteArrayList<>();
-        try (TopicReader reader = TopicReader.all(broker.bootstrapServers(), "vmledger.alerts")) {
+        try (TopicReader<String, Alert> reader =
+                     TopicReader.all(broker.bootstrapServers(), Topics.defaults(1).alerts())) {
             Thread t = new Thread(() -> {
                 try {
-                    reader.read(true, Wire::alert, new TopicReader.Handler<Alert>() {
+                    reader.read(true, new TopicReader.Handler<>() {
                         @Override
                         public void record(Alert x, ConsumerRecord<byte[], byte[]> raw) {
                             followed.add(x.getRule());

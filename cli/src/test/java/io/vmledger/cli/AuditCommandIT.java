@@ -10,6 +10,8 @@ import io.vmledger.engine.EngineConfig;
 import io.vmledger.engine.RandomDeviceTrace;
 import io.vmledger.engine.VmledgerEngine;
 import io.vmledger.engine.topology.EngineTopology;
+import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.topic.Topic;
 import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
 import io.vmledger.schema.json.TraceJson;
@@ -35,7 +37,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -278,13 +279,14 @@ class AuditCommandIT {
     }
 
     private static void awaitLedger(long n) throws InterruptedException {
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+        Topic<String, LedgerEntry> ledger = TOPICS.ledger();
+        try (KafkaConsumer<String, LedgerEntry> c = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                ledger.keySerde().deserializer(), ledger.valueSerde().deserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
-            for (PartitionInfo p : c.partitionsFor(TOPICS.ledger())) {
-                parts.add(new TopicPartition(TOPICS.ledger(), p.partition()));
+            for (PartitionInfo p : c.partitionsFor(ledger.name())) {
+                parts.add(new TopicPartition(ledger.name(), p.partition()));
             }
             c.assign(parts);
             c.seekToBeginning(parts);

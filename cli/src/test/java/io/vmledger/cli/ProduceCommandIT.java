@@ -7,10 +7,10 @@ import io.vmledger.broker.EmbeddedKafkaBroker;
 import io.vmledger.producer.sim.ChurnTrace;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.TraceJson;
-import io.vmledger.schema.wire.Wire;
+import io.vmledger.schema.topic.Topic;
+import io.vmledger.schema.topic.Topics;
 
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +23,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,14 +77,14 @@ class ProduceCommandIT {
         assertEquals(0, r.exit(), r.err());
         Map<String, List<VmEvent>> expected = byDevice(mixed);
         expected.putAll(byDevice(single));
-        Map<String, List<ConsumerRecord<byte[], byte[]>>> records = consume(prefix + "events", mixed.size() + single.size());
+        Map<String, List<ConsumerRecord<String, VmEvent>>> records = consume(prefix, mixed.size() + single.size());
         assertEquals(expected.keySet(), records.keySet());
         for (Map.Entry<String, List<VmEvent>> e : expected.entrySet()) {
             List<VmEvent> got = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : records.get(e.getKey())) {
-                VmEvent ev = Wire.event(rec.value());
+            for (ConsumerRecord<String, VmEvent> rec : records.get(e.getKey())) {
+                VmEvent ev = rec.value();
                 got.add(ev);
-                assertEquals(new String(rec.key(), StandardCharsets.UTF_8), ev.getDevice());
+                assertEquals(rec.key(), ev.getDevice());
                 assertEquals(ev.getTs() / 1000, rec.timestamp(), "record timestamp is the event time in ms");
             }
             assertEquals(e.getValue(), got, e.getKey());
@@ -114,11 +113,11 @@ class ProduceCommandIT {
 
         Map<String, List<VmEvent>> expected = byDevice(trace);
         expected.get("churn-0").removeIf(e -> e.getSeq() <= 5);
-        Map<String, List<ConsumerRecord<byte[], byte[]>>> records = consume(prefix + "events", trace.size() - 5);
+        Map<String, List<ConsumerRecord<String, VmEvent>>> records = consume(prefix, trace.size() - 5);
         for (Map.Entry<String, List<VmEvent>> e : expected.entrySet()) {
             List<VmEvent> got = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : records.get(e.getKey())) {
-                got.add(Wire.event(rec.value()));
+            for (ConsumerRecord<String, VmEvent> rec : records.get(e.getKey())) {
+                got.add(rec.value());
             }
             assertEquals(e.getValue(), got, "each event exactly once: " + e.getKey());
         }
@@ -133,26 +132,29 @@ class ProduceCommandIT {
         return out;
     }
 
-    /** Reads {@code topic} from the start until {@code n} records arrived (or a minute passed). */
-    private static Map<String, List<ConsumerRecord<byte[], byte[]>>> consume(String topic, int n) {
+    /** Reads the events topic of {@code prefix} from the start until {@code n} records arrived (or a minute passed). */
+    private static Map<String, List<ConsumerRecord<String, VmEvent>>> consume(String prefix, int n) {
+        Topic<String, VmEvent> topic = Topics.prefixed(prefix, 1, (short) 1).events();
         Map<String, Object> p = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic);
-        Map<String, List<ConsumerRecord<byte[], byte[]>>> out = new LinkedHashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic.name());
+        Map<String, List<ConsumerRecord<String, VmEvent>>> out = new LinkedHashMap<>();
+        try (KafkaConsumer<String, VmEvent> c = new KafkaConsumer<>(p, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic.name()).stream()
+                    .map(i -> new TopicPartition(topic.name(), i.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             int seen = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             while (seen < n && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>()).add(r);
+                for (ConsumerRecord<String, VmEvent> r : c.poll(Duration.ofMillis(200))) {
+                    out.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
                     seen++;
                 }
             }
-            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                out.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>()).add(r);
+            for (ConsumerRecord<String, VmEvent> r : c.poll(Duration.ofMillis(500))) {
+                out.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
             }
         }
         return out;

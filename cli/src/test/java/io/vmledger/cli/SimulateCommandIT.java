@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vmledger.broker.EmbeddedKafkaBroker;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.TraceJson;
-import io.vmledger.schema.wire.Wire;
+import io.vmledger.schema.topic.Topic;
+import io.vmledger.schema.topic.Topics;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +19,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,18 +39,19 @@ class SimulateCommandIT {
         assertEquals(0, sim.exit(), sim.err());
         assertEquals(Files.readAllLines(dir.resolve("fleet.truth.jsonl")), Files.readAllLines(dir.resolve("kafka.truth.jsonl")));
         List<VmEvent> published = new ArrayList<>();
+        Topic<String, VmEvent> events = Topics.prefixed("sim.", 1, (short) 1).events();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("broker"), 0);
-             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+             KafkaConsumer<String, VmEvent> consumer = new KafkaConsumer<>(Map.of(
                      ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                      ConsumerConfig.GROUP_ID_CONFIG, "simulate-test",
                      ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("sim.events"));
+                     events.keySerde().deserializer(), events.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(events.name()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (published.size() < 5000 && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    VmEvent e = Wire.event(r.value());
-                    assertEquals(e.getDevice(), new String(r.key(), StandardCharsets.UTF_8));
+                for (ConsumerRecord<String, VmEvent> r : consumer.poll(Duration.ofMillis(500))) {
+                    VmEvent e = r.value();
+                    assertEquals(e.getDevice(), r.key());
                     assertEquals(e.getTs() / 1000, r.timestamp());
                     published.add(e);
                 }

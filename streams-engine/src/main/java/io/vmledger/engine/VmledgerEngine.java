@@ -74,8 +74,8 @@ public final class VmledgerEngine implements AutoCloseable {
             streams.setStateListener(failures);
             KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
             metrics.bindTo(registry);
-            FoldWatchdog watchdog = new FoldWatchdog(streams, admin, config.applicationId(), config.topics().events(),
-                    counters::folded, config.stallTimeout(), registry);
+            FoldWatchdog watchdog = new FoldWatchdog(streams, admin, config.applicationId(),
+                    config.topics().events().name(), counters::folded, config.stallTimeout(), registry);
             http.attach(new QueryRouter(streams, http.hostInfo(), config.fold(), registry, watchdog::reading));
             streams.start();
             return new VmledgerEngine(streams, http, restore, metrics, config.fold(), admin, watchdog, failures);

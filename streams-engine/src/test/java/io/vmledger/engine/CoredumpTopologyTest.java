@@ -1,6 +1,5 @@
 package io.vmledger.engine;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,13 +15,10 @@ import io.vmledger.schema.Coredump;
 import io.vmledger.schema.CoredumpMatch;
 import io.vmledger.schema.CoredumpReason;
 import io.vmledger.schema.VmEvent;
-import io.vmledger.schema.wire.Wire;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -69,19 +65,17 @@ class CoredumpTopologyTest {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT,
                 EngineTopology.StoreType.ROCKSDB, new LedgerCounters(new SimpleMeterRegistry())), p)) {
-            TestInputTopic<byte[], byte[]> events = driver.createInputTopic(TOPICS.events(),
-                    new ByteArraySerializer(), new ByteArraySerializer());
-            TestOutputTopic<byte[], byte[]> coredumps = driver.createOutputTopic(TOPICS.coredumps(),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            TestInputTopic<String, VmEvent> events = DriverTopics.input(driver, TOPICS.events());
+            TestOutputTopic<String, Coredump> coredumps = DriverTopics.output(driver, TOPICS.coredumps());
             for (VmEvent e : ref.events()) {
-                events.pipeInput(Wire.deviceKey(e.getDevice()), Wire.event(e), e.getTs() == null ? 0 : e.getTs() / 1000);
+                events.pipeInput(e.getDevice(), e, e.getTs() == null ? 0 : e.getTs() / 1000);
             }
-            List<TestRecord<byte[], byte[]>> out = coredumps.readRecordsToList();
+            List<TestRecord<String, Coredump>> out = coredumps.readRecordsToList();
             assertEquals(expected.size(), out.size());
             for (int i = 0; i < out.size(); i++) {
-                Coredump c = decode(out.get(i).value());
+                Coredump c = out.get(i).value();
                 assertEquals(expected.get(i), c);
-                assertArrayEquals(Wire.deviceKey(c.getDevice()), out.get(i).key());
+                assertEquals(c.getDevice(), out.get(i).key());
                 assertEquals(c.getTs() / 1000, out.get(i).timestamp());
             }
         }
@@ -104,13 +98,5 @@ class CoredumpTopologyTest {
             }
         }
         return out;
-    }
-
-    private static Coredump decode(byte[] value) {
-        try {
-            return Wire.coredump(value);
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
     }
 }

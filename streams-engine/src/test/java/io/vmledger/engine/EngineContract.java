@@ -7,6 +7,7 @@ import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.VectorTraces;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.topology.EngineTopology;
+import io.vmledger.schema.topic.Topic;
 import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
 import io.vmledger.producer.sim.ChurnTrace;
@@ -18,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import io.vmledger.schema.DeadLetter;
+import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.LedgerJson;
 import io.vmledger.schema.wire.Wire;
@@ -41,7 +43,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +68,7 @@ abstract class EngineContract {
     }
 
     private EngineConfig config(Topics topics, String instance) {
-        return new EngineConfig(bootstrap(), "app-" + topics.events().replace('.', '-'), dir.resolve(instance),
+        return new EngineConfig(bootstrap(), "app-" + topics.events().name().replace('.', '-'), dir.resolve(instance),
                 EngineConfig.STALL_TIMEOUT, 1, 0, topics, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
                 "127.0.0.1", 0, Map.of("commit.interval.ms", "100"), EngineTopology.DEFAULT_SNAPSHOT_EVERY,
                 AlertThresholds.DEFAULT, EngineTopology.defaultWorkingSetBytes());
@@ -157,18 +158,18 @@ abstract class EngineContract {
              KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap()),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
             for (byte[] v : bad) {
-                p.send(new ProducerRecord<>(topics.events(), Wire.deviceKey("d"), v));
+                p.send(new ProducerRecord<>(topics.events().name(), Wire.deviceKey("d"), v));
             }
-            p.send(new ProducerRecord<>(topics.events(), Wire.deviceKey("d"), good));
+            p.send(new ProducerRecord<>(topics.events().name(), Wire.deviceKey("d"), good));
             p.flush();
-            List<ConsumerRecord<byte[], byte[]>> dead = read(topics.deadletter(), bad.size());
+            List<ConsumerRecord<String, DeadLetter>> dead = read(topics.deadletter(), bad.size());
             for (int k = 0; k < bad.size(); k++) {
-                DeadLetter d = Wire.deadLetter(dead.get(k).value());
+                DeadLetter d = dead.get(k).value();
                 byte[] raw = new byte[d.getValue().remaining()];
                 d.getValue().get(raw);
                 assertTrue(Arrays.equals(bad.get(k), raw), "raw bytes kept");
                 assertEquals(k, d.getOffset());
-                assertEquals(topics.events(), d.getTopic());
+                assertEquals(topics.events().name(), d.getTopic());
                 assertTrue(d.getReason().startsWith("undecodable event"), d.getReason());
             }
             assertEquals(List.of(ref.outcomes().get(0)), readLedger(topics, 1));
@@ -186,7 +187,7 @@ abstract class EngineContract {
         Topics topics = topics("poison");
         try (org.apache.kafka.clients.admin.Admin admin =
                      org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topics.events(), 3, (short) 1)
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topics.events().name(), 3, (short) 1)
                     .configs(Map.of("max.message.bytes", Integer.toString(8 << 20))))).all().get();
         }
         byte[] huge = new byte[5 << 20];
@@ -206,17 +207,17 @@ abstract class EngineContract {
             for (int k = 0; k < events.size(); k++) {
                 if (k == half) {
                     for (byte[][] kv : poison) {
-                        p.send(new ProducerRecord<>(topics.events(), kv[0], kv[1])).get();
+                        p.send(new ProducerRecord<>(topics.events().name(), kv[0], kv[1])).get();
                     }
                 }
                 VmEvent ev = events.get(k);
-                p.send(new ProducerRecord<>(topics.events(), Wire.deviceKey(ev.getDevice()), Wire.event(ev)));
+                p.send(new ProducerRecord<>(topics.events().name(), Wire.deviceKey(ev.getDevice()), Wire.event(ev)));
             }
             p.flush();
             CommittedLedger.assertMatches(ref, readLedger(topics, events.size()));
             List<String> reasons = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> r : read(topics.deadletter(), poison.size())) {
-                DeadLetter d = Wire.deadLetter(r.value());
+            for (ConsumerRecord<String, DeadLetter> r : read(topics.deadletter(), poison.size())) {
+                DeadLetter d = r.value();
                 reasons.add(d.getReason());
                 assertTrue(r.serializedValueSize() < 1 << 20, "dead letter within the default record limit");
             }
@@ -239,7 +240,7 @@ abstract class EngineContract {
         Topics topics = topics("fatal");
         try (org.apache.kafka.clients.admin.Admin admin =
                      org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topics.ledger(), 3, (short) 1)
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topics.ledger().name(), 3, (short) 1)
                     .configs(Map.of("max.message.bytes", "64")))).all().get();
         }
         try (VmledgerEngine e = running(config(topics, "f"))) {
@@ -403,23 +404,23 @@ abstract class EngineContract {
     /** Outcome lines per device in ledger order; the ledger must have exactly {@code n} entries. */
     private List<String> readLedger(Topics topics, int n) {
         List<String> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : read(topics.ledger(), n)) {
-            out.add(LedgerJson.format(Wire.ledger(r.value())));
+        for (ConsumerRecord<String, LedgerEntry> r : read(topics.ledger(), n)) {
+            out.add(LedgerJson.format(r.value()));
         }
         return out;
     }
 
     /** Reads the committed records of {@code topic} from the start until {@code n} arrived (then a little more, to catch extras). */
-    private List<ConsumerRecord<byte[], byte[]>> read(String topic, int n) {
+    private <K, V> List<ConsumerRecord<K, V>> read(Topic<K, V> topic, int n) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        List<ConsumerRecord<K, V>> out = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer =
+                     new KafkaConsumer<>(c, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
-            for (PartitionInfo p : consumer.partitionsFor(topic)) {
-                parts.add(new TopicPartition(topic, p.partition()));
+            for (PartitionInfo p : consumer.partitionsFor(topic.name())) {
+                parts.add(new TopicPartition(topic.name(), p.partition()));
             }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);

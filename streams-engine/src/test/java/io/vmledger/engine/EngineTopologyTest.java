@@ -19,6 +19,7 @@ import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.LedgerCounters;
 import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.DeadLetter;
+import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.LedgerJson;
 import io.vmledger.schema.wire.Wire;
@@ -30,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -49,6 +49,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The topology under Kafka's TopologyTestDriver, with real RocksDB (or in-memory) stores: one
  * ledger entry per event equal to the in-memory replay, state equal to {@code replay --state},
  * duplicates reported, undecodable records dead-lettered with their bytes while processing goes on.
+ * Events go in through the events topic's serdes, or as raw bytes where the bytes are the point.
  */
 class EngineTopologyTest {
     private static final Topics TOPICS = Topics.defaults(1);
@@ -57,9 +58,10 @@ class EngineTopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
-    private TestInputTopic<byte[], byte[]> events;
-    private TestOutputTopic<byte[], byte[]> ledger;
-    private TestOutputTopic<byte[], byte[]> deadletter;
+    private TestInputTopic<String, VmEvent> events;
+    private TestInputTopic<byte[], byte[]> raw;
+    private TestOutputTopic<String, LedgerEntry> ledger;
+    private TestOutputTopic<String, DeadLetter> deadletter;
 
     @BeforeEach
     void start() {
@@ -76,9 +78,10 @@ class EngineTopologyTest {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(type.name()).toString());
         driver = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT, type,
                 new LedgerCounters(new SimpleMeterRegistry())), p);
-        events = driver.createInputTopic(TOPICS.events(), new ByteArraySerializer(), new ByteArraySerializer());
-        ledger = driver.createOutputTopic(TOPICS.ledger(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        deadletter = driver.createOutputTopic(TOPICS.deadletter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        events = DriverTopics.input(driver, TOPICS.events());
+        raw = driver.createInputTopic(TOPICS.events().name(), new ByteArraySerializer(), new ByteArraySerializer());
+        ledger = DriverTopics.output(driver, TOPICS.ledger());
+        deadletter = DriverTopics.output(driver, TOPICS.deadletter());
     }
 
     @AfterEach
@@ -101,11 +104,11 @@ class EngineTopologyTest {
         open(type);
         ReplayReference ref = new ReplayReference(vectorFleet());
         for (VmEvent e : ref.events()) {
-            events.pipeInput(Wire.deviceKey(e.getDevice()), Wire.event(e));
+            events.pipeInput(e.getDevice(), e);
         }
         List<String> actual = new ArrayList<>();
-        for (byte[] v : ledger.readValuesToList()) {
-            actual.add(LedgerJson.format(Wire.ledger(v)));
+        for (LedgerEntry v : ledger.readValuesToList()) {
+            actual.add(LedgerJson.format(v));
         }
         assertEquals(ref.outcomes(), actual);
         assertTrue(deadletter.isEmpty());
@@ -122,12 +125,12 @@ class EngineTopologyTest {
     void aRepeatedSeqIsReportedAsDuplicateAndNotApplied() {
         ReplayReference ref = new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d"));
         VmEvent first = ref.events().get(0);
-        events.pipeInput(Wire.deviceKey("d"), Wire.event(first));
-        events.pipeInput(Wire.deviceKey("d"), Wire.event(first));
-        List<byte[]> out = ledger.readValuesToList();
+        events.pipeInput("d", first);
+        events.pipeInput("d", first);
+        List<LedgerEntry> out = ledger.readValuesToList();
         assertEquals(2, out.size());
-        assertEquals("ok", Wire.ledger(out.get(0)).getStatus().name());
-        assertEquals("duplicate", Wire.ledger(out.get(1)).getStatus().name());
+        assertEquals("ok", out.get(0).getStatus().name());
+        assertEquals("duplicate", out.get(1).getStatus().name());
     }
 
     @Test
@@ -141,17 +144,14 @@ class EngineTopologyTest {
             unknownFingerprint[i] ^= 0x5a;
         }
         byte[] key = Wire.deviceKey("d");
-        events.pipeInput(key, garbage);
-        events.pipeInput(key, truncated);
-        events.pipeInput(key, unknownFingerprint);
-        events.pipeInput(Wire.deviceKey("other"), good);
-        events.pipeInput(key, (byte[]) null);
-        events.pipeInput(key, good);
+        raw.pipeInput(key, garbage);
+        raw.pipeInput(key, truncated);
+        raw.pipeInput(key, unknownFingerprint);
+        raw.pipeInput(Wire.deviceKey("other"), good);
+        raw.pipeInput(key, (byte[]) null);
+        raw.pipeInput(key, good);
 
-        List<DeadLetter> dead = new ArrayList<>();
-        for (byte[] v : deadletter.readValuesToList()) {
-            dead.add(Wire.deadLetter(v));
-        }
+        List<DeadLetter> dead = deadletter.readValuesToList();
         assertEquals(5, dead.size());
         Map<Long, DeadLetter> byOffset = new HashMap<>();
         dead.forEach(d -> byOffset.put(d.getOffset(), d));
@@ -165,20 +165,20 @@ class EngineTopologyTest {
         assertArrayEquals(Wire.deviceKey("other"), bytes(byOffset.get(3L).getKey()));
         assertTrue(byOffset.get(4L).getReason().contains("tombstone"));
         for (DeadLetter d : dead) {
-            assertEquals(TOPICS.events(), d.getTopic());
+            assertEquals(TOPICS.events().name(), d.getTopic());
             assertEquals(0, d.getPartition());
         }
-        List<byte[]> out = ledger.readValuesToList();
+        List<LedgerEntry> out = ledger.readValuesToList();
         assertEquals(1, out.size());
-        assertEquals(ref.outcomes().get(0), LedgerJson.format(Wire.ledger(out.get(0))));
+        assertEquals(ref.outcomes().get(0), LedgerJson.format(out.get(0)));
     }
 
     @Test
     void aValueLargerThanAnEventMayBeIsDeadLetteredAsItsPrefixSizeAndDigest() throws Exception {
         byte[] huge = new byte[5 << 20];
         new java.util.Random(7).nextBytes(huge);
-        events.pipeInput(Wire.deviceKey("d"), huge);
-        DeadLetter d = Wire.deadLetter(deadletter.readValue());
+        raw.pipeInput(Wire.deviceKey("d"), huge);
+        DeadLetter d = deadletter.readValue();
         assertEquals(DeadLetters.KEPT_BYTES, d.getValue().remaining());
         assertArrayEquals(Arrays.copyOf(huge, DeadLetters.KEPT_BYTES), bytes(d.getValue()));
         assertEquals(huge.length, d.getValueSize());
@@ -195,8 +195,8 @@ class EngineTopologyTest {
     void aHugeKeyIsKeptAsItsPrefixSizeAndDigest() {
         byte[] key = new byte[3 << 20];
         Arrays.fill(key, (byte) 'k');
-        events.pipeInput(key, "garbage".getBytes());
-        DeadLetter d = Wire.deadLetter(deadletter.readValue());
+        raw.pipeInput(key, "garbage".getBytes());
+        DeadLetter d = deadletter.readValue();
         assertEquals(DeadLetters.KEPT_BYTES, d.getKey().remaining());
         assertEquals(key.length, d.getKeySize());
         assertEquals(64, d.getKeySha256().length());
@@ -215,8 +215,8 @@ class EngineTopologyTest {
     void anEventBreakingTheEnvelopeRulesIsDeadLetteredAndDoesNotPoisonItsDevice(String device, long seq,
                                                                                 String reason) {
         VmEvent bad = VmEvent.newBuilder(firstEvent()).setDevice(device).setSeq(seq).build();
-        events.pipeInput(Wire.deviceKey(device), Wire.event(bad));
-        DeadLetter d = Wire.deadLetter(deadletter.readValue());
+        events.pipeInput(device, bad);
+        DeadLetter d = deadletter.readValue();
         assertEquals("invalid event: " + reason, d.getReason());
         assertTrue(ledger.isEmpty());
         assertGoodEventStillFolds();
@@ -226,8 +226,8 @@ class EngineTopologyTest {
     void aDeviceIdOverAStoreKeyIsDeadLetteredNotFatal() {
         String device = "d".repeat(70_000);
         VmEvent bad = VmEvent.newBuilder(firstEvent()).setDevice(device).build();
-        events.pipeInput(Wire.deviceKey(device), Wire.event(bad));
-        DeadLetter d = Wire.deadLetter(deadletter.readValue());
+        events.pipeInput(device, bad);
+        DeadLetter d = deadletter.readValue();
         assertTrue(d.getReason().startsWith("invalid event: field 'device': \"ddd"), d.getReason());
         assertTrue(d.getReason().length() < 200, d.getReason());
         assertGoodEventStillFolds();
@@ -249,8 +249,8 @@ class EngineTopologyTest {
             bomb = Arrays.copyOf(Wire.event(firstEvent()), 16);
             System.arraycopy(HUGE_VARINT, 0, bomb, 10, HUGE_VARINT.length);
         }
-        events.pipeInput(Wire.deviceKey("d"), bomb);
-        DeadLetter d = Wire.deadLetter(deadletter.readValue());
+        raw.pipeInput(Wire.deviceKey("d"), bomb);
+        DeadLetter d = deadletter.readValue();
         assertTrue(d.getReason().startsWith("undecodable event"), d.getReason());
         assertGoodEventStillFolds();
     }
@@ -263,10 +263,10 @@ class EngineTopologyTest {
     }
 
     private void assertGoodEventStillFolds() {
-        events.pipeInput(Wire.deviceKey("d"), Wire.event(firstEvent()));
-        List<byte[]> out = ledger.readValuesToList();
+        events.pipeInput("d", firstEvent());
+        List<LedgerEntry> out = ledger.readValuesToList();
         assertEquals(1, out.size());
-        assertEquals("ok", Wire.ledger(out.get(0)).getStatus().name());
+        assertEquals("ok", out.get(0).getStatus().name());
     }
 
     private static byte[] bytes(ByteBuffer b) {

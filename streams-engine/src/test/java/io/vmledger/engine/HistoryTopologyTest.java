@@ -26,7 +26,6 @@ import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.Snapshot;
 import io.vmledger.schema.SnapshotEntry;
 import io.vmledger.schema.VmEvent;
-import io.vmledger.schema.wire.Wire;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -78,8 +75,7 @@ class HistoryTopologyTest {
         driver = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
                 new LedgerCounters(new SimpleMeterRegistry()), EVERY, AlertThresholds.DEFAULT,
                 EngineTopology.defaultWorkingSetBytes()), p);
-        TestInputTopic<byte[], byte[]> events =
-                driver.createInputTopic(TOPICS.events(), new ByteArraySerializer(), new ByteArraySerializer());
+        TestInputTopic<String, VmEvent> events = DriverTopics.input(driver, TOPICS.events());
         List<RandomDeviceTrace.Line> merged = new ArrayList<>();
         for (int i = 0; i < DEVICES.size(); i++) {
             List<RandomDeviceTrace.Line> t = RandomDeviceTrace.of(DEVICES.get(i), SEED + i, 80, 1_767_225_600_000_000L);
@@ -89,7 +85,7 @@ class HistoryTopologyTest {
         merged.sort(Comparator.comparingLong(RandomDeviceTrace.Line::ts));
         for (RandomDeviceTrace.Line l : merged) {
             VmEvent e = new ReplayReference(List.of(l.json())).events().get(0);
-            events.pipeInput(new TestRecord<>(Wire.deviceKey(e.getDevice()), Wire.event(e), null, l.ts() / 1000));
+            events.pipeInput(new TestRecord<>(e.getDevice(), e, null, l.ts() / 1000));
         }
     }
 
@@ -100,18 +96,15 @@ class HistoryTopologyTest {
 
     @Test
     void everySnapshotHoldsExactlyTheReplayedStateUpToItsEvent() {
-        TestOutputTopic<byte[], byte[]> out =
-                driver.createOutputTopic(TOPICS.snapshots(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<SnapshotKey, Snapshot> out = DriverTopics.output(driver, TOPICS.snapshots());
         Map<String, List<Long>> seqs = new HashMap<>();
         int checked = 0;
-        for (TestRecord<byte[], byte[]> r : out.readRecordsToList()) {
-            Snapshot s = Wire.snapshot(r.value());
+        for (TestRecord<SnapshotKey, Snapshot> r : out.readRecordsToList()) {
+            Snapshot s = r.value();
             assertEquals(0, s.getPart());
             assertEquals(1, s.getParts());
-            assertEquals(new String(SnapshotKey.of(s.getDevice(), s.getSeq(), 0)), new String(r.key()));
-            assertEquals(s.getDevice(), SnapshotKey.device(r.key()));
-            assertEquals(s.getSeq(), SnapshotKey.seq(r.key()));
-            assertEquals(TOPICS.events(), s.getSourceTopic());
+            assertEquals(new SnapshotKey(s.getDevice(), s.getSeq(), 0), r.key());
+            assertEquals(TOPICS.events().name(), s.getSourceTopic());
             assertEquals(s.getTs() / 1000, r.timestamp());
             seqs.computeIfAbsent(s.getDevice(), d -> new ArrayList<>()).add(s.getSeq());
 
@@ -188,25 +181,25 @@ class HistoryTopologyTest {
                     + "\"ops\":[{\"op\":\"map\",\"bo\":1,\"iova\":" + (0x100000000L + seq * 0x10000L) + ",\"range\":4096}]}");
         }
         ReplayReference ref = new ReplayReference(trace);
-        TestInputTopic<byte[], byte[]> events =
-                driver.createInputTopic(TOPICS.events(), new ByteArraySerializer(), new ByteArraySerializer());
+        TestInputTopic<String, VmEvent> events = DriverTopics.input(driver, TOPICS.events());
         for (VmEvent e : ref.events()) {
-            events.pipeInput(Wire.deviceKey(e.getDevice()), Wire.event(e));
+            events.pipeInput(e.getDevice(), e);
         }
-        List<TestRecord<byte[], byte[]>> parts = driver.createOutputTopic(TOPICS.snapshots(),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+        List<TestRecord<SnapshotKey, Snapshot>> parts =
+                DriverTopics.output(driver, TOPICS.snapshots()).readRecordsToList();
         assertTrue(parts.size() >= 2, "parts: " + parts.size());
         List<SnapshotEntry> entries = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            Snapshot s = Wire.snapshot(parts.get(i).value());
+            Snapshot s = parts.get(i).value();
             assertEquals(i, s.getPart());
             assertEquals(parts.size(), s.getParts());
             assertEquals(n, s.getSeq());
-            assertEquals(new String(SnapshotKey.of("big", n, i)), new String(parts.get(i).key()));
-            assertTrue(parts.get(i).value().length < 1024 * 1024, "part " + i + ": " + parts.get(i).value().length + " bytes");
+            assertEquals(new SnapshotKey("big", n, i), parts.get(i).key());
+            int size = TOPICS.snapshots().serializeValue(s).length;
+            assertTrue(size < 1024 * 1024, "part " + i + ": " + size + " bytes");
             entries.addAll(s.getEntries());
         }
-        Snapshot whole = Wire.snapshot(parts.get(0).value());
+        Snapshot whole = parts.get(0).value();
         whole.setEntries(entries);
         assertEquals(ref.stateLines(), ReplayReference.stateLines("big", load(whole)));
     }

@@ -12,15 +12,14 @@ import io.vmledger.engine.topology.LedgerCounters;
 import io.vmledger.producer.sim.FleetSim;
 import io.vmledger.producer.sim.SimConfig;
 import io.vmledger.producer.sim.SimEvent;
+import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.store.StoreLayout;
 import io.vmledger.schema.topic.Topics;
-import io.vmledger.schema.wire.Wire;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -65,16 +64,16 @@ class WorkingSetTest {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         try (TopologyTestDriver d = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT,
                 EngineTopology.StoreType.ROCKSDB, new LedgerCounters(metrics), 500, AlertThresholds.DEFAULT, budget), p)) {
-            TestInputTopic<byte[], byte[]> in = d.createInputTopic(TOPICS.events(), new ByteArraySerializer(),
-                    new ByteArraySerializer());
+            TestInputTopic<String, VmEvent> in = DriverTopics.input(d, TOPICS.events());
             FleetSim sim = new FleetSim(new SimConfig(6, 12_000, 0, 21, SimConfig.DEFAULT_START, 0.3, 0.02));
             while (sim.hasNext()) {
                 SimEvent e = sim.next();
-                in.pipeInput(Wire.deviceKey(e.event().getDevice()), Wire.event(e.event()), e.event().getTs() / 1000);
+                in.pipeInput(e.event().getDevice(), e.event(), e.event().getTs() / 1000);
             }
             List<List<String>> outputs = new ArrayList<>();
-            for (String t : List.of(TOPICS.ledger(), TOPICS.deadletter(), TOPICS.coredumps(), TOPICS.alerts(),
-                    TOPICS.snapshots())) {
+            // the outputs as bytes: the runs must write the very same records
+            for (String t : List.of(TOPICS.ledger().name(), TOPICS.deadletter().name(), TOPICS.coredumps().name(),
+                    TOPICS.alerts().name(), TOPICS.snapshots().name())) {
                 List<String> records = new ArrayList<>();
                 for (TestRecord<byte[], byte[]> r : d.createOutputTopic(t, new ByteArrayDeserializer(),
                         new ByteArrayDeserializer()).readRecordsToList()) {

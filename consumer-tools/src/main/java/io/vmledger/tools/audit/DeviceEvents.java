@@ -3,10 +3,7 @@ package io.vmledger.tools.audit;
 import io.vmledger.core.event.Event;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.VmEvent;
-import io.vmledger.schema.wire.Wire;
 import io.vmledger.tools.kafka.TopicReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -21,16 +18,16 @@ final class DeviceEvents implements AutoCloseable {
     record Published(VmEvent event, Event domain, long timestampMs, long offset) {
     }
 
-    private final TopicReader cursor;
+    private final TopicReader<String, VmEvent> cursor;
     private final String device;
     private final byte[] key;
     /** The device's records the engine would dead-letter, skipped. */
     private long skipped;
 
-    DeviceEvents(TopicReader cursor, String device) {
+    DeviceEvents(TopicReader<String, VmEvent> cursor, String device) {
         this.cursor = cursor;
         this.device = device;
-        this.key = device.getBytes(StandardCharsets.UTF_8);
+        this.key = cursor.topic().serializeKey(device);
     }
 
     /** The device's next event, or null at the end. */
@@ -42,9 +39,9 @@ final class DeviceEvents implements AutoCloseable {
             VmEvent e;
             Event domain;
             try {
-                e = Wire.event(r.value());
+                e = cursor.value(r);
                 domain = EventDecoder.decode(e);
-            } catch (IOException | RuntimeException bad) {
+            } catch (RuntimeException bad) {
                 skipped++;
                 continue;
             }

@@ -3,9 +3,7 @@ package io.vmledger.tools.audit;
 import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
-import io.vmledger.schema.wire.Wire;
 import io.vmledger.tools.kafka.TopicReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,9 +33,10 @@ public final class LedgerAudit {
     public static long scan(String bootstrap, Topics topics, String device, Touches touches, long from, long to,
                             Consumer<Match> out) {
         long fromMs = Math.floorDiv(from, 1000);
-        byte[] key = device.getBytes(StandardCharsets.UTF_8);
+        byte[] key = topics.ledger().serializeKey(device);
         long read = 0;
-        try (TopicReader ledger = TopicReader.partitionOf(bootstrap, topics.ledger(), device).fromTime(fromMs);
+        try (TopicReader<String, LedgerEntry> ledger =
+                     TopicReader.partitionOf(bootstrap, topics.ledger(), device).fromTime(fromMs);
              DeviceEvents events = new DeviceEvents(
                      TopicReader.partitionOf(bootstrap, topics.events(), device).fromTime(fromMs), device)) {
             for (ConsumerRecord<byte[], byte[]> r = ledger.next(); r != null; r = ledger.next()) {
@@ -49,10 +48,11 @@ public final class LedgerAudit {
                     e = events.next();
                 }
                 if (e == null) {
-                    throw new IllegalStateException("ledger entry at offset " + r.offset() + " of " + topics.ledger()
-                            + " has no event of device '" + device + "' in " + topics.events());
+                    throw new IllegalStateException("ledger entry at offset " + r.offset() + " of "
+                            + topics.ledger().name() + " has no event of device '" + device + "' in "
+                            + topics.events().name());
                 }
-                LedgerEntry entry = Wire.ledger(r.value());
+                LedgerEntry entry = ledger.value(r);
                 if (entry.getSeq() == null || entry.getSeq() != e.event().getSeq()) {
                     throw new IllegalStateException("ledger entry seq " + entry.getSeq() + " of device '" + device
                             + "' does not pair with event seq " + e.event().getSeq() + ": are these the engine's topics?");

@@ -1,14 +1,15 @@
 package io.vmledger.tools.audit;
 
 import io.vmledger.schema.topic.SnapshotKey;
+import io.vmledger.schema.topic.Topic;
 import io.vmledger.schema.Snapshot;
-import io.vmledger.schema.wire.Wire;
 import io.vmledger.tools.kafka.TopicReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Finds a device's newest complete snapshot taken at or before a time, by one scan of the
@@ -25,20 +26,25 @@ final class SnapshotFinder {
     }
 
     /** The parts of the snapshot, in part order, or empty if the device has none at or before {@code asOf} (µs). */
-    static Optional<List<Snapshot>> latest(String bootstrap, String topic, String device, long asOf) {
+    static Optional<List<Snapshot>> latest(String bootstrap, Topic<SnapshotKey, Snapshot> topic, String device,
+                                           long asOf) {
         long asOfMs = Math.floorDiv(asOf, 1000);
         Candidate complete = null;
         Candidate current = null;
-        try (TopicReader cursor = TopicReader.partitionOf(bootstrap, topic, device)) {
+        try (TopicReader<SnapshotKey, Snapshot> cursor = TopicReader.partitionOf(bootstrap, topic, device)) {
             for (ConsumerRecord<byte[], byte[]> r = cursor.next(); r != null; r = cursor.next()) {
-                if (r.key() == null || r.value() == null || r.timestamp() > asOfMs || !isOf(r.key(), device)) {
+                if (r.value() == null || r.timestamp() > asOfMs) {
                     continue;
                 }
-                long seq = SnapshotKey.seq(r.key());
+                SnapshotKey key = keyOf(topic, r);
+                if (key == null || !key.device().equals(device)) {
+                    continue;
+                }
+                long seq = key.seq();
                 if (current != null && Long.compareUnsigned(seq, current.seq) < 0) {
                     continue;
                 }
-                Snapshot s = Wire.snapshot(r.value());
+                Snapshot s = cursor.value(r);
                 if (s.getTs() > asOf) {
                     continue;
                 }
@@ -54,11 +60,12 @@ final class SnapshotFinder {
         return complete == null ? Optional.empty() : Optional.of(new ArrayList<>(complete.parts.values()));
     }
 
-    private static boolean isOf(byte[] key, String device) {
+    /** The record's snapshot key, or null if it has none or its key is not one. */
+    private static SnapshotKey keyOf(Topic<SnapshotKey, Snapshot> topic, ConsumerRecord<byte[], byte[]> r) {
         try {
-            return SnapshotKey.device(key).equals(device);
-        } catch (IllegalArgumentException notASnapshotKey) {
-            return false;
+            return topic.deserializeKey(r.key());
+        } catch (SerializationException notASnapshotKey) {
+            return null;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.vmledger.tools.kafka;
 
+import io.vmledger.schema.topic.Topic;
 import io.vmledger.schema.topic.Topics;
 import java.io.IOException;
 import java.time.Duration;
@@ -22,55 +23,55 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads one of vmledger's topics without a consumer group: all its partitions (or the one a
  * device lives in), committed records only ({@code read_committed}: the engine writes
  * transactionally), from the beginning, the end, an offset or a point in time. {@link #read}
- * pushes records to a handler until the end the topic had when it was called, or follows new
- * records until {@link #wakeup()}; {@link #next()} pulls them one at a time up to a fixed end.
- * The tools (coredumps, alerts, audit, the demo and the engine's ledger printer) share it.
+ * pushes decoded values to a handler until the end the topic had when it was called, or follows
+ * new records until {@link #wakeup()}; {@link #next()} pulls records one at a time up to a fixed
+ * end, for the caller to decode ({@link #value}) only those it needs. The tools (coredumps,
+ * alerts, audit, the demo and the engine's ledger printer) share it.
+ *
+ * <p>Records are fetched as bytes and decoded here with the topic's serdes rather than by the
+ * consumer: a record that does not decode is then one record reported unreadable, not a poll
+ * that fails.
+ *
+ * @param <K> the type of the topic's keys
+ * @param <V> the type of the topic's values
  */
-public final class TopicReader implements AutoCloseable {
+public final class TopicReader<K, V> implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration METADATA_WAIT = Duration.ofSeconds(15);
 
-    /** What to do with each record. */
-    @FunctionalInterface
-    public interface RecordHandler {
-        void accept(ConsumerRecord<byte[], byte[]> record) throws IOException;
-    }
-
-    /** Decodes a record's value (e.g. {@code Wire::coredump}); throws for an unreadable one. */
-    @FunctionalInterface
-    public interface Decoder<T> {
-        T decode(byte[] value) throws IOException;
-    }
-
     /** What to do with each decoded value, and with a record that does not decode. */
     public interface Handler<T> {
+        /** A record and its decoded value. */
         void record(T value, ConsumerRecord<byte[], byte[]> raw) throws IOException;
 
+        /** A record whose value does not decode (including a tombstone), and why. */
         void unreadable(ConsumerRecord<byte[], byte[]> raw, String reason);
     }
 
     private static final Duration STALL = Duration.ofSeconds(60);
 
+    private final Topic<K, V> topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions;
     private final Deque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
     private Map<TopicPartition, Long> fixedEnd;
 
-    private TopicReader(List<TopicPartition> partitions, KafkaConsumer<byte[], byte[]> consumer) {
+    private TopicReader(Topic<K, V> topic, List<TopicPartition> partitions, KafkaConsumer<byte[], byte[]> consumer) {
+        this.topic = topic;
         this.consumer = consumer;
         this.partitions = partitions;
         consumer.assign(partitions);
     }
 
     /** A reader of every partition of {@code topic}, positioned at the beginning. */
-    public static TopicReader all(String bootstrap, String topic) {
+    public static <K, V> TopicReader<K, V> all(String bootstrap, Topic<K, V> topic) {
         KafkaConsumer<byte[], byte[]> c = consumer(bootstrap);
         try {
             List<TopicPartition> parts = new ArrayList<>();
-            for (PartitionInfo p : partitionsOf(c, topic)) {
-                parts.add(new TopicPartition(topic, p.partition()));
+            for (PartitionInfo p : partitionsOf(c, topic.name())) {
+                parts.add(new TopicPartition(topic.name(), p.partition()));
             }
-            return new TopicReader(parts, c).fromBeginning();
+            return new TopicReader<>(topic, parts, c).fromBeginning();
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -78,11 +79,12 @@ public final class TopicReader implements AutoCloseable {
     }
 
     /** A reader of the one partition of {@code topic} that holds {@code device}'s records, at its beginning. */
-    public static TopicReader partitionOf(String bootstrap, String topic, String device) {
+    public static <K, V> TopicReader<K, V> partitionOf(String bootstrap, Topic<K, V> topic, String device) {
         KafkaConsumer<byte[], byte[]> c = consumer(bootstrap);
         try {
-            int n = partitionsOf(c, topic).size();
-            return new TopicReader(List.of(new TopicPartition(topic, Topics.partitionOf(device, n))), c).fromBeginning();
+            int n = partitionsOf(c, topic.name()).size();
+            return new TopicReader<>(topic, List.of(new TopicPartition(topic.name(), Topics.partitionOf(device, n))), c)
+                    .fromBeginning();
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -90,13 +92,13 @@ public final class TopicReader implements AutoCloseable {
     }
 
     /** Positions every partition at its beginning. */
-    public TopicReader fromBeginning() {
+    public TopicReader<K, V> fromBeginning() {
         consumer.seekToBeginning(partitions);
         return this;
     }
 
     /** Positions every partition at its current end: only records written from now on are read. */
-    public TopicReader fromEnd() {
+    public TopicReader<K, V> fromEnd() {
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
         return this;
@@ -106,7 +108,7 @@ public final class TopicReader implements AutoCloseable {
      * Positions every partition at its first record whose timestamp (event time in ms) is at or
      * after {@code millis}; partitions with none are positioned at their end.
      */
-    public TopicReader fromTime(long millis) {
+    public TopicReader<K, V> fromTime(long millis) {
         Map<TopicPartition, Long> query = new HashMap<>();
         partitions.forEach(p -> query.put(p, Math.max(0, millis)));
         Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
@@ -119,9 +121,14 @@ public final class TopicReader implements AutoCloseable {
     }
 
     /** Positions every partition at {@code offset} (for a one-partition reader: that offset of it). */
-    public TopicReader seek(long offset) {
+    public TopicReader<K, V> seek(long offset) {
         partitions.forEach(p -> consumer.seek(p, offset));
         return this;
+    }
+
+    /** The topic this reader reads. */
+    public Topic<K, V> topic() {
+        return topic;
     }
 
     /** The partitions this reader reads. */
@@ -130,18 +137,20 @@ public final class TopicReader implements AutoCloseable {
     }
 
     /**
-     * Hands every record to {@code handler} in partition order, until the end the topic had at
-     * the call ({@code follow} false), or until {@link #wakeup()} ({@code follow} true).
+     * Hands every record to {@code handler} in partition order, decoded ({@link #value}), until
+     * the end the topic had at the call ({@code follow} false), or until {@link #wakeup()}
+     * ({@code follow} true). Records that do not decode (including tombstones) go to
+     * {@link Handler#unreadable} with the reason.
      *
-     * @return the number of records handed over
+     * @return the number of records handed over, readable or not
      */
-    public long read(boolean follow, RecordHandler handler) throws IOException {
+    public long read(boolean follow, Handler<V> handler) throws IOException {
         long n = 0;
         try {
             Map<TopicPartition, Long> ends = follow ? Map.of() : consumer.endOffsets(partitions);
             while (follow || !reached(ends)) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                    handler.accept(r);
+                    hand(r, handler);
                     n++;
                 }
             }
@@ -151,21 +160,25 @@ public final class TopicReader implements AutoCloseable {
         return n;
     }
 
+    private void hand(ConsumerRecord<byte[], byte[]> record, Handler<V> handler) throws IOException {
+        V value;
+        try {
+            value = value(record);
+        } catch (RuntimeException e) {
+            handler.unreadable(record, String.valueOf(e.getMessage()));
+            return;
+        }
+        handler.record(value, record);
+    }
+
     /**
-     * As {@link #read(boolean, RecordHandler)}, decoding each value with {@code decoder}; records
-     * that do not decode (including tombstones) go to {@link Handler#unreadable} with the reason.
+     * The value of a record of this reader's topic, decoded with the topic's value serde; a
+     * tombstone is decoded as an empty value, so it fails as a value that is not one does.
+     *
+     * @throws org.apache.kafka.common.errors.SerializationException for a value that does not decode
      */
-    public <T> long read(boolean follow, Decoder<T> decoder, Handler<T> handler) throws IOException {
-        return read(follow, r -> {
-            T value;
-            try {
-                value = decoder.decode(r.value() == null ? new byte[0] : r.value());
-            } catch (IOException | RuntimeException e) {
-                handler.unreadable(r, String.valueOf(e.getMessage()));
-                return;
-            }
-            handler.record(value, r);
-        });
+    public V value(ConsumerRecord<byte[], byte[]> record) {
+        return topic.deserializeValue(record.value() == null ? new byte[0] : record.value());
     }
 
     /**

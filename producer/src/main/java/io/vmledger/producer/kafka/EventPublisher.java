@@ -1,7 +1,7 @@
 package io.vmledger.producer.kafka;
 
 import io.vmledger.schema.VmEvent;
-import io.vmledger.schema.wire.Wire;
+import io.vmledger.schema.topic.Topic;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -12,20 +12,19 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Publishes JSON traces to the events topic as Avro single-object encoded {@link VmEvent}s,
- * keyed by device so each device's events stay in order on one partition. The producer is
- * idempotent with {@code acks=all}: a retried send never duplicates or reorders. One publisher
- * may be shared by several threads, each publishing its own file.
+ * Publishes JSON traces to the events topic as Avro single-object encoded {@link VmEvent}s (the
+ * topic's serdes), keyed by device so each device's events stay in order on one partition. The
+ * producer is idempotent with {@code acks=all}: a retried send never duplicates or reorders. One
+ * publisher may be shared by several threads, each publishing its own file.
  *
  * <p>Record timestamps are event times (the event's {@code ts} in milliseconds; an event without
  * {@code ts} takes its device's previous time, 0 at first, as the fold does), so stream time in
  * the engine is the devices' time and {@code offsetsForTimes} finds events by when they happened.
  */
 public final class EventPublisher implements AutoCloseable {
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaProducer<String, VmEvent> producer;
     private final String topic;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Map<String, Long> lastMillis = new ConcurrentHashMap<>();
@@ -43,12 +42,13 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /** A publisher to {@code topic} on {@code bootstrap}; {@code overrides} are extra producer settings. */
-    public EventPublisher(String bootstrap, String topic, Map<String, Object> overrides) {
+    public EventPublisher(String bootstrap, Topic<String, VmEvent> topic, Map<String, Object> overrides) {
         this(bootstrap, topic, overrides, AckListener.NONE);
     }
 
     /** A publisher that also tells {@code ackListener} of every acknowledged event. */
-    public EventPublisher(String bootstrap, String topic, Map<String, Object> overrides, AckListener ackListener) {
+    public EventPublisher(String bootstrap, Topic<String, VmEvent> topic, Map<String, Object> overrides,
+                          AckListener ackListener) {
         this.ackListener = ackListener;
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -60,8 +60,8 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
         p.putAll(overrides);
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        this.topic = topic;
+        this.producer = new KafkaProducer<>(p, topic.keySerde().serializer(), topic.valueSerde().serializer());
+        this.topic = topic.name();
     }
 
     /** Sends one event. */
@@ -71,7 +71,7 @@ public final class EventPublisher implements AutoCloseable {
                 ? Math.max(0, e.getTs() / 1000)
                 : lastMillis.getOrDefault(e.getDevice(), 0L);
         lastMillis.put(e.getDevice(), millis);
-        producer.send(new ProducerRecord<>(topic, null, millis, Wire.deviceKey(e.getDevice()), Wire.event(e)), (md, ex) -> {
+        producer.send(new ProducerRecord<>(topic, null, millis, e.getDevice(), e), (md, ex) -> {
             if (ex != null) {
                 failure.compareAndSet(null, ex);
             } else {

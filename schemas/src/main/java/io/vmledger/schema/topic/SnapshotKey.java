@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Keys of the compacted snapshots topic, and where a device's records live.
+ * The key of a record of the compacted snapshots topic: part {@code part} of {@code device}'s
+ * snapshot after event {@code seq}, and where a device's records live.
  *
  * <p>A snapshot part's key is {@code <device>@<seq, 20 decimal digits>/<part>} in UTF-8, not the
  * bare device id the other topics use: compaction keeps the latest record per key, so a key of
@@ -18,38 +19,42 @@ import java.util.Objects;
  * <p>Records are still placed by the device alone (the engine's snapshot sink partitions by {@link #device}), with Kafka's default
  * partitioner hash of the device id's bytes: a device's snapshots are in the partition number
  * that holds its events and ledger entries ({@link Topics#partitionOf}).
+ *
+ * @param device the device whose state the snapshot holds
+ * @param seq    the seq of the event after which it was taken (unsigned)
+ * @param part   which part of the snapshot this record holds, from 0
  */
-public final class SnapshotKey {
+public record SnapshotKey(String device, long seq, int part) {
     private static final int SEQ_DIGITS = 20;
 
-    private SnapshotKey() {
+    public SnapshotKey {
+        Objects.requireNonNull(device, "device cannot be null");
     }
 
-    /** The key of part {@code part} of {@code device}'s snapshot after event {@code seq}. */
-    public static byte[] of(String device, long seq, int part) {
+    /** The key's bytes on the snapshots topic. */
+    public byte[] bytes() {
         String s = Long.toUnsignedString(seq);
         return (device + "@" + "0".repeat(SEQ_DIGITS - s.length()) + s + "/" + part).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The device of a snapshot key. */
-    public static String device(byte[] key) {
+    /**
+     * The key whose bytes these are.
+     *
+     * @throws IllegalArgumentException for bytes that are not a snapshot key
+     */
+    public static SnapshotKey parse(byte[] key) {
         Objects.requireNonNull(key, "snapshot key cannot be null");
-        String k = new String(key, StandardCharsets.UTF_8);
-        int at = k.lastIndexOf('@');
-        if (at < 0) {
-            throw new IllegalArgumentException("not a snapshot key: '" + k + "'");
-        }
-        return k.substring(0, at);
-    }
-
-    /** The seq of a snapshot key. */
-    public static long seq(byte[] key) {
         String k = new String(key, StandardCharsets.UTF_8);
         int at = k.lastIndexOf('@');
         int slash = k.indexOf('/', at + 1);
         if (at < 0 || slash < 0) {
             throw new IllegalArgumentException("not a snapshot key: '" + k + "'");
         }
-        return Long.parseUnsignedLong(k.substring(at + 1, slash));
+        try {
+            return new SnapshotKey(k.substring(0, at), Long.parseUnsignedLong(k.substring(at + 1, slash)),
+                    Integer.parseInt(k.substring(slash + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a snapshot key: '" + k + "'", e);
+        }
     }
 }

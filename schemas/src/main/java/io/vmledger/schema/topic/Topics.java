@@ -1,5 +1,11 @@
 package io.vmledger.schema.topic;
 
+import io.vmledger.schema.Alert;
+import io.vmledger.schema.Coredump;
+import io.vmledger.schema.DeadLetter;
+import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.Snapshot;
+import io.vmledger.schema.VmEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,15 +26,26 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * The engine's topic catalogue: names and partition counts of its input and output topics, and
- * their creation when missing. Every topic gets the input's partition count, so a device's
- * outputs stay in one partition, in order. Records are keyed by device and their timestamps are
- * event times, so topics keep records forever ({@code retention.ms=-1}: the ledger is the
- * history, and simulated or replayed traces carry old timestamps that time-based retention would
- * delete at once); the snapshot topic is compacted.
+ * The engine's topic catalogue: its input and output topics, each typed with the serdes of its
+ * records ({@link Topic}), their partition count, and their creation when missing. Every topic gets
+ * the input's partition count, so a device's outputs stay in one partition, in order. Records are
+ * keyed by device (snapshots by a {@link SnapshotKey}, and placed by its device) and their
+ * timestamps are event times, so topics keep records forever ({@code retention.ms=-1}: the ledger
+ * is the history, and simulated or replayed traces carry old timestamps that time-based retention
+ * would delete at once); the snapshot topic is compacted.
+ *
+ * @param events      the input: VmEvents keyed by device
+ * @param ledger      one ledger entry per event folded
+ * @param deadletter  the input records the engine could not fold
+ * @param coredumps   devcoredump snapshots on GPU faults and hangs
+ * @param alerts      leak and anomaly alerts
+ * @param snapshots   parts of the devices' state snapshots
+ * @param partitions  partitions of each topic
+ * @param replication replicas of each partition
  */
-public record Topics(String events, String ledger, String deadletter, String coredumps, String alerts,
-        String snapshots, int partitions, short replication) {
+public record Topics(Topic<String, VmEvent> events, Topic<String, LedgerEntry> ledger,
+        Topic<String, DeadLetter> deadletter, Topic<String, Coredump> coredumps, Topic<String, Alert> alerts,
+        Topic<SnapshotKey, Snapshot> snapshots, int partitions, short replication) {
     /** The default prefix of every topic name. */
     public static final String PREFIX = "vmledger.";
     /**
@@ -63,8 +80,13 @@ public record Topics(String events, String ledger, String deadletter, String cor
 
     /** The catalogue whose names are {@code prefix} followed by the default suffixes. */
     public static Topics prefixed(String prefix, int partitions, short replication) {
-        return new Topics(prefix + "events", prefix + "ledger", prefix + "deadletter", prefix + "coredumps",
-                prefix + "alerts", prefix + "snapshots", partitions, replication);
+        return new Topics(new Topic<>(prefix + "events", WireSerdes.DEVICE, WireSerdes.EVENT),
+                new Topic<>(prefix + "ledger", WireSerdes.DEVICE, WireSerdes.LEDGER),
+                new Topic<>(prefix + "deadletter", WireSerdes.DEVICE, WireSerdes.DEAD_LETTER),
+                new Topic<>(prefix + "coredumps", WireSerdes.DEVICE, WireSerdes.COREDUMP),
+                new Topic<>(prefix + "alerts", WireSerdes.DEVICE, WireSerdes.ALERT),
+                new Topic<>(prefix + "snapshots", WireSerdes.SNAPSHOT_KEY, WireSerdes.SNAPSHOT),
+                partitions, replication);
     }
 
     /**
@@ -77,9 +99,10 @@ public record Topics(String events, String ledger, String deadletter, String cor
         return Utils.toPositive(Utils.murmur2(device.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
-    /** Every topic of the catalogue. */
+    /** The names of every topic of the catalogue. */
     public List<String> all() {
-        return List.of(events, ledger, deadletter, coredumps, alerts, snapshots);
+        return List.of(events.name(), ledger.name(), deadletter.name(), coredumps.name(), alerts.name(),
+                snapshots.name());
     }
 
     /** Creates every topic of the catalogue that does not exist yet; existing ones are left as they are. */
@@ -104,10 +127,10 @@ public record Topics(String events, String ledger, String deadletter, String cor
     }
 
     private Map<String, String> configOf(String topic) {
-        if (topic.equals(snapshots)) {
+        if (topic.equals(snapshots.name())) {
             return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         }
-        if (topic.equals(coredumps) || topic.equals(ledger)) {
+        if (topic.equals(coredumps.name()) || topic.equals(ledger.name())) {
             return Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
                     TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_OUTPUT_BYTES));
         }

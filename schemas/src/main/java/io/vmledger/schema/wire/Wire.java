@@ -17,7 +17,8 @@ import org.apache.avro.message.BinaryMessageEncoder;
  * The wire forms of vmledger's Kafka topics: keys are device ids in UTF-8; values are Avro
  * single-object encoded ({@code C3 01}, the writer schema's CRC-64-AVRO fingerprint in 8
  * little-endian bytes, then the binary record), so any Avro library can decode them with the
- * schema files and no registry.
+ * schema files and no registry. The catalogue's typed topics ({@link io.vmledger.schema.topic.Topics})
+ * offer these forms as Kafka serdes.
  */
 public final class Wire {
     private Wire() {
@@ -48,9 +49,13 @@ public final class Wire {
         return encode(LedgerEntry.getEncoder(), e);
     }
 
-    /** Decodes a ledger value written by {@link #ledger(LedgerEntry)}. */
-    public static LedgerEntry ledger(byte[] value) {
-        return decodeTrusted(LedgerEntry.getDecoder(), value);
+    /**
+     * Decodes a ledger value.
+     *
+     * @throws IOException for a value that is not a readable single-object LedgerEntry
+     */
+    public static LedgerEntry ledger(byte[] value) throws IOException {
+        return decode(LedgerEntry.getDecoder(), value);
     }
 
     /** The value of a dead letter. */
@@ -58,9 +63,13 @@ public final class Wire {
         return encode(DeadLetter.getEncoder(), d);
     }
 
-    /** Decodes a dead-letter value written by {@link #deadLetter(DeadLetter)}. */
-    public static DeadLetter deadLetter(byte[] value) {
-        return decodeTrusted(DeadLetter.getDecoder(), value);
+    /**
+     * Decodes a dead-letter value.
+     *
+     * @throws IOException for a value that is not a readable single-object DeadLetter
+     */
+    public static DeadLetter deadLetter(byte[] value) throws IOException {
+        return decode(DeadLetter.getDecoder(), value);
     }
 
     /** The value of a coredump. */
@@ -82,9 +91,13 @@ public final class Wire {
         return encode(Snapshot.getEncoder(), s);
     }
 
-    /** Decodes a snapshot value written by {@link #snapshot(Snapshot)}. */
-    public static Snapshot snapshot(byte[] value) {
-        return decodeTrusted(Snapshot.getDecoder(), value);
+    /**
+     * Decodes a snapshot value.
+     *
+     * @throws IOException for a value that is not a readable single-object Snapshot
+     */
+    public static Snapshot snapshot(byte[] value) throws IOException {
+        return decode(Snapshot.getDecoder(), value);
     }
 
     /** The value of an alert. */
@@ -119,14 +132,6 @@ public final class Wire {
             throw e;
         } catch (RuntimeException e) {
             throw new IOException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
-        }
-    }
-
-    private static <T> T decodeTrusted(BinaryMessageDecoder<T> decoder, byte[] value) {
-        try {
-            return decode(decoder, value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -34,7 +34,13 @@ import org.apache.kafka.streams.state.Stores;
  * ({@link BoHistory}); snapshots are emitted every {@code snapshotEvery} events of a device
  * ({@link SnapshotEmitter}) and placed in the device's partition ({@link SnapshotKey}).
  *
- * Every store is a named, changelogged key/value store of raw bytes (RocksDB unless in-memory
+ * The source reads and the sinks write raw bytes, whatever the catalogue's typed topics say: the
+ * fold decodes each input record itself, dead-lettering what does not decode
+ * ({@link FoldProcessor}), so that no record can fail the task in a deserializer, and it encodes
+ * its outputs ({@code Wire}) and keeps them within the record limit ({@link OutputLimits}) before
+ * it forwards them.
+ *
+ * <p>Every store is a named, changelogged key/value store of raw bytes (RocksDB unless in-memory
  * stores are asked for). Store caching is off: the fold buffers its hot records per event
  * itself, and the stores feed no downstream KTable.
  */
@@ -52,7 +58,7 @@ public final class EngineTopology {
 
     /** Places a snapshot part in its device's partition (its key is not the bare device id). */
     private static final StreamPartitioner<byte[], byte[]> SNAPSHOT_PLACEMENT = (topic, key, value, partitions) ->
-            Optional.of(Set.of(Topics.partitionOf(SnapshotKey.device(key), partitions)));
+            Optional.of(Set.of(Topics.partitionOf(SnapshotKey.parse(key).device(), partitions)));
 
     /** Whether stores live in RocksDB (on disk) or in memory (changelogged either way). */
     public enum StoreType {
@@ -88,7 +94,7 @@ public final class EngineTopology {
     public static Topology build(Topics topics, FoldConfig config, StoreType storeType, LedgerCounters counters,
                                  long snapshotEvery, AlertThresholds thresholds, long workingSetBytes) {
         Topology t = new Topology();
-        t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
+        t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events().name());
         t.addProcessor(FOLD, () -> new FoldProcessor(config, thresholds, snapshotEvery, workingSetBytes, counters), SOURCE);
         for (String name : stores()) {
             KeyValueBytesStoreSupplier supplier = storeType == StoreType.MEMORY
@@ -97,12 +103,12 @@ public final class EngineTopology {
             t.addStateStore(Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray())
                     .withCachingEnabled(), FOLD);
         }
-        t.addSink(LEDGER_SINK, topics.ledger(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
-        t.addSink(DEADLETTER_SINK, topics.deadletter(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
-        t.addSink(COREDUMP_SINK, topics.coredumps(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
-        t.addSink(ALERT_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), FOLD);
-        t.addSink(SNAPSHOT_SINK, topics.snapshots(), new ByteArraySerializer(), new ByteArraySerializer(),
-                SNAPSHOT_PLACEMENT, FOLD);
+        ByteArraySerializer bytes = new ByteArraySerializer();
+        t.addSink(LEDGER_SINK, topics.ledger().name(), bytes, bytes, FOLD);
+        t.addSink(DEADLETTER_SINK, topics.deadletter().name(), bytes, bytes, FOLD);
+        t.addSink(COREDUMP_SINK, topics.coredumps().name(), bytes, bytes, FOLD);
+        t.addSink(ALERT_SINK, topics.alerts().name(), bytes, bytes, FOLD);
+        t.addSink(SNAPSHOT_SINK, topics.snapshots().name(), bytes, bytes, SNAPSHOT_PLACEMENT, FOLD);
         return t;
     }
 }

@@ -72,7 +72,7 @@ final class SnapshotEmitter {
             Snapshot s = Snapshot.newBuilder().setDevice(outcome.device()).setSeq(outcome.seq()).setTs(outcome.ts())
                     .setSourceTopic(md.topic()).setSourcePartition(md.partition()).setSourceOffset(md.offset())
                     .setPart(i).setParts(parts.size()).setEntries(parts.get(i)).build();
-            context.forward(record.withKey(SnapshotKey.of(outcome.device(), outcome.seq(), i))
+            context.forward(record.withKey(new SnapshotKey(outcome.device(), outcome.seq(), i).bytes())
                     .withValue(Wire.snapshot(s)), sink);
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vmledger.engine.DriverTopics;
 import io.vmledger.core.alert.AlertRule;
 import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.fold.FoldConfig;
@@ -14,14 +15,10 @@ import io.vmledger.schema.Severity;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.TraceJson;
 import io.vmledger.schema.json.TraceFormatException;
-import io.vmledger.schema.wire.Wire;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -48,8 +45,8 @@ class AlertStageTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
-    private TestInputTopic<byte[], byte[]> events;
-    private TestOutputTopic<byte[], byte[]> alerts;
+    private TestInputTopic<String, VmEvent> events;
+    private TestOutputTopic<String, Alert> alerts;
     private final long[] seqs = new long[2];
 
     private void open(EngineTopology.StoreType type) {
@@ -59,8 +56,8 @@ class AlertStageTest {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT, type,
                 new LedgerCounters(new SimpleMeterRegistry())), p);
-        events = driver.createInputTopic(TOPICS.events(), new ByteArraySerializer(), new ByteArraySerializer());
-        alerts = driver.createOutputTopic(TOPICS.alerts(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        events = DriverTopics.input(driver, TOPICS.events());
+        alerts = DriverTopics.output(driver, TOPICS.alerts());
     }
 
     @AfterEach
@@ -74,14 +71,14 @@ class AlertStageTest {
         String device = "dev-" + d;
         VmEvent e = TraceJson.parse("{\"device\":\"" + device + "\",\"seq\":" + ++seqs[d] + ",\"ts\":" + ts + ","
                 + fields + "}");
-        events.pipeInput(Wire.deviceKey(device), Wire.event(e), ts / 1000);
+        events.pipeInput(device, e, ts / 1000);
     }
 
-    private List<Alert> read() throws IOException {
+    private List<Alert> read() {
         List<Alert> out = new ArrayList<>();
         for (var r : alerts.readRecordsToList()) {
-            Alert a = Wire.alert(r.value());
-            assertEquals(a.getDevice(), new String(r.key()), "keyed by device");
+            Alert a = r.value();
+            assertEquals(a.getDevice(), r.key(), "keyed by device");
             assertEquals(a.getRaised() / 1000, r.timestamp(), "timestamped with the raise time");
             out.add(a);
         }
