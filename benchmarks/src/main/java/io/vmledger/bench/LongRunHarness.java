@@ -14,8 +14,9 @@ import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.codec.OutcomeEncoder;
 import io.vmledger.schema.json.LedgerJson;
+import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.topic.Topic;
 import io.vmledger.schema.topic.Topics;
-import io.vmledger.schema.wire.Wire;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
@@ -92,7 +93,8 @@ public final class LongRunHarness {
     }
 
     /** Per-device digests of the ledger's outcome lines; samples the heap while waiting for all of them. */
-    private static Map<String, MessageDigest> readLedger(String bootstrap, String topic, long n, VmledgerEngine engine)
+    private static Map<String, MessageDigest> readLedger(String bootstrap, Topic<String, LedgerEntry> topic, long n,
+                                                         VmledgerEngine engine)
             throws Exception {
         Map<String, Object> c = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
@@ -105,15 +107,15 @@ public final class LongRunHarness {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
-            for (PartitionInfo pi : consumer.partitionsFor(topic)) {
-                parts.add(new TopicPartition(topic, pi.partition()));
+            for (PartitionInfo pi : consumer.partitionsFor(topic.name())) {
+                parts.add(new TopicPartition(topic.name(), pi.partition()));
             }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             long seen = 0;
             while (seen < n) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    String line = LedgerJson.format(Wire.ledger(r.value()));
+                    String line = LedgerJson.format(topic.deserializeValue(r.value()));
                     out.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> sha256())
                             .update((line + "\n").getBytes(StandardCharsets.UTF_8));
                     seen++;

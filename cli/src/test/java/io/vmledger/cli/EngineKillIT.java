@@ -95,7 +95,7 @@ class EngineKillIT {
         Path data = dir.resolve("data");
         startEngine(data, prefix);
         try (EventPublisher publisher = new EventPublisher(bootstrap, topics.events(), Map.of());
-             CommittedLedger ledger = new CommittedLedger(bootstrap, topics.ledger())) {
+             CommittedLedger ledger = new CommittedLedger(bootstrap, topics.ledger().name())) {
             ref.events().forEach(publisher::send);
             publisher.flush();
             for (int third = 1; third <= 2; third++) {

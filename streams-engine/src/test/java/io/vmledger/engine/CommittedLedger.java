@@ -76,7 +76,11 @@ public final class CommittedLedger implements AutoCloseable {
 
     private void poll() {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-            entries.add(LedgerJson.format(Wire.ledger(r.value())));
+            try {
+                entries.add(LedgerJson.format(Wire.ledger(r.value())));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("unreadable ledger entry at offset " + r.offset(), e);
+            }
         }
     }
 
@@ -96,7 +100,7 @@ public final class CommittedLedger implements AutoCloseable {
             throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         try (Admin admin = Admin.create(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            Map<TopicPartition, Long> end = ends(admin, topics.events(), IsolationLevel.READ_UNCOMMITTED);
+            Map<TopicPartition, Long> end = ends(admin, topics.events().name(), IsolationLevel.READ_UNCOMMITTED);
             while (true) {
                 Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId,
                         new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata().get();
@@ -105,8 +109,8 @@ public final class CommittedLedger implements AutoCloseable {
                     OffsetAndMetadata o = offsets.get(p);
                     committed.put(p, o == null ? 0L : o.offset());
                 }
-                Map<TopicPartition, Long> stable = ends(admin, topics.ledger(), IsolationLevel.READ_COMMITTED);
-                Map<TopicPartition, Long> written = ends(admin, topics.ledger(), IsolationLevel.READ_UNCOMMITTED);
+                Map<TopicPartition, Long> stable = ends(admin, topics.ledger().name(), IsolationLevel.READ_COMMITTED);
+                Map<TopicPartition, Long> written = ends(admin, topics.ledger().name(), IsolationLevel.READ_UNCOMMITTED);
                 if (committed.equals(end) && stable.equals(written)) {
                     return;
                 }

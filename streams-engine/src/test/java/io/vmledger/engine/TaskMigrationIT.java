@@ -98,7 +98,7 @@ class TaskMigrationIT {
 
         VmledgerEngine first = started(a);
         feeder = new Feeder(broker.bootstrapServers(), topics, ref.events());
-        try (CommittedLedger ledger = new CommittedLedger(broker.bootstrapServers(), topics.ledger())) {
+        try (CommittedLedger ledger = new CommittedLedger(broker.bootstrapServers(), topics.ledger().name())) {
             ledger.awaitAtLeast(n / 4, WAIT);
             feeder.window(NARROW);
             VmledgerEngine second = started(b);
@@ -222,7 +222,7 @@ class TaskMigrationIT {
 
         private void feed(String bootstrap, Topics topics, List<VmEvent> events) {
             try (EventPublisher publisher = new EventPublisher(bootstrap, topics.events(), Map.of());
-                 CommittedLedger ledger = new CommittedLedger(bootstrap, topics.ledger())) {
+                 CommittedLedger ledger = new CommittedLedger(bootstrap, topics.ledger().name())) {
                 int next = 0;
                 while (next < events.size() && !stopped.get()) {
                     int committed = ledger.readCommitted(WAIT).size();

@@ -52,7 +52,7 @@ public record Topics(Topic<String, VmEvent> events, Topic<String, LedgerEntry> l
      * The largest record the ledger and coredumps topics take: a dump lists every VA of the
      * faulting VM, which for a VM of ~20,000 VAs is past Kafka's 1 MiB default, and the ledger
      * entry of one unmap over many VAs lists a step for each (the engine's producer allows the
-     * same size; {@link OutputLimits} keeps every record within it).
+     * same size, and the engine keeps every record it writes within it).
      */
     public static final int MAX_OUTPUT_BYTES = 16 << 20;
     /**

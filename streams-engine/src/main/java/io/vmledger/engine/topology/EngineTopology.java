@@ -41,8 +41,9 @@ import org.apache.kafka.streams.state.Stores;
  * it forwards them.
  *
  * <p>Every store is a named, changelogged key/value store of raw bytes (RocksDB unless in-memory
- * stores are asked for). Store caching is off: the fold buffers its hot records per event
- * itself, and the stores feed no downstream KTable.
+ * stores are asked for), with Kafka Streams' record cache on: the fold reads only its heap
+ * working set ({@link WorkingSet}), so the cache serves no fold read; it collapses the rewrites
+ * of a key within a commit interval before they reach RocksDB and the changelog.
  */
 public final class EngineTopology {
     public static final String SOURCE = "events-source";
