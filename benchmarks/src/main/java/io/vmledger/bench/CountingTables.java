@@ -16,8 +16,8 @@ import java.util.TreeMap;
 /**
  * A diagnostic {@link DeviceTables}: the same {@code TreeMap} tables as the in-memory store, but
  * every call (get, put, delete, range, floor), every entry a cursor returns and every key
- * comparison is counted per table. Used by {@link OpCountProbe} to explain where the fold's
- * time goes without a profiler; not used by the timed benchmarks.
+ * comparison is counted per table. Used by {@link OpCountProbe} to explain where the fold's time
+ * goes without a profiler; not used by the timed benchmarks.
  */
 public final class CountingTables {
 
@@ -25,16 +25,22 @@ public final class CountingTables {
     public static final class Counts {
         /** Calls of get, put, delete, range and floor. */
         public long gets;
+
         /** put calls. */
         public long puts;
+
         /** delete calls. */
         public long deletes;
+
         /** range calls (each opens a cursor). */
         public long ranges;
+
         /** floor and ceiling calls. */
         public long floors;
+
         /** Entries returned by cursors. */
         public long scanned;
+
         /** Key comparisons inside the tree. */
         public long compares;
 
@@ -57,10 +63,12 @@ public final class CountingTables {
     /** An {@link OrderedTable} on a {@code TreeMap} with a counting comparator. */
     public static final class Table<V> implements OrderedTable<V> {
         private final Counts counts = new Counts();
-        private final NavigableMap<CompositeKey, V> map = new TreeMap<>((x, y) -> {
-            counts.compares++;
-            return x.compareTo(y);
-        });
+        private final NavigableMap<CompositeKey, V> map =
+                new TreeMap<>(
+                        (x, y) -> {
+                            counts.compares++;
+                            return x.compareTo(y);
+                        });
 
         /** This table's counters. */
         public Counts counts() {
@@ -93,9 +101,10 @@ public final class CountingTables {
         @Override
         public Cursor<V> range(CompositeKey from, CompositeKey to) {
             counts.ranges++;
-            Iterator<Map.Entry<CompositeKey, V>> it = from.compareTo(to) > 0
-                    ? Collections.emptyIterator()
-                    : map.subMap(from, true, to, true).entrySet().iterator();
+            Iterator<Map.Entry<CompositeKey, V>> it =
+                    from.compareTo(to) > 0
+                            ? Collections.emptyIterator()
+                            : map.subMap(from, true, to, true).entrySet().iterator();
             return new Cursor<>() {
                 @Override
                 public boolean hasNext() {
@@ -132,15 +141,19 @@ public final class CountingTables {
 
     /** Every table by name, in the order the fold's {@link DeviceTables} asks for them. */
     private final Map<String, Table<?>> tables = new LinkedHashMap<>();
+
     /** The device's tables, over counting tables. */
-    private final DeviceTables device = new DeviceTables(DeviceTables.withWriteBack(new DeviceTables.TableSource() {
-        @Override
-        public <V> OrderedTable<V> table(String name) {
-            Table<V> t = new Table<>();
-            tables.put(name, t);
-            return t;
-        }
-    }));
+    private final DeviceTables device =
+            new DeviceTables(
+                    DeviceTables.withWriteBack(
+                            new DeviceTables.TableSource() {
+                                @Override
+                                public <V> OrderedTable<V> table(String name) {
+                                    Table<V> t = new Table<>();
+                                    tables.put(name, t);
+                                    return t;
+                                }
+                            }));
 
     /** The device tables to fold into (with the fold's usual write-back buffering in front). */
     public DeviceTables device() {

@@ -2,19 +2,19 @@ package io.vmledger.bench;
 
 import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.Status;
+import io.vmledger.core.ledger.InMemoryLedger;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
 
 /**
- * A plain (non-JMH) companion of {@link FoldBenchmark} that reports CPU time next to wall time,
- * for machines where other processes compete for the cores: JMH scores are wall-clock and fall
- * when the benchmark thread is descheduled; the process CPU time (mutator, GC and JIT threads)
- * and the benchmark thread's CPU time do not. Same workloads: the realistic mix into a fresh
- * ledger per round, and MAP+UNMAP pairs on pre-filled VMs.
+ * A plain (non-JMH) companion of {@link FoldBenchmark} that reports CPU time next to wall time, for
+ * machines where other processes compete for the cores: JMH scores are wall-clock and fall when the
+ * benchmark thread is descheduled; the process CPU time (mutator, GC and JIT threads) and the
+ * benchmark thread's CPU time do not. Same workloads: the realistic mix into a fresh ledger per
+ * round, and MAP+UNMAP pairs on pre-filled VMs.
  *
  * <p>Run: {@code java -Xms4g -Xmx8g -cp benchmarks/target/benchmarks.jar
  * io.vmledger.bench.CpuTimeRunner [mix|pairs|all] [rounds]}.
@@ -24,8 +24,7 @@ public final class CpuTimeRunner {
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    private CpuTimeRunner() {
-    }
+    private CpuTimeRunner() {}
 
     /** Entry point. */
     public static void main(String[] args) {
@@ -43,15 +42,20 @@ public final class CpuTimeRunner {
 
     /** Wall ns, process CPU ns and thread CPU ns at one instant. */
     private static long[] now() {
-        return new long[] {System.nanoTime(), OS.getProcessCpuTime(), THREADS.getCurrentThreadCpuTime()};
+        return new long[] {
+            System.nanoTime(), OS.getProcessCpuTime(), THREADS.getCurrentThreadCpuTime()
+        };
     }
 
     private static void mix(int rounds) {
         List<TraceGenerator.TracedEvent> trace =
-                new TraceGenerator(TraceGenerator.Config.realistic(4, FoldBenchmark.MIX_EVENTS, 42)).generate();
+                new TraceGenerator(TraceGenerator.Config.realistic(4, FoldBenchmark.MIX_EVENTS, 42))
+                        .generate();
         TraceValidator.check(trace, FoldConfig.DEFAULT).requireAllOk();
         int n = trace.size();
-        System.out.printf("mix: %d events, 4 devices, fresh ledger per round; events/s by wall, process CPU, thread CPU%n", n);
+        System.out.printf(
+                "mix: %d events, 4 devices, fresh ledger per round; events/s by wall, process CPU, thread CPU%n",
+                n);
         for (int r = -3; r < rounds; r++) {
             long[] a = now();
             InMemoryLedger ledger = new InMemoryLedger(FoldConfig.DEFAULT);
@@ -71,7 +75,9 @@ public final class CpuTimeRunner {
         }
         Event.VmBind[][] p = PrefillPlan.pairs(vas, 1 << 14);
         final int perRound = 100_000;
-        System.out.printf("pairs on %d VAs: %d pairs per round; ns per pair by wall, process CPU, thread CPU%n", vas, perRound);
+        System.out.printf(
+                "pairs on %d VAs: %d pairs per round; ns per pair by wall, process CPU, thread CPU%n",
+                vas, perRound);
         int k = 0;
         for (int r = -3; r < rounds; r++) {
             long[] a = now();
@@ -91,7 +97,9 @@ public final class CpuTimeRunner {
             double ns = b[i] - a[i];
             v[i] = unit.equals("events/s") ? ops / (ns / 1e9) : ns / ops;
         }
-        System.out.printf("  %-8s wall %10.0f  process-cpu %10.0f  thread-cpu %10.0f %s%n", label, v[0], v[1], v[2], unit);
+        System.out.printf(
+                "  %-8s wall %10.0f  process-cpu %10.0f  thread-cpu %10.0f %s%n",
+                label, v[0], v[1], v[2], unit);
     }
 
     private static void check(Outcome o) {

@@ -2,9 +2,9 @@ package io.vmledger.bench;
 
 import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.Status;
+import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.query.VmView;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,17 +29,20 @@ import org.openjdk.jmh.infra.Blackhole;
  *       {@value #MIX_EVENTS} events ({@link TraceGenerator}) over several devices. Every invocation
  *       folds the whole batch into a fresh ledger (an empty {@code InMemoryLedger} is a few empty
  *       {@code TreeMap}s, so creating it is negligible next to the batch), because a trace can only
- *       be folded once into a ledger: re-folding it would only hit the duplicate-seq check.</li>
+ *       be folded once into a ledger: re-folding it would only hit the duplicate-seq check.
  *   <li>{@link #mapUnmapPair}: average time of one VM_BIND MAP ioctl of a 4 KiB page plus the
  *       VM_BIND UNMAP ioctl of it, on a VM pre-filled with {@code vas} VAs (1e3..1e6). The VM holds
  *       one 4 KiB VA on every other page, all mapping page 0 of one BO; each pair targets a random
  *       free page between two of them, so the VA count is back to {@code vas} after every pair.
- *       Per-op cost that stays flat over VM sizes shows O(log n) behaviour.</li>
+ *       Per-op cost that stays flat over VM sizes shows O(log n) behaviour.
  * </ul>
- * Both set-ups verify that every event they fold is accepted (status OK, no VM made unusable)
- * and throw otherwise.
+ *
+ * Both set-ups verify that every event they fold is accepted (status OK, no VM made unusable) and
+ * throw otherwise.
  */
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx8g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms4g", "-Xmx8g"})
 public class FoldBenchmark {
     /** Events per {@link #foldMix} invocation. */
     public static final int MIX_EVENTS = 50_000;
@@ -50,9 +53,11 @@ public class FoldBenchmark {
         /** Number of devices in the trace. */
         @Param({"4"})
         public int devices;
+
         /** Generator seed. */
         @Param({"42"})
         public long seed;
+
         /** msm {@code vm_log_shift}; 8 is {@code FoldConfig.DEFAULT}, 0 turns the VM log off. */
         @Param({"8"})
         public int vmLogShift;
@@ -68,7 +73,8 @@ public class FoldBenchmark {
         public void setup() {
             config = new FoldConfig(vmLogShift);
             List<TraceGenerator.TracedEvent> trace =
-                    new TraceGenerator(TraceGenerator.Config.realistic(devices, MIX_EVENTS, seed)).generate();
+                    new TraceGenerator(TraceGenerator.Config.realistic(devices, MIX_EVENTS, seed))
+                            .generate();
             TraceValidator.Report report = TraceValidator.check(trace, config).requireAllOk();
             System.out.println();
             System.out.println(report.summary());
@@ -104,7 +110,10 @@ public class FoldBenchmark {
         return ledger;
     }
 
-    /** A VM pre-filled with {@code vas} 4 KiB VAs ({@link PrefillPlan}) and the pre-built measured ioctls. */
+    /**
+     * A VM pre-filled with {@code vas} 4 KiB VAs ({@link PrefillPlan}) and the pre-built measured
+     * ioctls.
+     */
     @State(Scope.Benchmark)
     public static class PrefilledVm {
         static final int TARGETS = 1 << 14;
@@ -112,6 +121,7 @@ public class FoldBenchmark {
         /** VAs in the VM before the measured pairs. */
         @Param({"1000", "10000", "100000", "1000000"})
         public int vas;
+
         /** msm {@code vm_log_shift}; 8 is {@code FoldConfig.DEFAULT}, 0 turns the VM log off. */
         @Param({"8"})
         public int vmLogShift;
@@ -145,7 +155,8 @@ public class FoldBenchmark {
             }
             VmView vm = ledger.devices().get(PrefillPlan.DEVICE).vms().get(0);
             if (vm.vas().size() != vas) {
-                throw new IllegalStateException("expected " + vas + " VAs, found " + vm.vas().size());
+                throw new IllegalStateException(
+                        "expected " + vas + " VAs, found " + vm.vas().size());
             }
             System.out.printf("%nprefilled %d VAs in %.1f ms%n", vas, (t1 - t0) / 1e6);
         }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The events that build a VM pre-filled with {@code n} VAs, and the measured MAP/UNMAP pairs on
- * it, shared by {@link FoldBenchmark#mapUnmapPair} and {@link OpCountProbe}.
+ * The events that build a VM pre-filled with {@code n} VAs, and the measured MAP/UNMAP pairs on it,
+ * shared by {@link FoldBenchmark#mapUnmapPair} and {@link OpCountProbe}.
  *
  * <p>One VM_BIND context (file {@value #FILE}, queue {@value #QUEUE}, PRR) with one 4 KiB BO; VA
  * {@code i} maps page 0 of that BO at {@code BASE + i * 8 KiB}, i.e. on every other page, created
@@ -18,26 +18,35 @@ import java.util.SplittableRandom;
 public final class PrefillPlan {
     /** The device of the pre-filled VM. */
     public static final String DEVICE = "gpu-00";
+
     /** The VM_BIND context (and vm id). */
     public static final long FILE = 1;
+
     /** Its VM_BIND submitqueue. */
     public static final long QUEUE = 1;
+
     /** The one BO. */
     public static final long BO = 1;
+
     /** Address of VA 0. */
     public static final long BASE = TraceGenerator.VA_START;
+
     /** Distance between two pre-filled VAs: every other page. */
     public static final long STRIDE = 2 * TraceGenerator.PAGE;
+
     /** MAP ops per pre-fill ioctl. */
     public static final int OPS_PER_FILL_IOCTL = 8192;
 
-    private PrefillPlan() {
-    }
+    private PrefillPlan() {}
 
-    /** file_open, submitqueue_new, bo_new, then the pre-fill vm_binds for {@code n} VAs, in order. */
+    /**
+     * file_open, submitqueue_new, bo_new, then the pre-fill vm_binds for {@code n} VAs, in order.
+     */
     public static List<Event> setup(int n) {
         List<Event> out = new ArrayList<>();
-        out.add(new Event.FileOpen(FILE, true, TraceGenerator.VA_START, TraceGenerator.VA_SIZE, true));
+        out.add(
+                new Event.FileOpen(
+                        FILE, true, TraceGenerator.VA_START, TraceGenerator.VA_SIZE, true));
         out.add(new Event.SubmitqueueNew(FILE, QUEUE, true));
         out.add(new Event.BoNew(FILE, BO, TraceGenerator.PAGE, 0, "fill"));
         List<VmBindOp> ops = new ArrayList<>(OPS_PER_FILL_IOCTL);
@@ -60,10 +69,27 @@ public final class PrefillPlan {
         Event.VmBind[][] out = new Event.VmBind[2][count];
         for (int i = 0; i < count; i++) {
             long hole = BASE + rnd.nextInt(n) * STRIDE + TraceGenerator.PAGE;
-            out[0][i] = new Event.VmBind(FILE, QUEUE, 0,
-                    List.of(new VmBindOp(VmBindOp.MAP, BO, 0, hole, TraceGenerator.PAGE, 0)));
-            out[1][i] = new Event.VmBind(FILE, QUEUE, 0,
-                    List.of(new VmBindOp(VmBindOp.UNMAP, null, 0, hole, TraceGenerator.PAGE, 0)));
+            out[0][i] =
+                    new Event.VmBind(
+                            FILE,
+                            QUEUE,
+                            0,
+                            List.of(
+                                    new VmBindOp(
+                                            VmBindOp.MAP, BO, 0, hole, TraceGenerator.PAGE, 0)));
+            out[1][i] =
+                    new Event.VmBind(
+                            FILE,
+                            QUEUE,
+                            0,
+                            List.of(
+                                    new VmBindOp(
+                                            VmBindOp.UNMAP,
+                                            null,
+                                            0,
+                                            hole,
+                                            TraceGenerator.PAGE,
+                                            0)));
         }
         return out;
     }

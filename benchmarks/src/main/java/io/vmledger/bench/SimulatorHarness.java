@@ -29,18 +29,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * broker, the fleet simulator's events/s (a) generating only, (b) to a JSON Lines file, (c) to an
  * Avro container file, (d) to Kafka through {@link EventPublisher} as {@code vmledger simulate}
  * does, and (e) a raw {@link KafkaProducer} with the same producer settings sending the very same
- * key and value bytes (encoded beforehand, untimed), so (d)/(e) is the simulator's cost on top
- * of Kafka. A first pass, reported as warm-up, lets the JIT compile. Each Kafka measurement runs
- * twice, alternating, and ends when every record is
- * acknowledged. Record timestamps are event times in both.
+ * key and value bytes (encoded beforehand, untimed), so (d)/(e) is the simulator's cost on top of
+ * Kafka. A first pass, reported as warm-up, lets the JIT compile. Each Kafka measurement runs
+ * twice, alternating, and ends when every record is acknowledged. Record timestamps are event times
+ * in both.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.vmledger.bench.SimulatorHarness [devices] [events]}.
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.vmledger.bench.SimulatorHarness
+ * [devices] [events]}.
  */
 public final class SimulatorHarness {
     private static final int PARTITIONS = 4;
 
-    private SimulatorHarness() {
-    }
+    private SimulatorHarness() {}
 
     public static void main(String[] args) throws Exception {
         System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "io.vmledger.schema");
@@ -49,19 +49,33 @@ public final class SimulatorHarness {
         SimConfig config = new SimConfig(devices, events, 0, 1, SimConfig.DEFAULT_START, 0.05, 0);
         Path work = Files.createTempDirectory("vmledger-sim-bench");
         try {
-            System.out.printf(Locale.ROOT, "fleet: %d devices, %,d events, seed 1%n", devices, events);
+            System.out.printf(
+                    Locale.ROOT, "fleet: %d devices, %,d events, seed 1%n", devices, events);
             report("warm-up: simulate only (JIT compiling)", events, timeGenerate(config));
             report("simulate only (no output)", events, timeGenerate(config));
-            report("simulate -> JSON Lines file", events, timeFile(config, work.resolve("fleet.jsonl")));
-            System.out.printf(Locale.ROOT, "  (%,d bytes, %.0f bytes/event)%n", Files.size(work.resolve("fleet.jsonl")),
+            report(
+                    "simulate -> JSON Lines file",
+                    events,
+                    timeFile(config, work.resolve("fleet.jsonl")));
+            System.out.printf(
+                    Locale.ROOT,
+                    "  (%,d bytes, %.0f bytes/event)%n",
+                    Files.size(work.resolve("fleet.jsonl")),
                     Files.size(work.resolve("fleet.jsonl")) / (double) events);
-            report("simulate -> Avro container file", events, timeFile(config, work.resolve("fleet.avro")));
+            report(
+                    "simulate -> Avro container file",
+                    events,
+                    timeFile(config, work.resolve("fleet.avro")));
             Topic<String, VmEvent> eventsTopic = Topics.defaults(PARTITIONS).events();
             List<Encoded> records = encode(config, eventsTopic);
             long bytes = records.stream().mapToLong(r -> r.key().length + r.value().length).sum();
-            System.out.printf(Locale.ROOT, "records: %,d, key+value %.1f bytes on average%n", records.size(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "records: %,d, key+value %.1f bytes on average%n",
+                    records.size(),
                     bytes / (double) records.size());
-            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0)) {
+            try (EmbeddedKafkaBroker broker =
+                    EmbeddedKafkaBroker.start(work.resolve("broker"), 0)) {
                 String bootstrap = broker.bootstrapServers();
                 try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                     List<NewTopic> topics = new ArrayList<>();
@@ -74,9 +88,18 @@ public final class SimulatorHarness {
                 for (int i = 0; i < 2; i++) {
                     double raw = timeRaw(bootstrap, "bench.raw-" + i, records);
                     report("raw KafkaProducer, same bytes (run " + (i + 1) + ")", events, raw);
-                    double sim = timeKafka(config, bootstrap,
-                            new Topic<>("bench.sim-" + i, eventsTopic.keySerde(), eventsTopic.valueSerde()));
-                    report("simulate -> Kafka via EventPublisher (run " + (i + 1) + ")", events, sim);
+                    double sim =
+                            timeKafka(
+                                    config,
+                                    bootstrap,
+                                    new Topic<>(
+                                            "bench.sim-" + i,
+                                            eventsTopic.keySerde(),
+                                            eventsTopic.valueSerde()));
+                    report(
+                            "simulate -> Kafka via EventPublisher (run " + (i + 1) + ")",
+                            events,
+                            sim);
                     System.out.printf(Locale.ROOT, "  simulate/raw = %.1f %%%n", 100 * raw / sim);
                 }
             }
@@ -86,7 +109,8 @@ public final class SimulatorHarness {
     }
 
     private static void report(String what, long events, double seconds) {
-        System.out.printf(Locale.ROOT, "%-52s %6.2f s  %,10.0f events/s%n", what, seconds, events / seconds);
+        System.out.printf(
+                Locale.ROOT, "%-52s %6.2f s  %,10.0f events/s%n", what, seconds, events / seconds);
     }
 
     private static double timeGenerate(SimConfig config) {
@@ -110,7 +134,8 @@ public final class SimulatorHarness {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static double timeKafka(SimConfig config, String bootstrap, Topic<String, VmEvent> topic) {
+    private static double timeKafka(
+            SimConfig config, String bootstrap, Topic<String, VmEvent> topic) {
         long t0 = System.nanoTime();
         try (EventPublisher p = new EventPublisher(bootstrap, topic, Map.of())) {
             new FleetSim(config).forEachRemaining(e -> p.send(e.event()));
@@ -119,17 +144,25 @@ public final class SimulatorHarness {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    /** One record as EventPublisher sends it: device key, single-object encoded event, event time in ms. */
-    private record Encoded(byte[] key, byte[] value, long millis) {
-    }
+    /**
+     * One record as EventPublisher sends it: device key, single-object encoded event, event time in
+     * ms.
+     */
+    private record Encoded(byte[] key, byte[] value, long millis) {}
 
     /** The records of every simulated event, encoded with the serdes of {@code events}. */
     private static List<Encoded> encode(SimConfig config, Topic<String, VmEvent> events) {
         List<Encoded> out = new ArrayList<>();
-        new FleetSim(config).forEachRemaining(e -> {
-            VmEvent v = e.event();
-            out.add(new Encoded(events.serializeKey(v.getDevice()), events.serializeValue(v), v.getTs() / 1000));
-        });
+        new FleetSim(config)
+                .forEachRemaining(
+                        e -> {
+                            VmEvent v = e.event();
+                            out.add(
+                                    new Encoded(
+                                            events.serializeKey(v.getDevice()),
+                                            events.serializeValue(v),
+                                            v.getTs() / 1000));
+                        });
         return out;
     }
 
@@ -146,7 +179,8 @@ public final class SimulatorHarness {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         long t0 = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Encoded r : records) {
                 producer.send(new ProducerRecord<>(topic, null, r.millis(), r.key(), r.value()));
             }

@@ -10,45 +10,51 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A seeded generator of a realistic, always-valid event mix for N devices, as the fold sees it
- * (one {@link TracedEvent} per {@code InMemoryLedger.apply} call).
+ * A seeded generator of a realistic, always-valid event mix for N devices, as the fold sees it (one
+ * {@link TracedEvent} per {@code InMemoryLedger.apply} call).
  *
  * <p>Each device runs several VM_BIND contexts ({@code file_open} with {@code vm_bind=true} and
- * PRR, two VM_BIND submitqueues each) and a few legacy contexts. Devices are interleaved at
- * random, as they would be on a shared Kafka partition; each device's seq is 1, 2, 3, ... and
- * its timestamps increase. Per VM_BIND context the generator keeps a small model of what it
- * has bound so that every event it emits is accepted by the fold (status OK, no VM made
- * unusable):
+ * PRR, two VM_BIND submitqueues each) and a few legacy contexts. Devices are interleaved at random,
+ * as they would be on a shared Kafka partition; each device's seq is 1, 2, 3, ... and its
+ * timestamps increase. Per VM_BIND context the generator keeps a small model of what it has bound
+ * so that every event it emits is accepted by the fold (status OK, no VM made unusable):
+ *
  * <ul>
- *   <li>{@code bo_new} of sizes from 4 KiB to 16 MiB (log-uniform), each BO given a "home"
- *       region of the VA window from a power-of-two region allocator with reuse;</li>
- *   <li>the BO's initial {@code vm_bind}: the whole BO in one MAP, or sub-allocated as 2–8
- *       MAP ops of consecutive chunks (several VAs per BO), some with the DUMP flag;</li>
- *   <li>steady-state {@code vm_bind} ioctls of 1–16 ops mixing: partial UNMAPs inside a BO's
- *       region (which split VAs), identity re-MAPs over existing VAs (REMAP/UNMAP steps,
- *       {@code keep}), MAPs of another BO over existing VAs, whole-BO re-MAPs that toggle DUMP
- *       (msm's in-place remap), and sparse residency: MAP_NULL of 2–32 MiB sparse regions with
- *       64 KiB tiles bound from BOs and unbound again (MAP_NULL or UNMAP);</li>
+ *   <li>{@code bo_new} of sizes from 4 KiB to 16 MiB (log-uniform), each BO given a "home" region
+ *       of the VA window from a power-of-two region allocator with reuse;
+ *   <li>the BO's initial {@code vm_bind}: the whole BO in one MAP, or sub-allocated as 2–8 MAP ops
+ *       of consecutive chunks (several VAs per BO), some with the DUMP flag;
+ *   <li>steady-state {@code vm_bind} ioctls of 1–16 ops mixing: partial UNMAPs inside a BO's region
+ *       (which split VAs), identity re-MAPs over existing VAs (REMAP/UNMAP steps, {@code keep}),
+ *       MAPs of another BO over existing VAs, whole-BO re-MAPs that toggle DUMP (msm's in-place
+ *       remap), and sparse residency: MAP_NULL of 2–32 MiB sparse regions with 64 KiB tiles bound
+ *       from BOs and unbound again (MAP_NULL or UNMAP);
  *   <li>{@code handle_close} of BOs, either after unmapping their region in the same action or
- *       before it (the region is then unmapped by a later ioctl, which frees the BO);</li>
+ *       before it (the region is then unmapped by a later ioctl, which frees the BO);
  *   <li>legacy contexts that create BOs, {@code get_iova} them (kernel-chosen address, repeat
- *       look-ups reuse the VMA) and close them again;</li>
- *   <li>rare context churn: {@code file_close} of a context and a fresh {@code file_open}.</li>
+ *       look-ups reuse the VMA) and close them again;
+ *   <li>rare context churn: {@code file_close} of a context and a fresh {@code file_open}.
  * </ul>
- * Live BOs per context hover around {@link Config#targetBos()}, so VM sizes stay stable and a
- * long trace is a steady state. The same config and seed always give the same trace.
+ *
+ * Live BOs per context hover around {@link Config#targetBos()}, so VM sizes stay stable and a long
+ * trace is a steady state. The same config and seed always give the same trace.
  */
 public final class TraceGenerator {
     /** The 4 KiB page. */
     public static final long PAGE = 0x1000L;
+
     /** Start of every context's VA window. */
     public static final long VA_START = 0x1_0000_0000L;
+
     /** Size of every context's VA window (1 TiB, inside the 48-bit GPU VA space). */
     public static final long VA_SIZE = 1L << 40;
+
     /** Smallest BO: one page. */
     public static final long MIN_BO = PAGE;
+
     /** Largest BO: 16 MiB. */
     public static final long MAX_BO = 16L << 20;
+
     /** Sparse tile size (the common 64 KiB sparse block). */
     public static final long TILE = 64L << 10;
 
@@ -58,28 +64,36 @@ public final class TraceGenerator {
      * One event of a trace with the arguments {@code InMemoryLedger.apply} takes.
      *
      * @param device the device id
-     * @param seq    the device's event sequence number (1, 2, ... per device)
-     * @param ts     the event time in ns (boxed once here, as a decoder would)
-     * @param event  the event
+     * @param seq the device's event sequence number (1, 2, ... per device)
+     * @param ts the event time in ns (boxed once here, as a decoder would)
+     * @param event the event
      */
-    public record TracedEvent(String device, long seq, Long ts, Event event) {
-    }
+    public record TracedEvent(String device, long seq, Long ts, Event event) {}
 
     /**
      * Knobs of the generator.
      *
-     * @param devices        number of devices
-     * @param events         total number of events over all devices
-     * @param seed           random seed
+     * @param devices number of devices
+     * @param events total number of events over all devices
+     * @param seed random seed
      * @param vmBindContexts VM_BIND contexts open per device at any time
      * @param legacyContexts legacy (kernel-managed VM) contexts per device
-     * @param targetBos      live BOs a VM_BIND context hovers around
-     * @param targetSparse   sparse regions a VM_BIND context hovers around
-     * @param churn          probability per action that a context is closed and replaced
+     * @param targetBos live BOs a VM_BIND context hovers around
+     * @param targetSparse sparse regions a VM_BIND context hovers around
+     * @param churn probability per action that a context is closed and replaced
      */
-    public record Config(int devices, int events, long seed, int vmBindContexts, int legacyContexts, int targetBos,
-                         int targetSparse, double churn) {
-        /** The default realistic mix: 4 VM_BIND and 1 legacy context per device, ~48 live BOs each. */
+    public record Config(
+            int devices,
+            int events,
+            long seed,
+            int vmBindContexts,
+            int legacyContexts,
+            int targetBos,
+            int targetSparse,
+            double churn) {
+        /**
+         * The default realistic mix: 4 VM_BIND and 1 legacy context per device, ~48 live BOs each.
+         */
         public static Config realistic(int devices, int events, long seed) {
             return new Config(devices, events, seed, 4, 1, 48, 3, 0.0002);
         }
@@ -87,13 +101,18 @@ public final class TraceGenerator {
 
     /** A generator for {@code config}. */
     public TraceGenerator(Config config) {
-        if (config.devices() < 1 || config.events() < 0 || config.vmBindContexts() < 1 || config.legacyContexts() < 0) {
+        if (config.devices() < 1
+                || config.events() < 0
+                || config.vmBindContexts() < 1
+                || config.legacyContexts() < 0) {
             throw new IllegalArgumentException("bad config " + config);
         }
         this.config = config;
     }
 
-    /** Generates the trace: exactly {@code config.events()} events, devices interleaved at random. */
+    /**
+     * Generates the trace: exactly {@code config.events()} events, devices interleaved at random.
+     */
     public List<TracedEvent> generate() {
         SplittableRandom rnd = new SplittableRandom(config.seed());
         DeviceGen[] devs = new DeviceGen[config.devices()];
@@ -121,8 +140,7 @@ public final class TraceGenerator {
     }
 
     /** A VA region {@code [base, base + size)} handed out by {@link RegionAllocator}. */
-    private record Region(long base, long size) {
-    }
+    private record Region(long base, long size) {}
 
     /** Power-of-two regions (64 KiB and up) from a bump pointer, with free lists for reuse. */
     private static final class RegionAllocator {
@@ -156,8 +174,12 @@ public final class TraceGenerator {
         final long file;
         final long[] queues = {1, 2};
         final List<Bo> live = new ArrayList<>();
-        /** Regions whose BO handle is closed but which are still mapped: unmapped by a later ioctl. */
+
+        /**
+         * Regions whose BO handle is closed but which are still mapped: unmapped by a later ioctl.
+         */
         final ArrayDeque<Region> zombies = new ArrayDeque<>();
+
         final List<Region> sparse = new ArrayList<>();
         final RegionAllocator alloc = new RegionAllocator();
 
@@ -178,8 +200,20 @@ public final class TraceGenerator {
 
     /** One device's generator: a queue of planned events and the model they were planned from. */
     private static final class DeviceGen {
-        private static final String[] NAMES = {null, null, null, "vk-buffer", "vk-image", "cmdstream", "shader",
-            "ubo", "ssbo", "descriptor", "query-pool", "ring"};
+        private static final String[] NAMES = {
+            null,
+            null,
+            null,
+            "vk-buffer",
+            "vk-image",
+            "cmdstream",
+            "shader",
+            "ubo",
+            "ssbo",
+            "descriptor",
+            "query-pool",
+            "ring"
+        };
         private static final long[] FLAGS = {0, 0, 0, 0x4, 0x4, 0x2, 0x10000, 0x20000, 0x40000};
 
         private final String id;
@@ -311,11 +345,16 @@ public final class TraceGenerator {
             return ctx.queues[r.nextInt(ctx.queues.length)];
         }
 
-        /** bo_new plus its initial vm_bind (whole BO or sub-allocated chunks), sometimes with more ops. */
+        /**
+         * bo_new plus its initial vm_bind (whole BO or sub-allocated chunks), sometimes with more
+         * ops.
+         */
         private void newBo(BindCtx ctx) {
             long size = boSize();
             Bo bo = new Bo(nextBo++, size, ctx.alloc.allocate(size));
-            pending.add(new Event.BoNew(ctx.file, bo.id, size, boFlags(), NAMES[r.nextInt(NAMES.length)]));
+            pending.add(
+                    new Event.BoNew(
+                            ctx.file, bo.id, size, boFlags(), NAMES[r.nextInt(NAMES.length)]));
             List<VmBindOp> ops = new ArrayList<>();
             long pages = size / PAGE;
             if (pages < 2 || r.nextBoolean()) {
@@ -332,7 +371,14 @@ public final class TraceGenerator {
                 long dump = dumpFlag();
                 for (int i = 0; i < chunks; i++) {
                     long off = cuts[i] * PAGE;
-                    ops.add(new VmBindOp(VmBindOp.MAP, bo.id, off, bo.home.base() + off, (cuts[i + 1] - cuts[i]) * PAGE, dump));
+                    ops.add(
+                            new VmBindOp(
+                                    VmBindOp.MAP,
+                                    bo.id,
+                                    off,
+                                    bo.home.base() + off,
+                                    (cuts[i + 1] - cuts[i]) * PAGE,
+                                    dump));
                 }
             }
             ctx.live.add(bo);
@@ -377,8 +423,8 @@ public final class TraceGenerator {
         }
 
         /**
-         * One vm_bind ioctl: {@code ops} plus {@code extra} random steady-state ops, plus the unmap of
-         * the oldest zombie region now and then.
+         * One vm_bind ioctl: {@code ops} plus {@code extra} random steady-state ops, plus the unmap
+         * of the oldest zombie region now and then.
          */
         private void bind(BindCtx ctx, List<VmBindOp> ops, int extra) {
             for (int i = 0; i < extra; i++) {
@@ -400,7 +446,9 @@ public final class TraceGenerator {
                 Bo bo = pick(ctx);
                 ops.add(new VmBindOp(VmBindOp.MAP, bo.id, 0, bo.home.base(), bo.size, dumpFlag()));
             }
-            pending.add(new Event.VmBind(ctx.file, queue(ctx), r.nextInt(4) == 0 ? 0x2 : 0, List.copyOf(ops)));
+            pending.add(
+                    new Event.VmBind(
+                            ctx.file, queue(ctx), r.nextInt(4) == 0 ? 0x2 : 0, List.copyOf(ops)));
         }
 
         private Bo pick(BindCtx ctx) {
@@ -422,7 +470,9 @@ public final class TraceGenerator {
                 long tile = reg.base() + r.nextLong(reg.size() / TILE) * TILE;
                 long len = TILE * (1 + r.nextInt(2));
                 len = Math.min(len, reg.base() + reg.size() - tile);
-                return r.nextInt(4) == 0 ? unmap(tile, len) : new VmBindOp(VmBindOp.MAP_NULL, null, 0, tile, len, 0);
+                return r.nextInt(4) == 0
+                        ? unmap(tile, len)
+                        : new VmBindOp(VmBindOp.MAP_NULL, null, 0, tile, len, 0);
             }
             Bo bo = pick(ctx);
             long pages = bo.size / PAGE;
@@ -438,7 +488,13 @@ public final class TraceGenerator {
                 // identity re-map of a sub-range: fills holes, REMAP/UNMAP(keep) over existing VAs
                 long start = r.nextLong(pages);
                 long len = 1 + r.nextLong(Math.min(pages - start, 256));
-                return new VmBindOp(VmBindOp.MAP, bo.id, start * PAGE, bo.home.base() + start * PAGE, len * PAGE, dumpFlag());
+                return new VmBindOp(
+                        VmBindOp.MAP,
+                        bo.id,
+                        start * PAGE,
+                        bo.home.base() + start * PAGE,
+                        len * PAGE,
+                        dumpFlag());
             }
             if (x < 0.85) {
                 // another BO mapped over part of this one's region
@@ -447,10 +503,22 @@ public final class TraceGenerator {
                 long len = 1 + r.nextLong(Math.min(maxLen, 64));
                 long at = r.nextLong(pages - len + 1);
                 long off = r.nextLong(other.size / PAGE - len + 1);
-                return new VmBindOp(VmBindOp.MAP, other.id, off * PAGE, bo.home.base() + at * PAGE, len * PAGE, dumpFlag());
+                return new VmBindOp(
+                        VmBindOp.MAP,
+                        other.id,
+                        off * PAGE,
+                        bo.home.base() + at * PAGE,
+                        len * PAGE,
+                        dumpFlag());
             }
             // whole-BO re-map toggling DUMP: msm's in-place remap when a single VA still covers it
-            return new VmBindOp(VmBindOp.MAP, bo.id, 0, bo.home.base(), bo.size, r.nextBoolean() ? VmBindOp.FLAG_DUMP : 0);
+            return new VmBindOp(
+                    VmBindOp.MAP,
+                    bo.id,
+                    0,
+                    bo.home.base(),
+                    bo.size,
+                    r.nextBoolean() ? VmBindOp.FLAG_DUMP : 0);
         }
 
         /** A 64 KiB tile of a BO bound into a sparse region. */
@@ -458,7 +526,13 @@ public final class TraceGenerator {
             Region reg = ctx.sparse.get(r.nextInt(ctx.sparse.size()));
             Bo bo = pick(ctx);
             if (bo.size < TILE) {
-                return new VmBindOp(VmBindOp.MAP, bo.id, 0, reg.base() + r.nextLong(reg.size() / TILE) * TILE, bo.size, 0);
+                return new VmBindOp(
+                        VmBindOp.MAP,
+                        bo.id,
+                        0,
+                        reg.base() + r.nextLong(reg.size() / TILE) * TILE,
+                        bo.size,
+                        0);
             }
             long tile = reg.base() + r.nextLong(reg.size() / TILE) * TILE;
             long off = r.nextLong(bo.size / TILE) * TILE;
@@ -475,13 +549,19 @@ public final class TraceGenerator {
             if (ctx.live.size() < 8 || (x < 0.4 && ctx.live.size() < 24)) {
                 long bo = nextBo++;
                 long size = Math.min(boSize(), 1L << 20);
-                pending.add(new Event.BoNew(ctx.file, bo, size, boFlags(), NAMES[r.nextInt(NAMES.length)]));
+                pending.add(
+                        new Event.BoNew(
+                                ctx.file, bo, size, boFlags(), NAMES[r.nextInt(NAMES.length)]));
                 pending.add(new Event.GetIova(ctx.file, bo, null));
                 ctx.live.add(bo);
             } else if (x < 0.7) {
-                pending.add(new Event.GetIova(ctx.file, ctx.live.get(r.nextInt(ctx.live.size())), null));
+                pending.add(
+                        new Event.GetIova(
+                                ctx.file, ctx.live.get(r.nextInt(ctx.live.size())), null));
             } else {
-                pending.add(new Event.HandleClose(ctx.file, ctx.live.remove(r.nextInt(ctx.live.size()))));
+                pending.add(
+                        new Event.HandleClose(
+                                ctx.file, ctx.live.remove(r.nextInt(ctx.live.size()))));
             }
         }
     }

@@ -1,8 +1,8 @@
 package io.vmledger.broker;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -27,16 +27,18 @@ import org.apache.kafka.server.common.MetadataVersion;
  * The embedded default: a real single-node Kafka broker (combined broker and KRaft controller)
  * started in-process from Kafka's own server classes, listening on loopback.
  *
- * <p>This is the one class that touches Kafka's server internals (pinned to the version in the
- * root pom). The log directory is formatted on first use only, so a broker restarted on the same
+ * <p>This is the one class that touches Kafka's server internals (pinned to the version in the root
+ * pom). The log directory is formatted on first use only, so a broker restarted on the same
  * directory keeps its topics, offsets and transactions. Every internal topic is configured for a
  * single replica (the settings without which consumers and Kafka Streams wait forever on one
  * broker), and the first consumer group rebalance is not delayed.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
+
     /** The loopback address the broker listens on. */
     public static final String HOST = "127.0.0.1";
+
     private static final int BIND_ATTEMPTS = 5;
 
     private final Path dataDir;
@@ -50,8 +52,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Starts a broker whose data lives in {@code dataDir} (created if missing), on {@code port}
-     * (0 picks a free one), and waits until it answers clients.
+     * Starts a broker whose data lives in {@code dataDir} (created if missing), on {@code port} (0
+     * picks a free one), and waits until it answers clients.
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port) {
         try {
@@ -63,7 +65,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         for (int attempt = 0; attempt < (port == 0 ? BIND_ATTEMPTS : 1); attempt++) {
             int brokerPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
-            KafkaConfig config = new KafkaConfig(config(dataDir, brokerPort, controllerPort), false);
+            KafkaConfig config =
+                    new KafkaConfig(config(dataDir, brokerPort, controllerPort), false);
             formatOnce(dataDir, config);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             try {
@@ -80,7 +83,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             broker.awaitReady(Duration.ofSeconds(60));
             return broker;
         }
-        throw new IllegalStateException("cannot bind the embedded broker to " + HOST + ":" + port, last);
+        throw new IllegalStateException(
+                "cannot bind the embedded broker to " + HOST + ":" + port, last);
     }
 
     /** The {@code bootstrap.servers} value of this broker. */
@@ -103,7 +107,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put(
+                "listeners",
+                "PLAINTEXT://"
+                        + HOST
+                        + ":"
+                        + brokerPort
+                        + ",CONTROLLER://"
+                        + HOST
+                        + ":"
+                        + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -132,7 +145,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return dataDir.resolve("kraft-logs");
     }
 
-    /** Formats the log directory unless it already holds a {@code meta.properties} (formatting twice throws). */
+    /**
+     * Formats the log directory unless it already holds a {@code meta.properties} (formatting twice
+     * throws).
+     */
     private static void formatOnce(Path dataDir, KafkaConfig config) {
         Path dir = logDir(dataDir);
         if (Files.exists(dir.resolve("meta.properties"))) {
@@ -149,7 +165,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .run();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot format the broker data dir " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot format the broker data dir " + dir + ": " + e.getMessage(), e);
         }
     }
 

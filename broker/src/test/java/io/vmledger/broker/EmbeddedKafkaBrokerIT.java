@@ -19,20 +19,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaBrokerIT {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void recordsSurviveARestartOnTheSameDataDir() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0)) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            try (Admin admin =
+                    Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
             }
             Properties p = new Properties();
             p.put("bootstrap.servers", broker.bootstrapServers());
             p.put("transactional.id", "tx-test");
             try (KafkaProducer<String, String> producer =
-                         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                    new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
                 producer.initTransactions();
                 producer.beginTransaction();
                 producer.send(new ProducerRecord<>("t", "k", "v1"));
@@ -46,7 +46,7 @@ class EmbeddedKafkaBrokerIT {
             c.put("auto.offset.reset", "earliest");
             c.put("isolation.level", "read_committed");
             try (KafkaConsumer<String, String> consumer =
-                         new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+                    new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
                 consumer.subscribe(List.of("t"));
                 String value = null;
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -1,10 +1,10 @@
 package io.vmledger.cli;
 
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.schema.json.StateJson;
-import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.json.EventTime;
 import io.vmledger.schema.json.LedgerJson;
+import io.vmledger.schema.json.StateJson;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.tools.audit.AsOfState;
 import io.vmledger.tools.audit.AuditTable;
 import io.vmledger.tools.audit.LedgerAudit;
@@ -20,58 +20,83 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vmledger audit}: a device's history from the engine's topics. Without {@code --as-of},
- * the ledger entries that touched a VM, address or BO in a window of event time, one JSON line
- * each as {@code replay} prints them (or a table); with {@code --as-of T}, the device's full
- * state at T as {@code replay --state} prints it for the trace cut at T.
+ * {@code vmledger audit}: a device's history from the engine's topics. Without {@code --as-of}, the
+ * ledger entries that touched a VM, address or BO in a window of event time, one JSON line each as
+ * {@code replay} prints them (or a table); with {@code --as-of T}, the device's full state at T as
+ * {@code replay --state} prints it for the trace cut at T.
  */
-@Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Audit a device's history in Kafka.",
-                "Lists every ledger entry of the device that touched the VM, address or BO in the window"
-                        + " (one JSON line per entry, as replay prints it), or with --as-of prints the device's"
-                        + " full state at that time (as replay --state prints it for the events up to then).",
-                "Times are microseconds since the epoch or ISO-8601 with offset (2026-01-01T00:00:05Z).",
-                "Exit status: 0 when the audit ran (also with nothing found), 1 if reading Kafka failed,"
-                        + " 2 for bad arguments, a missing topic or no broker."})
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Audit a device's history in Kafka.",
+            "Lists every ledger entry of the device that touched the VM, address or BO in the window"
+                    + " (one JSON line per entry, as replay prints it), or with --as-of prints the device's"
+                    + " full state at that time (as replay --state prints it for the events up to then).",
+            "Times are microseconds since the epoch or ISO-8601 with offset (2026-01-01T00:00:05Z).",
+            "Exit status: 0 when the audit ran (also with nothing found), 1 if reading Kafka failed,"
+                    + " 2 for bad arguments, a missing topic or no broker."
+        })
 public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--device", required = true, paramLabel = "D", description = "The device.")
     String device;
 
-    @Option(names = "--vm", paramLabel = "V", description = "Only entries touching this VM (decimal or 0x hex).")
+    @Option(
+            names = "--vm",
+            paramLabel = "V",
+            description = "Only entries touching this VM (decimal or 0x hex).")
     String vm;
 
-    @Option(names = "--iova", paramLabel = "X", description = "Only entries touching this GPU address.")
+    @Option(
+            names = "--iova",
+            paramLabel = "X",
+            description = "Only entries touching this GPU address.")
     String iova;
 
     @Option(names = "--bo", paramLabel = "B", description = "Only entries touching this BO.")
     String bo;
 
-    @Option(names = "--from", paramLabel = "T", description = "Window start (inclusive); default: the beginning.")
+    @Option(
+            names = "--from",
+            paramLabel = "T",
+            description = "Window start (inclusive); default: the beginning.")
     String from;
 
-    @Option(names = "--to", paramLabel = "T", description = "Window end (inclusive); default: the end.")
+    @Option(
+            names = "--to",
+            paramLabel = "T",
+            description = "Window end (inclusive); default: the end.")
     String to;
 
-    @Option(names = "--table", description = "A readable table instead of JSON lines: time, seq, type, status, VMs and"
-            + " what the entry did (with --iova, only what it did at that address).")
+    @Option(
+            names = "--table",
+            description =
+                    "A readable table instead of JSON lines: time, seq, type, status, VMs and"
+                            + " what the entry did (with --iova, only what it did at that address).")
     boolean table;
 
-    @Option(names = "--as-of", paramLabel = "T",
-            description = "Print the device's full state at T instead (latest snapshot at or before T + the events after it).")
+    @Option(
+            names = "--as-of",
+            paramLabel = "T",
+            description =
+                    "Print the device's full state at T instead (latest snapshot at or before T + the events after it).")
     String asOf;
 
-    @Mixin
-    KafkaOptions kafka;
+    @Mixin KafkaOptions kafka;
 
-    @Option(names = "--vm-log-shift", paramLabel = "N", defaultValue = "8",
-            description = "msm vm_log_shift the engine runs with, for --as-of (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--vm-log-shift",
+            paramLabel = "N",
+            defaultValue = "8",
+            description =
+                    "msm vm_log_shift the engine runs with, for --as-of (default: ${DEFAULT-VALUE}).")
     int vmLogShift;
 
     @Option(names = "--quiet", description = "No summary line on stderr.")
     boolean quiet;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
@@ -86,9 +111,16 @@ public final class AuditCommand implements Callable<Integer> {
             if (iova != null && bo != null) {
                 throw new IllegalArgumentException("--iova and --bo are exclusive");
             }
-            if (asOf != null && (vm != null || iova != null || bo != null || from != null || to != null || table)) {
-                throw new IllegalArgumentException("--as-of prints the whole state: it takes no --vm, --iova, --bo,"
-                        + " --from, --to or --table");
+            if (asOf != null
+                    && (vm != null
+                            || iova != null
+                            || bo != null
+                            || from != null
+                            || to != null
+                            || table)) {
+                throw new IllegalArgumentException(
+                        "--as-of prints the whole state: it takes no --vm, --iova, --bo,"
+                                + " --from, --to or --table");
             }
             if (vmLogShift < 0) {
                 throw new IllegalArgumentException("--vm-log-shift must be >= 0");
@@ -115,13 +147,28 @@ public final class AuditCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try {
             if (at != null) {
-                AsOfState.Result r = AsOfState.at(kafka.bootstrap, topics, new FoldConfig(vmLogShift), device, at);
+                AsOfState.Result r =
+                        AsOfState.at(
+                                kafka.bootstrap, topics, new FoldConfig(vmLogShift), device, at);
                 StateJson.device(device, r.state(), out);
                 out.flush();
-                summary(err, "device '" + device + "' as of " + EventTime.iso(at) + " (" + at
-                        + " microseconds since the epoch): "
-                        + (r.snapshotSeq() == null ? "no snapshot" : "snapshot at seq " + Long.toUnsignedString(r.snapshotSeq()))
-                        + " + " + r.replayed() + " events replayed" + skipped(r.skipped()));
+                summary(
+                        err,
+                        "device '"
+                                + device
+                                + "' as of "
+                                + EventTime.iso(at)
+                                + " ("
+                                + at
+                                + " microseconds since the epoch): "
+                                + (r.snapshotSeq() == null
+                                        ? "no snapshot"
+                                        : "snapshot at seq "
+                                                + Long.toUnsignedString(r.snapshotSeq()))
+                                + " + "
+                                + r.replayed()
+                                + " events replayed"
+                                + skipped(r.skipped()));
                 return 0;
             }
             AuditTable rows = table ? new AuditTable(address) : null;
@@ -130,18 +177,33 @@ public final class AuditCommand implements Callable<Integer> {
             }
             long[] matched = {0};
             StringBuilder line = new StringBuilder(512);
-            long read = LedgerAudit.scan(kafka.bootstrap, topics, device, new Touches(vmId, address, boId), start, end, m -> {
-                matched[0]++;
-                if (table) {
-                    out.println(rows.row(m));
-                } else {
-                    line.setLength(0);
-                    LedgerJson.write(m.entry(), line);
-                    out.println(line);
-                }
-            });
+            long read =
+                    LedgerAudit.scan(
+                            kafka.bootstrap,
+                            topics,
+                            device,
+                            new Touches(vmId, address, boId),
+                            start,
+                            end,
+                            m -> {
+                                matched[0]++;
+                                if (table) {
+                                    out.println(rows.row(m));
+                                } else {
+                                    line.setLength(0);
+                                    LedgerJson.write(m.entry(), line);
+                                    out.println(line);
+                                }
+                            });
             out.flush();
-            summary(err, matched[0] + " of " + read + " ledger entries of device '" + device + "' in the window matched");
+            summary(
+                    err,
+                    matched[0]
+                            + " of "
+                            + read
+                            + " ledger entries of device '"
+                            + device
+                            + "' in the window matched");
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("vmledger audit: " + e.getMessage());
@@ -159,7 +221,11 @@ public final class AuditCommand implements Callable<Integer> {
     }
 
     private static String skipped(long n) {
-        return n == 0 ? "" : " (" + n + " undecodable records of the device passed over, as the engine dead-letters them)";
+        return n == 0
+                ? ""
+                : " ("
+                        + n
+                        + " undecodable records of the device passed over, as the engine dead-letters them)";
     }
 
     private static Long u64(String option, String text) {
@@ -168,9 +234,11 @@ public final class AuditCommand implements Callable<Integer> {
         }
         try {
             return text.startsWith("0x") || text.startsWith("0X")
-                    ? Long.parseUnsignedLong(text.substring(2), 16) : Long.parseUnsignedLong(text);
+                    ? Long.parseUnsignedLong(text.substring(2), 16)
+                    : Long.parseUnsignedLong(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a u64 (decimal or 0x hex), got '" + text + "'");
+            throw new IllegalArgumentException(
+                    option + " must be a u64 (decimal or 0x hex), got '" + text + "'");
         }
     }
 

@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * One process per data directory: an exclusive lock on {@code DIR/.lock}, taken before a
- * command touches anything else in DIR (an embedded broker's log, Streams state, a demo's
- * files) and held until it ends. The file holds the holder's pid, so a second command is told
- * who has the directory. The operating system drops the lock when the holder dies, so a
- * left-over file never blocks anyone; the file itself is kept (deleting it would let two
- * processes lock two different files).
+ * One process per data directory: an exclusive lock on {@code DIR/.lock}, taken before a command
+ * touches anything else in DIR (an embedded broker's log, Streams state, a demo's files) and held
+ * until it ends. The file holds the holder's pid, so a second command is told who has the
+ * directory. The operating system drops the lock when the holder dies, so a left-over file never
+ * blocks anyone; the file itself is kept (deleting it would let two processes lock two different
+ * files).
  */
 final class DataDirLock implements AutoCloseable {
     /** The lock file's name inside the directory. */
@@ -33,8 +33,8 @@ final class DataDirLock implements AutoCloseable {
     /**
      * Creates {@code dir} if missing and locks it.
      *
-     * @throws IOException whose message is the one line to print: the directory is held by
-     *     another process, or it cannot be created or locked, and why
+     * @throws IOException whose message is the one line to print: the directory is held by another
+     *     process, or it cannot be created or locked, and why
      */
     static DataDirLock acquire(Path dir) throws IOException {
         String problem = PathCheck.directoryProblem(dir);
@@ -46,7 +46,12 @@ final class DataDirLock implements AutoCloseable {
         FileLock lock;
         try {
             Files.createDirectories(dir);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel =
+                    FileChannel.open(
+                            file,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new IOException("cannot lock " + file + ": " + PathCheck.reason(e), e);
         }
@@ -57,11 +62,17 @@ final class DataDirLock implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new IOException(dir + " is in use by another vmledger" + holder(file)
-                    + "; stop it or choose another directory");
+            throw new IOException(
+                    dir
+                            + " is in use by another vmledger"
+                            + holder(file)
+                            + "; stop it or choose another directory");
         }
         channel.truncate(0);
-        channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)));
+        channel.write(
+                ByteBuffer.wrap(
+                        Long.toString(ProcessHandle.current().pid())
+                                .getBytes(StandardCharsets.US_ASCII)));
         channel.force(false);
         return new DataDirLock(file, channel);
     }

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * The demo's live one-screen summary: redrawn in place about once a second on a terminal, a
- * compact line every ten seconds otherwise (logs, CI).
+ * The demo's live one-screen summary: redrawn in place about once a second on a terminal, a compact
+ * line every ten seconds otherwise (logs, CI).
  */
 final class DemoScreen {
     private static final long PLAIN_PERIOD_NS = 10_000_000_000L;
@@ -26,7 +26,10 @@ final class DemoScreen {
         this.title = title;
     }
 
-    /** Shows the current numbers (rates are since the previous call); the sampler and the drain loop both call it. */
+    /**
+     * Shows the current numbers (rates are since the previous call); the sampler and the drain loop
+     * both call it.
+     */
     synchronized void show(DemoStats s, String phase) {
         long now = System.nanoTime();
         double secs = Math.max(1e-3, (now - lastAt) / 1e9);
@@ -38,21 +41,37 @@ final class DemoScreen {
         lastFolded = folded;
         lastAt = now;
         if (terminal) {
-            draw(List.of(
-                    String.format("%s — %s, %s", title, phase, clock(now - start)),
-                    String.format("  events     sent %,d (%,.0f/s)   folded %,d (%,.0f/s)   behind %,d",
-                            sent, sentRate, folded, foldRate, Math.max(0, sent - folded)),
-                    String.format("  ledger     ok %,d   error %,d   duplicate %,d   injected bugs %,d",
-                            s.outcomes("ok"), s.outcomes("error"), s.outcomes("duplicate"), s.injectedBugs.sum()),
-                    String.format("  state      %,d devices   %,d VAs   %,d live BOs", s.devices.get(), s.vas.get(), s.bos.get()),
-                    "  warnings   " + DemoStats.counts(s.warningAlerts),
-                    "  info       " + DemoStats.counts(s.infoAlerts),
-                    String.format("  coredumps  %,d written", s.coredumps.sum())));
+            draw(
+                    List.of(
+                            String.format("%s — %s, %s", title, phase, clock(now - start)),
+                            String.format(
+                                    "  events     sent %,d (%,.0f/s)   folded %,d (%,.0f/s)   behind %,d",
+                                    sent, sentRate, folded, foldRate, Math.max(0, sent - folded)),
+                            String.format(
+                                    "  ledger     ok %,d   error %,d   duplicate %,d   injected bugs %,d",
+                                    s.outcomes("ok"),
+                                    s.outcomes("error"),
+                                    s.outcomes("duplicate"),
+                                    s.injectedBugs.sum()),
+                            String.format(
+                                    "  state      %,d devices   %,d VAs   %,d live BOs",
+                                    s.devices.get(), s.vas.get(), s.bos.get()),
+                            "  warnings   " + DemoStats.counts(s.warningAlerts),
+                            "  info       " + DemoStats.counts(s.infoAlerts),
+                            String.format("  coredumps  %,d written", s.coredumps.sum())));
         } else if (now - lastPlain >= PLAIN_PERIOD_NS) {
             lastPlain = now;
-            out.printf("vmledger demo: %s %s: %,d events sent, %,d folded (%,.0f/s), %,d errors, %,d VAs, alerts: %s, %,d coredumps%n",
-                    phase, clock(now - start), sent, folded, foldRate, s.outcomes("error"), s.vas.get(),
-                    DemoStats.counts(s.warningAlerts), s.coredumps.sum());
+            out.printf(
+                    "vmledger demo: %s %s: %,d events sent, %,d folded (%,.0f/s), %,d errors, %,d VAs, alerts: %s, %,d coredumps%n",
+                    phase,
+                    clock(now - start),
+                    sent,
+                    folded,
+                    foldRate,
+                    s.outcomes("error"),
+                    s.vas.get(),
+                    DemoStats.counts(s.warningAlerts),
+                    s.coredumps.sum());
         }
         out.flush();
     }

@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.LongAdder;
 /** What the demo pipeline has done so far, updated by its threads and read by the screen. */
 final class DemoStats {
     final LongAdder sent = new LongAdder();
+
     /** Event times (µs) of the earliest and the latest event sent. */
     private final LongAccumulator firstTs = new LongAccumulator(Math::min, Long.MAX_VALUE);
+
     private final LongAccumulator lastTs = new LongAccumulator(Math::max, Long.MIN_VALUE);
     final LongAdder injectedBugs = new LongAdder();
     final LongAdder folded = new LongAdder();
@@ -39,6 +41,7 @@ final class DemoStats {
 
     /** When the first and the latest ledger entry were read (System.nanoTime, 0 before any). */
     private final AtomicLong firstFoldNanos = new AtomicLong();
+
     private final AtomicLong lastFoldNanos = new AtomicLong();
 
     void outcome(String status) {
@@ -50,7 +53,9 @@ final class DemoStats {
     }
 
     void alert(String rule, boolean warning) {
-        (warning ? warningAlerts : infoAlerts).computeIfAbsent(rule, r -> new LongAdder()).increment();
+        (warning ? warningAlerts : infoAlerts)
+                .computeIfAbsent(rule, r -> new LongAdder())
+                .increment();
     }
 
     /** Ledger entries per second from the first to the latest one read (0 with fewer than two). */

@@ -6,9 +6,9 @@ import io.vmledger.engine.EngineConfig;
 import io.vmledger.engine.VmledgerEngine;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.EngineTopology.StoreType;
-import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.feed.TraceFeed;
 import io.vmledger.producer.kafka.EventPublisher;
+import io.vmledger.schema.topic.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,93 +25,158 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vmledger engine}: runs the streams engine (one or more instances) with its HTTP query
- * server, on the given Kafka or, by default, on an embedded single-node broker; optionally feeds
- * it trace files and prints the ledger.
+ * server, on the given Kafka or, by default, on an embedded single-node broker; optionally feeds it
+ * trace files and prints the ledger.
  */
-@Command(name = "engine", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the streams engine: fold vmledger.events into per-device state, write the ledger,"
-                + " serve queries over HTTP.",
-                "Without --bootstrap it starts an embedded Kafka broker (KRaft, in this process) on 127.0.0.1.",
-                "Runs until interrupted (Ctrl-C), or with --exit-after-feed until the fed events are in the ledger.",
-                "One process per data directory: DATA-DIR/.lock is held while it runs (the state dir's, with"
-                        + " --bootstrap and --state-dir).",
-                "Exit status: 0 on success, 1 when the engine failed or a fed file could not be read to its end,"
-                        + " 2 for bad arguments, an unreadable --feed file, a directory in use, a port in use or no broker."})
+@Command(
+        name = "engine",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run the streams engine: fold vmledger.events into per-device state, write the ledger,"
+                    + " serve queries over HTTP.",
+            "Without --bootstrap it starts an embedded Kafka broker (KRaft, in this process) on 127.0.0.1.",
+            "Runs until interrupted (Ctrl-C), or with --exit-after-feed until the fed events are in the ledger.",
+            "One process per data directory: DATA-DIR/.lock is held while it runs (the state dir's, with"
+                    + " --bootstrap and --state-dir).",
+            "Exit status: 0 on success, 1 when the engine failed or a fed file could not be read to its end,"
+                    + " 2 for bad arguments, an unreadable --feed file, a directory in use, a port in use or no broker."
+        })
 public final class EngineCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers; absent: start the embedded broker.")
     String bootstrap;
 
-    @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "9092",
-            description = "Port of the embedded broker, 0 for any free port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--broker-port",
+            paramLabel = "PORT",
+            defaultValue = "9092",
+            description =
+                    "Port of the embedded broker, 0 for any free port (default: ${DEFAULT-VALUE}).")
     int brokerPort;
 
-    @Option(names = "--data-dir", defaultValue = "vmledger-data", paramLabel = "DIR",
-            description = "Embedded broker data and default state live here; locked while the engine runs"
-                    + " (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "vmledger-data",
+            paramLabel = "DIR",
+            description =
+                    "Embedded broker data and default state live here; locked while the engine runs"
+                            + " (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state (default: DATA-DIR/state).")
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description = "Kafka Streams state (default: DATA-DIR/state).")
     Path stateDir;
 
-    @Option(names = "--http", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
-            description = "Query server address; port 0 picks a free one; instance i listens on PORT+i (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--http",
+            defaultValue = "127.0.0.1:8080",
+            paramLabel = "HOST:PORT",
+            description =
+                    "Query server address; port 0 picks a free one; instance i listens on PORT+i (default: ${DEFAULT-VALUE}).")
     String http;
 
-    @Option(names = "--instances", paramLabel = "N", defaultValue = "1",
-            description = "Engine instances in this process, sharing the partitions (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--instances",
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "Engine instances in this process, sharing the partitions (default: ${DEFAULT-VALUE}).")
     int instances;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Stream threads per instance (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Stream threads per instance (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--working-set", paramLabel = "SIZE",
-            description = "Heap each task may hold devices' state in (e.g. 512MiB); beyond it the least recently used"
-                    + " devices are evicted and reload from the stores (default: a quarter of the maximum heap).")
+    @Option(
+            names = "--working-set",
+            paramLabel = "SIZE",
+            description =
+                    "Heap each task may hold devices' state in (e.g. 512MiB); beyond it the least recently used"
+                            + " devices are evicted and reload from the stores (default: a quarter of the maximum heap).")
     String workingSet;
 
-    @Option(names = "--stall-timeout", defaultValue = "60s", paramLabel = "DURATION",
-            description = "How long input may wait with no event folded before /healthz answers 503 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stall-timeout",
+            defaultValue = "60s",
+            paramLabel = "DURATION",
+            description =
+                    "How long input may wait with no event folded before /healthz answers 503 (default: ${DEFAULT-VALUE}).")
     String stallTimeout;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "4",
             description = "Partitions of topics the engine creates (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--standby-replicas", paramLabel = "N", defaultValue = "0", description = "Standby replicas of each store (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--standby-replicas",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Standby replicas of each store (default: ${DEFAULT-VALUE}).")
     int standbys;
 
-    @Option(names = "--store", paramLabel = "TYPE", defaultValue = "rocksdb", description = "State stores: rocksdb or memory (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--store",
+            paramLabel = "TYPE",
+            defaultValue = "rocksdb",
+            description = "State stores: rocksdb or memory (default: ${DEFAULT-VALUE}).")
     String store;
 
-    @Option(names = "--vm-log-shift", paramLabel = "N", defaultValue = "8",
+    @Option(
+            names = "--vm-log-shift",
+            paramLabel = "N",
+            defaultValue = "8",
             description = "msm vm_log_shift, as for replay (default: ${DEFAULT-VALUE}).")
     int vmLogShift;
 
-    @Option(names = "--snapshot-every", paramLabel = "N", defaultValue = "" + EngineTopology.DEFAULT_SNAPSHOT_EVERY,
-            description = "Write a device's full state to the snapshots topic every N of its events, for fast"
-                    + " as-of audits; 0 never (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--snapshot-every",
+            paramLabel = "N",
+            defaultValue = "" + EngineTopology.DEFAULT_SNAPSHOT_EVERY,
+            description =
+                    "Write a device's full state to the snapshots topic every N of its events, for fast"
+                            + " as-of audits; 0 never (default: ${DEFAULT-VALUE}).")
     long snapshotEvery;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.PREFIX,
-            description = "Topic names are PREFIX + events, ledger, deadletter, coredumps, alerts, snapshots "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic-prefix",
+            paramLabel = "PREFIX",
+            defaultValue = Topics.PREFIX,
+            description =
+                    "Topic names are PREFIX + events, ledger, deadletter, coredumps, alerts, snapshots "
+                            + "(default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    @Mixin
-    AlertOptions alerts;
+    @Mixin AlertOptions alerts;
 
-    @Option(names = "--feed", paramLabel = "FILE", description = "Publish these trace files once the engine runs.")
+    @Option(
+            names = "--feed",
+            paramLabel = "FILE",
+            description = "Publish these trace files once the engine runs.")
     List<String> feed = new ArrayList<>();
 
-    @Option(names = "--print-ledger", description = "Print new ledger entries on stdout as JSON lines (as replay does).")
+    @Option(
+            names = "--print-ledger",
+            description = "Print new ledger entries on stdout as JSON lines (as replay does).")
     boolean printLedger;
 
-    @Option(names = "--exit-after-feed", description = "Stop once every fed event has its ledger entry (needs --feed and --print-ledger).")
+    @Option(
+            names = "--exit-after-feed",
+            description =
+                    "Stop once every fed event has its ledger entry (needs --feed and --print-ledger).")
     boolean exitAfterFeed;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -146,7 +211,10 @@ public final class EngineCommand implements Callable<Integer> {
         try {
             String servers = bootstrap;
             if (servers == null) {
-                err.println("vmledger engine: starting the embedded Kafka broker in " + dataDir.resolve("broker") + " ...");
+                err.println(
+                        "vmledger engine: starting the embedded Kafka broker in "
+                                + dataDir.resolve("broker")
+                                + " ...");
                 broker = EmbeddedKafkaBroker.start(dataDir.resolve("broker"), brokerPort);
                 servers = broker.bootstrapServers();
                 err.println("vmledger engine: embedded broker at " + servers);
@@ -154,20 +222,35 @@ public final class EngineCommand implements Callable<Integer> {
             EngineConfig base = config(servers);
             int port = base.httpPort();
             for (int i = 0; i < instances; i++) {
-                Path dir = instances == 1 ? base.stateDir() : base.stateDir().resolve("instance-" + i);
-                VmledgerEngine e = VmledgerEngine.start(base.withInstance(dir, port == 0 ? 0 : port + i));
+                Path dir =
+                        instances == 1 ? base.stateDir() : base.stateDir().resolve("instance-" + i);
+                VmledgerEngine e =
+                        VmledgerEngine.start(base.withInstance(dir, port == 0 ? 0 : port + i));
                 engines.add(e);
                 int instance = i;
-                e.failure().thenAccept(reason -> {
-                    say(err, "stopped: instance " + instance + " failed: " + reason);
-                    stop.request();
-                });
-                err.println("vmledger engine: instance " + i + " queries at http://" + e.http().host() + ":"
-                        + e.http().port() + "/devices");
+                e.failure()
+                        .thenAccept(
+                                reason -> {
+                                    say(
+                                            err,
+                                            "stopped: instance " + instance + " failed: " + reason);
+                                    stop.request();
+                                });
+                err.println(
+                        "vmledger engine: instance "
+                                + i
+                                + " queries at http://"
+                                + e.http().host()
+                                + ":"
+                                + e.http().port()
+                                + "/devices");
             }
             for (VmledgerEngine e : engines) {
                 if (!e.awaitRunning(Duration.ofMinutes(5))) {
-                    err.println("vmledger engine: an instance did not start (state " + e.streams().state() + ")");
+                    err.println(
+                            "vmledger engine: an instance did not start (state "
+                                    + e.streams().state()
+                                    + ")");
                     return 1;
                 }
             }
@@ -186,16 +269,33 @@ public final class EngineCommand implements Callable<Integer> {
         }
     }
 
-    private int run(String servers, Topics topics, PrintWriter err, StopSignal stop) throws Exception {
-        LedgerPrinter printer = printLedger ? new LedgerPrinter(servers, topics.ledger(), spec.commandLine().getOut(), err) : null;
+    private int run(String servers, Topics topics, PrintWriter err, StopSignal stop)
+            throws Exception {
+        LedgerPrinter printer =
+                printLedger
+                        ? new LedgerPrinter(
+                                servers, topics.ledger(), spec.commandLine().getOut(), err)
+                        : null;
         try {
             long fed = 0;
             boolean complete = true;
             if (!feed.isEmpty()) {
-                try (EventPublisher publisher = new EventPublisher(servers, topics.events(), Map.of())) {
-                    TraceFeed trace = new TraceFeed(publisher, 0, null,
-                            (file, bad) -> say(err, file + ":" + bad.lineNo() + ": not sent: " + bad.reason()),
-                            warning -> say(err, "warning: " + warning));
+                try (EventPublisher publisher =
+                        new EventPublisher(servers, topics.events(), Map.of())) {
+                    TraceFeed trace =
+                            new TraceFeed(
+                                    publisher,
+                                    0,
+                                    null,
+                                    (file, bad) ->
+                                            say(
+                                                    err,
+                                                    file
+                                                            + ":"
+                                                            + bad.lineNo()
+                                                            + ": not sent: "
+                                                            + bad.reason()),
+                                    warning -> say(err, "warning: " + warning));
                     for (TraceFeed.FileResult r : trace.feed(feed)) {
                         if (r.error() != null) {
                             say(err, r.file() + ": " + r.error());
@@ -267,14 +367,17 @@ public final class EngineCommand implements Callable<Integer> {
         return PathCheck.readProblem(feed);
     }
 
-    /** The directory this engine writes to, locked while it runs: the data dir, or only the state dir when that is all it uses. */
+    /**
+     * The directory this engine writes to, locked while it runs: the data dir, or only the state
+     * dir when that is all it uses.
+     */
     private Path lockedDir() {
         return bootstrap != null && stateDir != null ? stateDir : dataDir;
     }
 
     /**
-     * Why the engine cannot start where it is told to (a port in use, a host that does not
-     * resolve, no broker at --bootstrap), or null; checked before a broker or engine starts.
+     * Why the engine cannot start where it is told to (a port in use, a host that does not resolve,
+     * no broker at --bootstrap), or null; checked before a broker or engine starts.
      */
     private String placeProblem() {
         String ports = bootstrap == null ? Addresses.brokerPortProblem(brokerPort) : null;
@@ -286,13 +389,23 @@ public final class EngineCommand implements Callable<Integer> {
 
     private EngineConfig config(String servers) {
         HttpAddress address = HttpAddress.parse(http);
-        return new EngineConfig(servers, EngineConfig.APPLICATION_ID,
+        return new EngineConfig(
+                servers,
+                EngineConfig.APPLICATION_ID,
                 stateDir != null ? stateDir : dataDir.resolve("state"),
-                Duration.ofNanos(Durations.micros(stallTimeout, "--stall-timeout") * 1000), threads, standbys,
+                Duration.ofNanos(Durations.micros(stallTimeout, "--stall-timeout") * 1000),
+                threads,
+                standbys,
                 Topics.prefixed(topicPrefix, partitions, (short) 1),
-                new FoldConfig(vmLogShift), store.equals("memory") ? StoreType.MEMORY : StoreType.ROCKSDB,
-                address.host(), address.port(), Map.of(), snapshotEvery,
-                alerts.thresholds(), workingSet == null ? EngineTopology.defaultWorkingSetBytes()
+                new FoldConfig(vmLogShift),
+                store.equals("memory") ? StoreType.MEMORY : StoreType.ROCKSDB,
+                address.host(),
+                address.port(),
+                Map.of(),
+                snapshotEvery,
+                alerts.thresholds(),
+                workingSet == null
+                        ? EngineTopology.defaultWorkingSetBytes()
                         : AlertOptions.size("--working-set", workingSet));
     }
 }

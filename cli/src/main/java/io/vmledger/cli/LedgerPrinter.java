@@ -12,8 +12,8 @@ import org.apache.kafka.common.KafkaException;
 
 /**
  * Prints committed ledger entries as they appear (from the topic's end at start), one JSON line
- * each in the form {@code vmledger replay} prints. A record that is not a ledger entry is
- * reported on stderr and counted as seen, so nobody waits for it.
+ * each in the form {@code vmledger replay} prints. A record that is not a ledger entry is reported
+ * on stderr and counted as seen, so nobody waits for it.
  */
 final class LedgerPrinter {
     private final TopicReader<String, LedgerEntry> reader;
@@ -23,7 +23,8 @@ final class LedgerPrinter {
     private final StringBuilder line = new StringBuilder(512);
     private final Thread thread;
 
-    LedgerPrinter(String bootstrap, Topic<String, LedgerEntry> topic, PrintWriter out, PrintWriter err) {
+    LedgerPrinter(
+            String bootstrap, Topic<String, LedgerEntry> topic, PrintWriter out, PrintWriter err) {
         this.reader = TopicReader.all(bootstrap, topic).fromEnd();
         this.out = out;
         this.err = err;
@@ -44,23 +45,30 @@ final class LedgerPrinter {
 
     private void run() {
         try {
-            reader.read(true, new TopicReader.Handler<>() {
-                @Override
-                public void record(LedgerEntry entry, ConsumerRecord<byte[], byte[]> raw) {
-                    line.setLength(0);
-                    LedgerJson.write(entry, line);
-                    out.println(line);
-                    out.flush();
-                    seen.incrementAndGet();
-                }
+            reader.read(
+                    true,
+                    new TopicReader.Handler<>() {
+                        @Override
+                        public void record(LedgerEntry entry, ConsumerRecord<byte[], byte[]> raw) {
+                            line.setLength(0);
+                            LedgerJson.write(entry, line);
+                            out.println(line);
+                            out.flush();
+                            seen.incrementAndGet();
+                        }
 
-                @Override
-                public void unreadable(ConsumerRecord<byte[], byte[]> raw, String reason) {
-                    err.println("vmledger engine: ledger record " + raw.partition() + "@" + raw.offset()
-                            + " is not a ledger entry: " + reason);
-                    seen.incrementAndGet();
-                }
-            });
+                        @Override
+                        public void unreadable(ConsumerRecord<byte[], byte[]> raw, String reason) {
+                            err.println(
+                                    "vmledger engine: ledger record "
+                                            + raw.partition()
+                                            + "@"
+                                            + raw.offset()
+                                            + " is not a ledger entry: "
+                                            + reason);
+                            seen.incrementAndGet();
+                        }
+                    });
         } catch (IOException | KafkaException e) {
             err.println("vmledger engine: reading the ledger failed: " + e.getMessage());
         } finally {

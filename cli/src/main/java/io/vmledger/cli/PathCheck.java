@@ -11,20 +11,22 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Files and directories named on the command line, checked before a command starts any work,
- * and the reason of an I/O error in a few words: every command says "cannot read FILE: no such
- * file" (or "is a directory", "permission denied") the same way and exits 2, instead of a
- * stack trace, a bare "cannot read" or a run that silently did nothing.
+ * Files and directories named on the command line, checked before a command starts any work, and
+ * the reason of an I/O error in a few words: every command says "cannot read FILE: no such file"
+ * (or "is a directory", "permission denied") the same way and exits 2, instead of a stack trace, a
+ * bare "cannot read" or a run that silently did nothing.
  *
- * <p>Each check returns null when the path is usable, else the one line to print. A check is
- * not a guarantee (the file may change before it is opened): an error when the file is used is
- * still reported, with {@link #reason}.
+ * <p>Each check returns null when the path is usable, else the one line to print. A check is not a
+ * guarantee (the file may change before it is opened): an error when the file is used is still
+ * reported, with {@link #reason}.
  */
 final class PathCheck {
-    private PathCheck() {
-    }
+    private PathCheck() {}
 
-    /** The first of {@code names} that cannot be read as a file, as {@link #readProblem(String)} says; null if none. */
+    /**
+     * The first of {@code names} that cannot be read as a file, as {@link #readProblem(String)}
+     * says; null if none.
+     */
     static String readProblem(List<String> names) {
         for (String name : names) {
             String problem = readProblem(name);
@@ -35,7 +37,10 @@ final class PathCheck {
         return null;
     }
 
-    /** Null when {@code name} is a readable file or {@code "-"} (standard input), else "cannot read NAME: why". */
+    /**
+     * Null when {@code name} is a readable file or {@code "-"} (standard input), else "cannot read
+     * NAME: why".
+     */
     static String readProblem(String name) {
         if ("-".equals(name)) {
             return null;
@@ -43,10 +48,12 @@ final class PathCheck {
         String why;
         try {
             Path p = Path.of(name);
-            why = !Files.exists(p) ? "no such file"
-                    : Files.isDirectory(p) ? "is a directory"
-                    : !Files.isReadable(p) ? "permission denied"
-                    : null;
+            why =
+                    !Files.exists(p)
+                            ? "no such file"
+                            : Files.isDirectory(p)
+                                    ? "is a directory"
+                                    : !Files.isReadable(p) ? "permission denied" : null;
         } catch (InvalidPathException e) {
             why = "not a valid path";
         }
@@ -56,11 +63,16 @@ final class PathCheck {
     /** Null when {@code file} can be created or overwritten, else "cannot write FILE: why". */
     static String writeProblem(Path file) {
         Path parent = file.toAbsolutePath().getParent();
-        String why = Files.isDirectory(file) ? "is a directory"
-                : Files.exists(parent) && !Files.isDirectory(parent) ? parent + " is not a directory"
-                : !Files.exists(parent) ? "no such directory " + parent
-                : !Files.isWritable(Files.exists(file) ? file : parent) ? "permission denied"
-                : null;
+        String why =
+                Files.isDirectory(file)
+                        ? "is a directory"
+                        : Files.exists(parent) && !Files.isDirectory(parent)
+                                ? parent + " is not a directory"
+                                : !Files.exists(parent)
+                                        ? "no such directory " + parent
+                                        : !Files.isWritable(Files.exists(file) ? file : parent)
+                                                ? "permission denied"
+                                                : null;
         return why == null ? null : "cannot write " + file + ": " + why;
     }
 
@@ -77,7 +89,11 @@ final class PathCheck {
         if (existing == null || Files.isDirectory(existing)) {
             return null;
         }
-        return "cannot use " + dir + " as a directory: " + (existing.equals(absolute) ? "it" : existing) + " is a file";
+        return "cannot use "
+                + dir
+                + " as a directory: "
+                + (existing.equals(absolute) ? "it" : existing)
+                + " is a file";
     }
 
     /**

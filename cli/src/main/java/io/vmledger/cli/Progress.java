@@ -3,9 +3,9 @@ package io.vmledger.cli;
 import java.io.PrintStream;
 
 /**
- * Progress of long work on stderr: a live line (with a bar and ETA when the total is known)
- * when stderr is a terminal, a plain line every ten seconds otherwise (logs and CI), nothing
- * for short runs.
+ * Progress of long work on stderr: a live line (with a bar and ETA when the total is known) when
+ * stderr is a terminal, a plain line every ten seconds otherwise (logs and CI), nothing for short
+ * runs.
  */
 final class Progress {
     private static final long TERMINAL_PERIOD_NS = 250_000_000L;
@@ -54,9 +54,14 @@ final class Progress {
         if (Double.isNaN(fraction)) {
             msg = what + ": " + counts;
         } else if (terminal) {
-            msg = String.format("%s %s %3.0f%% %s%s", what, bar(fraction), fraction * 100, counts, eta(fraction, secs));
+            msg =
+                    String.format(
+                            "%s %s %3.0f%% %s%s",
+                            what, bar(fraction), fraction * 100, counts, eta(fraction, secs));
         } else {
-            msg = String.format("%s: %.0f%%, %s%s", what, fraction * 100, counts, eta(fraction, secs));
+            msg =
+                    String.format(
+                            "%s: %.0f%%, %s%s", what, fraction * 100, counts, eta(fraction, secs));
         }
         if (terminal) {
             err.print("\r" + msg + "\033[K");

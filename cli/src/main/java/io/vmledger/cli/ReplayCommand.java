@@ -1,28 +1,28 @@
 package io.vmledger.cli;
 
-import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.alert.Alert;
 import io.vmledger.core.alert.AlertThresholds;
+import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.InMemoryLedger;
-import io.vmledger.schema.codec.AlertEncoder;
-import io.vmledger.tools.alert.AlertFormat;
-import java.util.ArrayList;
-import java.util.List;
 import io.vmledger.core.query.DeviceQueries;
-import io.vmledger.schema.codec.EventDecoder;
-import io.vmledger.schema.codec.OutcomeEncoder;
-import io.vmledger.schema.json.StateJson;
 import io.vmledger.producer.trace.TraceLine;
 import io.vmledger.producer.trace.TraceReader;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.codec.AlertEncoder;
+import io.vmledger.schema.codec.EventDecoder;
+import io.vmledger.schema.codec.OutcomeEncoder;
 import io.vmledger.schema.json.LedgerJson;
+import io.vmledger.schema.json.StateJson;
+import io.vmledger.tools.alert.AlertFormat;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,31 +36,46 @@ import picocli.CommandLine.Spec;
  * (trace-and-replay.md §2–§3), then the alerts with {@code --alerts} and the final state with
  * {@code --state}.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Fold a JSON Lines trace offline and print one outcome line per event.",
-                "Exit status: 0 when every line was read (error outcomes are data), 2 for bad arguments"
-                        + " or an unreadable file. Bad lines are reported in place and counted on stderr."})
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Fold a JSON Lines trace offline and print one outcome line per event.",
+            "Exit status: 0 when every line was read (error outcomes are data), 2 for bad arguments"
+                    + " or an unreadable file. Bad lines are reported in place and counted on stderr."
+        })
 public final class ReplayCommand implements Callable<Integer> {
-    @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE",
+    @Option(
+            names = {"-i", "--input"},
+            required = true,
+            paramLabel = "FILE",
             description = "Trace file (JSON Lines); '-' reads standard input.")
     String input;
 
-    @Option(names = "--state", description = "After the outcomes, print the final state: VMs, then BOs, per device.")
+    @Option(
+            names = "--state",
+            description = "After the outcomes, print the final state: VMs, then BOs, per device.")
     boolean state;
 
-    @Option(names = "--vm-log-shift", paramLabel = "N", defaultValue = "8",
-            description = "msm vm_log_shift: VM-log ring of 2^min(N,8) entries, 0 disables it (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--vm-log-shift",
+            paramLabel = "N",
+            defaultValue = "8",
+            description =
+                    "msm vm_log_shift: VM-log ring of 2^min(N,8) entries, 0 disables it (default: ${DEFAULT-VALUE}).")
     int vmLogShift;
 
-    @Option(names = "--alerts", description = "After the outcomes, print the alerts the events raised (one JSON"
-            + " object per line, as 'vmledger alerts --json' prints them; lifetime conditions swept after every event).")
+    @Option(
+            names = "--alerts",
+            description =
+                    "After the outcomes, print the alerts the events raised (one JSON"
+                            + " object per line, as 'vmledger alerts --json' prints them; lifetime conditions swept after every event).")
     boolean alerts;
 
     @Option(names = "--quiet", description = "No summary line on stderr.")
     boolean quiet;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -110,7 +125,8 @@ public final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static LedgerEntry replayLine(TraceLine line, InMemoryLedger ledger, List<Alert> raised) {
+    private static LedgerEntry replayLine(
+            TraceLine line, InMemoryLedger ledger, List<Alert> raised) {
         if (line instanceof TraceLine.Bad bad) {
             return OutcomeEncoder.badEvent(bad.lineNo(), bad.reason(), bad.device(), bad.seq());
         }

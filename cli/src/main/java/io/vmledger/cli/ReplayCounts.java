@@ -24,7 +24,15 @@ final class ReplayCounts {
 
     @Override
     public String toString() {
-        return total + " events: " + get(Status.ok) + " ok, " + get(Status.error) + " error, "
-                + get(Status.duplicate) + " duplicate, " + get(Status.bad_event) + " bad_event";
+        return total
+                + " events: "
+                + get(Status.ok)
+                + " ok, "
+                + get(Status.error)
+                + " error, "
+                + get(Status.duplicate)
+                + " duplicate, "
+                + get(Status.bad_event)
+                + " bad_event";
     }
 }

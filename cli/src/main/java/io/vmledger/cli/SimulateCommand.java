@@ -1,12 +1,12 @@
 package io.vmledger.cli;
 
 import io.vmledger.broker.EmbeddedKafkaBroker;
-import io.vmledger.schema.topic.Topics;
 import io.vmledger.producer.kafka.EventPublisher;
 import io.vmledger.producer.sim.BugKind;
 import io.vmledger.producer.sim.FleetRun;
 import io.vmledger.producer.sim.SimConfig;
 import io.vmledger.producer.trace.TraceFileWriter;
+import io.vmledger.schema.topic.Topics;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,89 +29,147 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vmledger simulate}: a deterministic fleet of simulated devices ({@link FleetSim}) written
- * to a trace file (JSON Lines or Avro) or published to the events topic, with the ground truth
- * of the injected bugs and invalid ioctls beside it.
+ * to a trace file (JSON Lines or Avro) or published to the events topic, with the ground truth of
+ * the injected bugs and invalid ioctls beside it.
  */
-@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Simulate a fleet of GPU devices (compositor with page flips, Vulkan apps on VM_BIND,"
-                + " GL apps on kernel-managed VMs, process exits, faults, hangs) and write its events,"
-                + " ordered by time, to a file or to Kafka. Same seed and options, same events.",
-                "Every event is valid kernel behaviour except the injected invalid ioctls (--invalid-rate);"
-                        + " injected bugs (--bug-rate) and invalid ioctls are listed, one JSON label per line, in"
-                        + " the ground-truth file.",
-                "Without --out the events go to Kafka: --bootstrap, else the broker already listening on"
-                        + " 127.0.0.1:--broker-port (e.g. a running 'vmledger engine'), else an embedded broker"
-                        + " started on it with its data in --data-dir/broker (the data dir is locked meanwhile).",
-                "Exit status: 0 on success, 1 when publishing failed, 2 for bad arguments, an unwritable file,"
-                        + " a data directory or port in use, or no broker."})
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Simulate a fleet of GPU devices (compositor with page flips, Vulkan apps on VM_BIND,"
+                    + " GL apps on kernel-managed VMs, process exits, faults, hangs) and write its events,"
+                    + " ordered by time, to a file or to Kafka. Same seed and options, same events.",
+            "Every event is valid kernel behaviour except the injected invalid ioctls (--invalid-rate);"
+                    + " injected bugs (--bug-rate) and invalid ioctls are listed, one JSON label per line, in"
+                    + " the ground-truth file.",
+            "Without --out the events go to Kafka: --bootstrap, else the broker already listening on"
+                    + " 127.0.0.1:--broker-port (e.g. a running 'vmledger engine'), else an embedded broker"
+                    + " started on it with its data in --data-dir/broker (the data dir is locked meanwhile).",
+            "Exit status: 0 on success, 1 when publishing failed, 2 for bad arguments, an unwritable file,"
+                    + " a data directory or port in use, or no broker."
+        })
 public final class SimulateCommand implements Callable<Integer> {
     private static final long DEFAULT_EVENTS = 100_000;
 
-    @Option(names = "--devices", paramLabel = "N", defaultValue = "10", description = "Devices (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--devices",
+            paramLabel = "N",
+            defaultValue = "10",
+            description = "Devices (default: ${DEFAULT-VALUE}).")
     int devices;
 
-    @Option(names = "--events", paramLabel = "N",
-            description = "Stop after N events over the fleet; 0 = no limit (default: " + DEFAULT_EVENTS
-                    + ", or no limit with --duration).")
+    @Option(
+            names = "--events",
+            paramLabel = "N",
+            description =
+                    "Stop after N events over the fleet; 0 = no limit (default: "
+                            + DEFAULT_EVENTS
+                            + ", or no limit with --duration).")
     Long events;
 
-    @Option(names = "--duration", paramLabel = "TIME",
-            description = "Stop after TIME (e.g. 90s, 5m, 1h; plain number = seconds): simulated time without --rate,"
-                    + " wall-clock time with --rate.")
+    @Option(
+            names = "--duration",
+            paramLabel = "TIME",
+            description =
+                    "Stop after TIME (e.g. 90s, 5m, 1h; plain number = seconds): simulated time without --rate,"
+                            + " wall-clock time with --rate.")
     String duration;
 
-    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "0",
-            description = "Pace the output at this many events per second of wall-clock time; 0 = as fast as"
-                    + " possible (default). Event times stay simulated.")
+    @Option(
+            names = "--rate",
+            paramLabel = "EVENTS_PER_S",
+            defaultValue = "0",
+            description =
+                    "Pace the output at this many events per second of wall-clock time; 0 = as fast as"
+                            + " possible (default). Event times stay simulated.")
     double rate;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--start-time", paramLabel = "INSTANT", defaultValue = "2026-01-01T00:00:00Z",
-            description = "Simulated time of the first events, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--start-time",
+            paramLabel = "INSTANT",
+            defaultValue = "2026-01-01T00:00:00Z",
+            description =
+                    "Simulated time of the first events, ISO-8601 (default: ${DEFAULT-VALUE}).")
     String startTime;
 
-    @Option(names = "--bug-rate", paramLabel = "P", defaultValue = "0.05",
-            description = "Probability that a device carries each bug kind (handle_leak, pin_leak, vmap_leak,"
-                    + " mapping_only_bo, pagetable_bloat), injected early in its run (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bug-rate",
+            paramLabel = "P",
+            defaultValue = "0.05",
+            description =
+                    "Probability that a device carries each bug kind (handle_leak, pin_leak, vmap_leak,"
+                            + " mapping_only_bo, pagetable_bloat), injected early in its run (default: ${DEFAULT-VALUE}).")
     double bugRate;
 
-    @Option(names = "--invalid-rate", paramLabel = "P", defaultValue = "0",
-            description = "Probability that an application step also issues one invalid ioctl (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--invalid-rate",
+            paramLabel = "P",
+            defaultValue = "0",
+            description =
+                    "Probability that an application step also issues one invalid ioctl (default: ${DEFAULT-VALUE}).")
     double invalidRate;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "FILE",
-            description = "Write the events to FILE: JSON Lines, or an Avro container file if FILE ends in .avro.")
+    @Option(
+            names = {"-o", "--out"},
+            paramLabel = "FILE",
+            description =
+                    "Write the events to FILE: JSON Lines, or an Avro container file if FILE ends in .avro.")
     Path out;
 
-    @Option(names = "--truth", paramLabel = "FILE",
-            description = "Ground-truth labels (JSON Lines); default: FILE's name with .truth.jsonl for --out,"
-                    + " simulate-truth.jsonl for Kafka.")
+    @Option(
+            names = "--truth",
+            paramLabel = "FILE",
+            description =
+                    "Ground-truth labels (JSON Lines); default: FILE's name with .truth.jsonl for --out,"
+                            + " simulate-truth.jsonl for Kafka.")
     Path truth;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers.")
     String bootstrap;
 
-    @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "9092",
-            description = "Port of the local or embedded broker without --bootstrap; 0 starts an embedded broker on"
-                    + " any free port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--broker-port",
+            paramLabel = "PORT",
+            defaultValue = "9092",
+            description =
+                    "Port of the local or embedded broker without --bootstrap; 0 starts an embedded broker on"
+                            + " any free port (default: ${DEFAULT-VALUE}).")
     int brokerPort;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "vmledger-data",
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            defaultValue = "vmledger-data",
             description = "Embedded broker data lives in DIR/broker (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.PREFIX,
-            description = "Topic names start with PREFIX; events go to PREFIXevents (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic-prefix",
+            paramLabel = "PREFIX",
+            defaultValue = Topics.PREFIX,
+            description =
+                    "Topic names start with PREFIX; events go to PREFIXevents (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "4",
             description = "Partitions of topics that are created (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -123,10 +181,21 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         long durationMicros = duration == null ? 0 : Durations.micros(duration, "--duration");
         long limit = events != null ? events : duration == null ? DEFAULT_EVENTS : 0;
-        SimConfig config = new SimConfig(devices, limit, rate == 0 ? durationMicros : 0, seed,
-                Instant.parse(startTime).toEpochMilli() * 1000, bugRate, invalidRate);
-        long wallLimitNanos = rate > 0 && durationMicros > 0 ? durationMicros * 1000 : Long.MAX_VALUE;
-        Path truthFile = truth != null ? truth : out != null ? truthBeside(out) : Path.of("simulate-truth.jsonl");
+        SimConfig config =
+                new SimConfig(
+                        devices,
+                        limit,
+                        rate == 0 ? durationMicros : 0,
+                        seed,
+                        Instant.parse(startTime).toEpochMilli() * 1000,
+                        bugRate,
+                        invalidRate);
+        long wallLimitNanos =
+                rate > 0 && durationMicros > 0 ? durationMicros * 1000 : Long.MAX_VALUE;
+        Path truthFile =
+                truth != null
+                        ? truth
+                        : out != null ? truthBeside(out) : Path.of("simulate-truth.jsonl");
         String unwritable = out != null ? PathCheck.writeProblem(out) : null;
         if (unwritable == null) {
             unwritable = PathCheck.writeProblem(truthFile);
@@ -136,15 +205,22 @@ public final class SimulateCommand implements Callable<Integer> {
             return 2;
         }
         try (StopSignal stop = new StopSignal("simulate", Duration.ofSeconds(60))) {
-            return out != null ? toFile(config, wallLimitNanos, truthFile, err, stop)
+            return out != null
+                    ? toFile(config, wallLimitNanos, truthFile, err, stop)
                     : toKafka(config, wallLimitNanos, truthFile, err, stop);
         }
     }
 
-    private int toFile(SimConfig config, long wallLimitNanos, Path truthFile, PrintWriter err, StopSignal stop) {
+    private int toFile(
+            SimConfig config,
+            long wallLimitNanos,
+            Path truthFile,
+            PrintWriter err,
+            StopSignal stop) {
         FleetRun.Result run;
         try (TraceFileWriter w = TraceFileWriter.create(out);
-             BufferedWriter labels = Files.newBufferedWriter(truthFile, StandardCharsets.UTF_8)) {
+                BufferedWriter labels =
+                        Files.newBufferedWriter(truthFile, StandardCharsets.UTF_8)) {
             run = simulate(config, wallLimitNanos, w::write, labels, stop);
         } catch (IOException | UncheckedIOException e) {
             err.println("vmledger simulate: cannot write " + e.getMessage());
@@ -154,7 +230,8 @@ public final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int toKafka(SimConfig config, long wallLimitNanos, Path truthFile, PrintWriter err, StopSignal stop)
+    private int toKafka(
+            SimConfig config, long wallLimitNanos, Path truthFile, PrintWriter err, StopSignal stop)
             throws Exception {
         Topics topics = Topics.prefixed(topicPrefix, partitions, (short) 1);
         EmbeddedKafkaBroker broker = null;
@@ -175,7 +252,10 @@ public final class SimulateCommand implements Callable<Integer> {
                     err.println("vmledger simulate: " + problem);
                     return 2;
                 }
-                err.println("vmledger simulate: starting the embedded Kafka broker in " + dataDir.resolve("broker") + " ...");
+                err.println(
+                        "vmledger simulate: starting the embedded Kafka broker in "
+                                + dataDir.resolve("broker")
+                                + " ...");
                 err.flush();
                 broker = EmbeddedKafkaBroker.start(dataDir.resolve("broker"), brokerPort);
                 servers = broker.bootstrapServers();
@@ -187,12 +267,14 @@ public final class SimulateCommand implements Callable<Integer> {
                     return 2;
                 }
             }
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
                 topics.ensure(admin);
             }
             FleetRun.Result run;
             try (EventPublisher publisher = new EventPublisher(servers, topics.events(), Map.of());
-                 BufferedWriter labels = Files.newBufferedWriter(truthFile, StandardCharsets.UTF_8)) {
+                    BufferedWriter labels =
+                            Files.newBufferedWriter(truthFile, StandardCharsets.UTF_8)) {
                 run = simulate(config, wallLimitNanos, publisher::send, labels, stop);
                 publisher.flush();
             } catch (IOException e) {
@@ -214,18 +296,31 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs the fleet into {@code sink}, labels into {@code labels}, paced and bounded as asked, until done or stopped. */
-    private FleetRun.Result simulate(SimConfig config, long wallLimitNanos, FleetRun.EventSink sink,
-                                     BufferedWriter labels, StopSignal stop) throws IOException {
+    /**
+     * Runs the fleet into {@code sink}, labels into {@code labels}, paced and bounded as asked,
+     * until done or stopped.
+     */
+    private FleetRun.Result simulate(
+            SimConfig config,
+            long wallLimitNanos,
+            FleetRun.EventSink sink,
+            BufferedWriter labels,
+            StopSignal stop)
+            throws IOException {
         Progress progress = Progress.forStderr("simulate");
         try {
-            return new FleetRun(config, rate, wallLimitNanos).run(sink, label -> {
-                try {
-                    labels.append(label.toJson()).append('\n');
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, progress::tick, stop::requested);
+            return new FleetRun(config, rate, wallLimitNanos)
+                    .run(
+                            sink,
+                            label -> {
+                                try {
+                                    labels.append(label.toJson()).append('\n');
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            },
+                            progress::tick,
+                            stop::requested);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {
@@ -233,13 +328,24 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    private static void summary(PrintWriter err, SimConfig config, FleetRun.Result run, String where, Path truthFile) {
+    private static void summary(
+            PrintWriter err, SimConfig config, FleetRun.Result run, String where, Path truthFile) {
         StringBuilder bugs = new StringBuilder();
         for (BugKind k : BugKind.values()) {
-            bugs.append(bugs.length() == 0 ? "" : ", ").append(k.label()).append(' ').append(run.labels().getOrDefault(k, 0L));
+            bugs.append(bugs.length() == 0 ? "" : ", ")
+                    .append(k.label())
+                    .append(' ')
+                    .append(run.labels().getOrDefault(k, 0L));
         }
-        err.println(String.format(Locale.ROOT, "vmledger simulate: %,d events from %d devices to %s in %.1f s (%,.0f events/s)",
-                run.events(), config.devices(), where, run.seconds(), run.events() / Math.max(run.seconds(), 1e-9)));
+        err.println(
+                String.format(
+                        Locale.ROOT,
+                        "vmledger simulate: %,d events from %d devices to %s in %.1f s (%,.0f events/s)",
+                        run.events(),
+                        config.devices(),
+                        where,
+                        run.seconds(),
+                        run.events() / Math.max(run.seconds(), 1e-9)));
         err.println("vmledger simulate: labelled: " + bugs + "; ground truth in " + truthFile);
     }
 
@@ -271,7 +377,9 @@ public final class SimulateCommand implements Callable<Integer> {
                 return "--start-time must not be before 1970";
             }
         } catch (DateTimeParseException e) {
-            return "--start-time must be an ISO-8601 instant like 2026-01-01T00:00:00Z, got '" + startTime + "'";
+            return "--start-time must be an ISO-8601 instant like 2026-01-01T00:00:00Z, got '"
+                    + startTime
+                    + "'";
         }
         if (out != null && bootstrap != null) {
             return "--out and --bootstrap exclude each other: write a file or publish to Kafka";

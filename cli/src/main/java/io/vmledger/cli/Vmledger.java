@@ -11,14 +11,25 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code vmledger} command: the composition root of producer, engine and tools. */
-@Command(name = "vmledger", mixinStandardHelpOptions = true, versionProvider = Vmledger.Version.class,
-        description = "An event-sourced ledger of GPU virtual-memory operations (drm_gpuvm / msm VM_BIND).",
-        subcommands = {ReplayCommand.class, EngineCommand.class, ProduceCommand.class, SimulateCommand.class,
-                CoredumpsCommand.class, AlertsCommand.class, AuditCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class})
+@Command(
+        name = "vmledger",
+        mixinStandardHelpOptions = true,
+        versionProvider = Vmledger.Version.class,
+        description =
+                "An event-sourced ledger of GPU virtual-memory operations (drm_gpuvm / msm VM_BIND).",
+        subcommands = {
+            ReplayCommand.class,
+            EngineCommand.class,
+            ProduceCommand.class,
+            SimulateCommand.class,
+            CoredumpsCommand.class,
+            AlertsCommand.class,
+            AuditCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Vmledger implements Callable<Integer> {
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
     /** Entry point. */
     public static void main(String[] args) {
@@ -40,7 +51,10 @@ public final class Vmledger implements Callable<Integer> {
         return 2;
     }
 
-    /** Reports the project version, which the build writes into {@code version.properties} beside this class. */
+    /**
+     * Reports the project version, which the build writes into {@code version.properties} beside
+     * this class.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {

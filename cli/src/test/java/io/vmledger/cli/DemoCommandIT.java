@@ -18,14 +18,13 @@ import picocli.CommandLine;
 
 /**
  * {@code vmledger demo} end to end, short: broker, engine, a small fleet with every leak kind
- * injected, coredump writer and alert reporter in one process; the report names what it wrote,
- * the dump files are msm devcoredumps, the alerts file holds the alerts, and the ledger shows no
- * error (the demo injects no invalid ioctls); a run too short in device time for leak alerts says
- * so in its report.
+ * injected, coredump writer and alert reporter in one process; the report names what it wrote, the
+ * dump files are msm devcoredumps, the alerts file holds the alerts, and the ledger shows no error
+ * (the demo injects no invalid ioctls); a run too short in device time for leak alerts says so in
+ * its report.
  */
 class DemoCommandIT {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void aShortDemoWritesCoredumpsAndAlertsAPersonCanRead() throws Exception {
@@ -35,8 +34,25 @@ class DemoCommandIT {
         CommandLine cli = Vmledger.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute("demo", "--devices", "4", "--duration", "25s", "--rate", "400", "--bug-rate", "1",
-                "--alert-after", "2s", "--broker-port", "0", "--http", "127.0.0.1:0", "--data-dir", data.toString());
+        int exit =
+                cli.execute(
+                        "demo",
+                        "--devices",
+                        "4",
+                        "--duration",
+                        "25s",
+                        "--rate",
+                        "400",
+                        "--bug-rate",
+                        "1",
+                        "--alert-after",
+                        "2s",
+                        "--broker-port",
+                        "0",
+                        "--http",
+                        "127.0.0.1:0",
+                        "--data-dir",
+                        data.toString());
 
         assertEquals(0, exit, err.toString());
         String report = err.toString();
@@ -56,12 +72,26 @@ class DemoCommandIT {
         }
 
         List<String> alerts = Files.readAllLines(data.resolve("alerts.jsonl"));
-        assertTrue(alerts.stream().anyMatch(a -> a.contains("\"severity\":\"warning\"")),
+        assertTrue(
+                alerts.stream().anyMatch(a -> a.contains("\"severity\":\"warning\"")),
                 "every device carries every leak: " + alerts);
         assertFalse(Files.readAllLines(data.resolve("truth.jsonl")).isEmpty());
 
-        int second = cli.execute("demo", "--devices", "1", "--duration", "1s", "--rate", "50",
-                "--broker-port", "0", "--http", "127.0.0.1:0", "--data-dir", data.toString());
+        int second =
+                cli.execute(
+                        "demo",
+                        "--devices",
+                        "1",
+                        "--duration",
+                        "1s",
+                        "--rate",
+                        "50",
+                        "--broker-port",
+                        "0",
+                        "--http",
+                        "127.0.0.1:0",
+                        "--data-dir",
+                        data.toString());
         assertEquals(0, second, "a demo directory is emptied and reused: " + err);
         String short1 = err.toString().substring(report.length());
         assertTrue(short1.contains("leak alerts need at least --alert-after (5.0 s)"), short1);

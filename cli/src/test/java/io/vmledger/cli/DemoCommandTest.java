@@ -14,18 +14,19 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code vmledger demo} without a broker: the report's note for a run too short in device time
- * for leak alerts, and a data directory that is not a demo's is refused and left as it was.
+ * {@code vmledger demo} without a broker: the report's note for a run too short in device time for
+ * leak alerts, and a data directory that is not a demo's is refused and left as it was.
  */
 class DemoCommandTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void aReportNotesARunShorterThanTheAlertThreshold() {
         String note = DemoCommand.shortRunNote(2_345_678, 5_000_000);
-        assertEquals("  note        the fleet ran 2.3 s of device time; leak alerts need at least --alert-after (5.0 s)"
-                + " of it: run longer (--duration), faster (--rate) or lower --alert-after", note);
+        assertEquals(
+                "  note        the fleet ran 2.3 s of device time; leak alerts need at least --alert-after (5.0 s)"
+                        + " of it: run longer (--duration), faster (--rate) or lower --alert-after",
+                note);
         assertNull(DemoCommand.shortRunNote(5_000_000, 5_000_000));
         assertNull(DemoCommand.shortRunNote(90_000_000, 30_000_000));
         assertNotNull(DemoCommand.shortRunNote(0, 1));

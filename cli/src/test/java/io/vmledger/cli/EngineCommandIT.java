@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.core.VectorTraces;
-
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,15 +12,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-
 /**
  * {@code vmledger engine} end to end on its embedded broker: fed every shared vector (one device
  * each) plus the quick-start trace, the ledger it prints equals {@code vmledger replay}'s output
  * line for line within each device, and the unreadable quick-start line is reported, not sent.
  */
 class EngineCommandIT {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static CliRun run(String... args) {
         return CliRun.of(args);
@@ -39,12 +35,26 @@ class EngineCommandIT {
         Files.write(vectors, trace);
         Path quickstart = repoFile("examples/quickstart.jsonl");
 
-        CliRun engine = run("engine", "--feed", vectors.toString(), "--feed", quickstart.toString(), "--print-ledger",
-                "--exit-after-feed", "--broker-port", "0", "--http", "127.0.0.1:0", "--data-dir", dir.resolve("data").toString());
+        CliRun engine =
+                run(
+                        "engine",
+                        "--feed",
+                        vectors.toString(),
+                        "--feed",
+                        quickstart.toString(),
+                        "--print-ledger",
+                        "--exit-after-feed",
+                        "--broker-port",
+                        "0",
+                        "--http",
+                        "127.0.0.1:0",
+                        "--data-dir",
+                        dir.resolve("data").toString());
         assertEquals(0, engine.exit(), engine.err());
         assertTrue(engine.err().contains("quickstart.jsonl:9: not sent"), engine.err());
 
-        List<String> expected = new ArrayList<>(lines(run("replay", "--input", vectors.toString()).out()));
+        List<String> expected =
+                new ArrayList<>(lines(run("replay", "--input", vectors.toString()).out()));
         for (String l : lines(run("replay", "--input", quickstart.toString()).out())) {
             if (!l.contains("\"bad_event\"")) {
                 expected.add(l);

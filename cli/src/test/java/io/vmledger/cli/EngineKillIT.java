@@ -47,12 +47,11 @@ import org.junit.jupiter.api.io.TempDir;
  * stores and the committed ledger disagreeing. {@code vmledger engine} runs as a separate process
  * on a broker in this JVM and folds a simulated fleet; at a third and at two thirds of the
  * committed ledger the process is killed with SIGKILL (no shutdown hook, no commit, no flush: an
- * open transaction, a record cache, a heap working set and RocksDB writes ahead of the last
- * commit are lost or left behind) and started again on the same data directory. The whole ledger
- * (read committed) must then hold exactly the in-memory fold's outcomes, per device in seq
- * order, with none lost or duplicated, and the restarted engine must answer, over HTTP, every
- * VM (page-table counts and VM log included), every VA, every BO and each summary as replay's
- * state.
+ * open transaction, a record cache, a heap working set and RocksDB writes ahead of the last commit
+ * are lost or left behind) and started again on the same data directory. The whole ledger (read
+ * committed) must then hold exactly the in-memory fold's outcomes, per device in seq order, with
+ * none lost or duplicated, and the restarted engine must answer, over HTTP, every VM (page-table
+ * counts and VM log included), every VA, every BO and each summary as replay's state.
  *
  * <p>After each kill the dead process is removed from the consumer group, as the expiry of its
  * session would do 45 s later, so that its successor is assigned the tasks at once.
@@ -63,8 +62,7 @@ class EngineKillIT {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private EmbeddedKafkaBroker broker;
     private Process engine;
@@ -85,8 +83,9 @@ class EngineKillIT {
 
     @Test
     void killedTwiceUnderLoadTheEngineLosesDuplicatesAndCorruptsNothing() throws Exception {
-        ReplayReference ref = ReplayReference.ofFleet(
-                new SimConfig(8, 12_000, 0, SEED, SimConfig.DEFAULT_START, 0.2, 0.01));
+        ReplayReference ref =
+                ReplayReference.ofFleet(
+                        new SimConfig(8, 12_000, 0, SEED, SimConfig.DEFAULT_START, 0.2, 0.01));
         int n = ref.events().size();
         broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), 0);
         String bootstrap = broker.bootstrapServers();
@@ -95,14 +94,16 @@ class EngineKillIT {
         Path data = dir.resolve("data");
         startEngine(data, prefix);
         try (EventPublisher publisher = new EventPublisher(bootstrap, topics.events(), Map.of());
-             CommittedLedger ledger = new CommittedLedger(bootstrap, topics.ledger().name())) {
+                CommittedLedger ledger = new CommittedLedger(bootstrap, topics.ledger().name())) {
             ref.events().forEach(publisher::send);
             publisher.flush();
             for (int third = 1; third <= 2; third++) {
                 ledger.awaitAtLeast(n * third / 3, WAIT);
                 killEngine();
                 int committed = ledger.readCommitted(WAIT).size();
-                assertTrue(committed < n, "the engine had committed all " + n + " entries before kill " + third);
+                assertTrue(
+                        committed < n,
+                        "the engine had committed all " + n + " entries before kill " + third);
                 startEngine(data, prefix);
             }
             CommittedLedger.awaitFolded(bootstrap, EngineConfig.APPLICATION_ID, topics, WAIT);
@@ -113,14 +114,22 @@ class EngineKillIT {
         }
     }
 
-    /** Asserts that the engine serves {@code device}'s VMs, VAs, BOs and summary as {@code expected} holds them. */
+    /**
+     * Asserts that the engine serves {@code device}'s VMs, VAs, BOs and summary as {@code expected}
+     * holds them.
+     */
     private void assertStateServed(String device, DeviceQueries expected) throws Exception {
         String base = "/devices/" + device;
         JsonNode vms = json.readTree(get(base + "/vms"));
         assertEquals(device, vms.get("device").asText(), base + "/vms");
         List<VmView> views = expected.vmsWithoutVas();
-        assertEquals(json.readTree(views.stream().map(v -> StateJson.vm(device, v, false))
-                .collect(Collectors.joining(",", "[", "]"))), vms.get("vms"), base + "/vms");
+        assertEquals(
+                json.readTree(
+                        views.stream()
+                                .map(v -> StateJson.vm(device, v, false))
+                                .collect(Collectors.joining(",", "[", "]"))),
+                vms.get("vms"),
+                base + "/vms");
         for (VmView v : views) {
             String path = base + "/vms/" + Long.toUnsignedString(v.vm().vm()) + "/vas";
             StringBuilder vas = new StringBuilder();
@@ -133,18 +142,33 @@ class EngineKillIT {
         }
         JsonNode summary = json.readTree(get(base + "/summary"));
         DeviceSummary s = expected.summary();
-        assertEquals(List.of(expected.device().lastSeq(), s.bos(), s.total(), s.shared(), s.resident(), s.purgeable()),
+        assertEquals(
+                List.of(
+                        expected.device().lastSeq(),
+                        s.bos(),
+                        s.total(),
+                        s.shared(),
+                        s.resident(),
+                        s.purgeable()),
                 List.of("last_seq", "bos", "total", "shared", "resident", "purgeable").stream()
-                        .map(f -> summary.get(f).asLong()).toList(), base + "/summary");
+                        .map(f -> summary.get(f).asLong())
+                        .toList(),
+                base + "/summary");
     }
 
-    /** The body of a 200 answer to {@code path}, asking again while the engine answers 503 (rebalancing, restoring). */
+    /**
+     * The body of a 200 answer to {@code path}, asking again while the engine answers 503
+     * (rebalancing, restoring).
+     */
     private String get(String path) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + httpPort + path);
         long deadline = System.nanoTime() + WAIT.toNanos();
         HttpResponse<String> r;
         do {
-            r = http.send(HttpRequest.newBuilder(uri).timeout(WAIT).GET().build(), HttpResponse.BodyHandlers.ofString());
+            r =
+                    http.send(
+                            HttpRequest.newBuilder(uri).timeout(WAIT).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 503) {
                 break;
             }
@@ -163,30 +187,53 @@ class EngineKillIT {
             httpPort = s.getLocalPort();
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        engine = new ProcessBuilder(java.toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                Vmledger.class.getName(), "engine", "--bootstrap", broker.bootstrapServers(),
-                "--data-dir", data.toString(), "--http", "127.0.0.1:" + httpPort, "--topic-prefix", topicPrefix)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        engine =
+                new ProcessBuilder(
+                                java.toString(),
+                                "-Xmx512m",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                Vmledger.class.getName(),
+                                "engine",
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--data-dir",
+                                data.toString(),
+                                "--http",
+                                "127.0.0.1:" + httpPort,
+                                "--topic-prefix",
+                                topicPrefix)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
         CompletableFuture<Boolean> running = new CompletableFuture<>();
         Process started = engine;
-        Thread copier = new Thread(() -> {
-            try (BufferedReader err = new BufferedReader(
-                    new InputStreamReader(started.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line = err.readLine(); line != null; line = err.readLine()) {
-                    System.err.println("[engine " + started.pid() + "] " + line);
-                    if (line.startsWith("vmledger engine: running")) {
-                        running.complete(true);
-                    }
-                }
-            } catch (IOException killed) {
-                // the stream ends with the process
-            }
-            running.complete(false);
-        }, "engine-stderr");
+        Thread copier =
+                new Thread(
+                        () -> {
+                            try (BufferedReader err =
+                                    new BufferedReader(
+                                            new InputStreamReader(
+                                                    started.getErrorStream(),
+                                                    StandardCharsets.UTF_8))) {
+                                for (String line = err.readLine();
+                                        line != null;
+                                        line = err.readLine()) {
+                                    System.err.println("[engine " + started.pid() + "] " + line);
+                                    if (line.startsWith("vmledger engine: running")) {
+                                        running.complete(true);
+                                    }
+                                }
+                            } catch (IOException killed) {
+                                // the stream ends with the process
+                            }
+                            running.complete(false);
+                        },
+                        "engine-stderr");
         copier.setDaemon(true);
         copier.start();
         try {
-            assertTrue(running.get(WAIT.toSeconds(), TimeUnit.SECONDS),
+            assertTrue(
+                    running.get(WAIT.toSeconds(), TimeUnit.SECONDS),
                     "the engine exited before it was running (see its standard error above)");
         } catch (TimeoutException e) {
             throw new AssertionError("the engine did not say it was running within " + WAIT, e);
@@ -194,15 +241,24 @@ class EngineKillIT {
     }
 
     /**
-     * Kills the engine with SIGKILL, waits for it to be gone and removes it from the consumer
-     * group (the group then holds no other member).
+     * Kills the engine with SIGKILL, waits for it to be gone and removes it from the consumer group
+     * (the group then holds no other member).
      */
     private void killEngine() throws Exception {
         engine.destroyForcibly();
-        assertTrue(engine.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the killed engine did not exit");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            admin.removeMembersFromConsumerGroup(EngineConfig.APPLICATION_ID, new RemoveMembersFromConsumerGroupOptions())
-                    .all().get();
+        assertTrue(
+                engine.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS),
+                "the killed engine did not exit");
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                broker.bootstrapServers()))) {
+            admin.removeMembersFromConsumerGroup(
+                            EngineConfig.APPLICATION_ID,
+                            new RemoveMembersFromConsumerGroupOptions())
+                    .all()
+                    .get();
         }
     }
 }

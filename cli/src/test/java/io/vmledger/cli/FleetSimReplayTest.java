@@ -7,16 +7,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.fold.OpResult;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.PtOp;
 import io.vmledger.core.fold.Status;
 import io.vmledger.core.gpuvm.SplitStep;
+import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
-import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.producer.sim.BugKind;
 import io.vmledger.producer.sim.FleetSim;
 import io.vmledger.producer.sim.GroundTruth;
@@ -28,6 +27,7 @@ import io.vmledger.schema.DmabufRelease;
 import io.vmledger.schema.FbCleanup;
 import io.vmledger.schema.FbPrepare;
 import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.json.TraceJson;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -43,20 +43,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The fleet simulator against the real fold: its events replay with {@code ok} outcomes except
- * the labelled invalid ioctls (which fail with the labelled errno), the same seed gives the same
- * trace, and each injected bug is labelled and visible in the folded state.
+ * The fleet simulator against the real fold: its events replay with {@code ok} outcomes except the
+ * labelled invalid ioctls (which fail with the labelled errno), the same seed gives the same trace,
+ * and each injected bug is labelled and visible in the folded state.
  */
 class FleetSimReplayTest {
     private static final long SECOND = 1_000_000L;
 
-    private static SimConfig config(int devices, long events, long span, long seed, double bugRate, double invalidRate) {
-        return new SimConfig(devices, events, span, seed, SimConfig.DEFAULT_START, bugRate, invalidRate);
+    private static SimConfig config(
+            int devices, long events, long span, long seed, double bugRate, double invalidRate) {
+        return new SimConfig(
+                devices, events, span, seed, SimConfig.DEFAULT_START, bugRate, invalidRate);
     }
 
     /** The events of a run with their outcomes, folded over in-memory tables. */
-    private record Folded(List<SimEvent> events, List<Outcome> outcomes, InMemoryLedger ledger) {
-    }
+    private record Folded(List<SimEvent> events, List<Outcome> outcomes, InMemoryLedger ledger) {}
 
     private static Folded fold(SimConfig config) {
         return fold(config, null);
@@ -73,7 +74,9 @@ class FleetSimReplayTest {
             SimEvent s = sim.next();
             VmEvent e = s.event();
             events.add(s);
-            Outcome o = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e)).outcome();
+            Outcome o =
+                    ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e))
+                            .outcome();
             outcomes.add(o);
             if (watch != null) {
                 watch.after(e, o, ledger);
@@ -87,7 +90,12 @@ class FleetSimReplayTest {
     }
 
     /** The lingering BO states the leak alerts look for. */
-    private enum Held { PINNED, VMAPPED, HANDLES_ONLY, MAPPINGS_ONLY }
+    private enum Held {
+        PINNED,
+        VMAPPED,
+        HANDLES_ONLY,
+        MAPPINGS_ONLY
+    }
 
     /**
      * For every BO, the longest stretch of device time it was continuously pinned, vmapped, held
@@ -189,8 +197,10 @@ class FleetSimReplayTest {
 
         /** The longest stretch of {@code h} over all BOs, with the BO. */
         Map.Entry<String, Long> longest(Held h) {
-            return longest.entrySet().stream().filter(e -> e.getKey().endsWith("/" + h))
-                    .max(Map.Entry.comparingByValue()).orElse(Map.entry("none", 0L));
+            return longest.entrySet().stream()
+                    .filter(e -> e.getKey().endsWith("/" + h))
+                    .max(Map.Entry.comparingByValue())
+                    .orElse(Map.entry("none", 0L));
         }
     }
 
@@ -207,12 +217,28 @@ class FleetSimReplayTest {
             Outcome o = f.outcomes().get(i);
             if (t != null && t.kind() == BugKind.INVALID) {
                 if (o.status() != Status.ERROR || !o.errno().name().equals(t.errno())) {
-                    fail(what + ": invalid ioctl labelled " + t.errno() + " got " + o.status() + " " + o.errno()
-                            + " at " + TraceJson.format(f.events().get(i).event()));
+                    fail(
+                            what
+                                    + ": invalid ioctl labelled "
+                                    + t.errno()
+                                    + " got "
+                                    + o.status()
+                                    + " "
+                                    + o.errno()
+                                    + " at "
+                                    + TraceJson.format(f.events().get(i).event()));
                 }
             } else if (o.status() != Status.OK) {
-                fail(what + ": " + o.status() + " " + o.errno() + " (" + o.reason() + ") at "
-                        + TraceJson.format(f.events().get(i).event()));
+                fail(
+                        what
+                                + ": "
+                                + o.status()
+                                + " "
+                                + o.errno()
+                                + " ("
+                                + o.reason()
+                                + ") at "
+                                + TraceJson.format(f.events().get(i).event()));
             }
         }
     }
@@ -245,7 +271,11 @@ class FleetSimReplayTest {
             perDevice.merge(s.event().getDevice(), 1L, Long::sum);
         }
         assertEquals(3, perDevice.size());
-        perDevice.forEach((d, n) -> assertTrue(n >= 50 * 59 && n <= 200 * 60, d + " emitted " + n + " events in 60 s"));
+        perDevice.forEach(
+                (d, n) ->
+                        assertTrue(
+                                n >= 50 * 59 && n <= 200 * 60,
+                                d + " emitted " + n + " events in 60 s"));
     }
 
     @Test
@@ -260,10 +290,21 @@ class FleetSimReplayTest {
     void aCleanFleetHoldsNoBoInALeakyStateForLong() {
         StateWatch watch = new StateWatch();
         assertOnlyLabelledErrors(fold(config(3, 0, 150 * SECOND, 21, 0, 0), watch), "clean fleet");
-        Map<Held, Long> limits = Map.of(Held.PINNED, 6 * SECOND, Held.VMAPPED, SECOND / 10,
-                Held.HANDLES_ONLY, 2 * SECOND, Held.MAPPINGS_ONLY, SECOND / 10);
-        limits.forEach((held, limit) -> assertTrue(watch.longest(held).getValue() <= limit,
-                held + " for too long: " + watch.longest(held)));
+        Map<Held, Long> limits =
+                Map.of(
+                        Held.PINNED,
+                        6 * SECOND,
+                        Held.VMAPPED,
+                        SECOND / 10,
+                        Held.HANDLES_ONLY,
+                        2 * SECOND,
+                        Held.MAPPINGS_ONLY,
+                        SECOND / 10);
+        limits.forEach(
+                (held, limit) ->
+                        assertTrue(
+                                watch.longest(held).getValue() <= limit,
+                                held + " for too long: " + watch.longest(held)));
     }
 
     @Test
@@ -272,10 +313,17 @@ class FleetSimReplayTest {
         Folded f = fold(config(3, 0, 120 * SECOND, 5, 1.0, 0), watch);
         assertOnlyLabelledErrors(f, "buggy fleet");
         Map<BugKind, List<GroundTruth>> byKind = new EnumMap<>(BugKind.class);
-        f.events().stream().filter(e -> e.truth() != null)
-                .forEach(e -> byKind.computeIfAbsent(e.truth().kind(), k -> new ArrayList<>()).add(e.truth()));
+        f.events().stream()
+                .filter(e -> e.truth() != null)
+                .forEach(
+                        e ->
+                                byKind.computeIfAbsent(e.truth().kind(), k -> new ArrayList<>())
+                                        .add(e.truth()));
         for (BugKind kind : BugKind.leaks()) {
-            assertEquals(3, byKind.getOrDefault(kind, List.of()).size(), kind + " labels: " + byKind.get(kind));
+            assertEquals(
+                    3,
+                    byKind.getOrDefault(kind, List.of()).size(),
+                    kind + " labels: " + byKind.get(kind));
         }
         Map<String, DeviceQueries> state = f.ledger().devices();
         for (GroundTruth t : byKind.get(BugKind.VMAP_LEAK)) {
@@ -286,30 +334,63 @@ class FleetSimReplayTest {
         }
         for (GroundTruth t : byKind.get(BugKind.HANDLE_LEAK)) {
             BoRecord b = state.get(t.device()).bo(t.bo());
-            assertTrue(b.alive() && b.handles() == 1 && b.vmas() == 0 && b.pins() == 0 && b.vmaps() == 0
-                    && b.dmabuf() == null, "handle-only BO of " + t + ": " + b);
+            assertTrue(
+                    b.alive()
+                            && b.handles() == 1
+                            && b.vmas() == 0
+                            && b.pins() == 0
+                            && b.vmaps() == 0
+                            && b.dmabuf() == null,
+                    "handle-only BO of " + t + ": " + b);
         }
         for (GroundTruth t : byKind.get(BugKind.MAPPING_ONLY_BO)) {
             BoRecord b = state.get(t.device()).bo(t.bo());
-            assertTrue(b.alive() && b.handles() == 0 && b.dmabuf() == null && b.vmas() > 0, "mapping-only BO of " + t + ": " + b);
+            assertTrue(
+                    b.alive() && b.handles() == 0 && b.dmabuf() == null && b.vmas() > 0,
+                    "mapping-only BO of " + t + ": " + b);
         }
-        Map<BugKind, Held> lingering = Map.of(BugKind.VMAP_LEAK, Held.VMAPPED, BugKind.PIN_LEAK, Held.PINNED,
-                BugKind.HANDLE_LEAK, Held.HANDLES_ONLY, BugKind.MAPPING_ONLY_BO, Held.MAPPINGS_ONLY);
-        lingering.forEach((kind, held) -> byKind.get(kind).forEach(t -> assertTrue(
-                watch.longest(t.device(), t.bo(), held) >= 60 * SECOND, "detectable for 60 s: " + t)));
+        Map<BugKind, Held> lingering =
+                Map.of(
+                        BugKind.VMAP_LEAK,
+                        Held.VMAPPED,
+                        BugKind.PIN_LEAK,
+                        Held.PINNED,
+                        BugKind.HANDLE_LEAK,
+                        Held.HANDLES_ONLY,
+                        BugKind.MAPPING_ONLY_BO,
+                        Held.MAPPINGS_ONLY);
+        lingering.forEach(
+                (kind, held) ->
+                        byKind.get(kind)
+                                .forEach(
+                                        t ->
+                                                assertTrue(
+                                                        watch.longest(t.device(), t.bo(), held)
+                                                                >= 60 * SECOND,
+                                                        "detectable for 60 s: " + t)));
         for (GroundTruth t : byKind.get(BugKind.PAGETABLE_BLOAT)) {
-            VmView vm = state.get(t.device()).vms().stream().filter(v -> v.vm().vm() == t.vm()).findFirst().orElseThrow();
+            VmView vm =
+                    state.get(t.device()).vms().stream()
+                            .filter(v -> v.vm().vm() == t.vm())
+                            .findFirst()
+                            .orElseThrow();
             assertTrue(vm.pagetable().l3() >= 96, "L3 tables of " + t + ": " + vm.pagetable());
         }
     }
 
-    /** Seeded property: small fleets over many seeds, with bugs and invalid ioctls, replay with no unlabelled error. */
+    /**
+     * Seeded property: small fleets over many seeds, with bugs and invalid ioctls, replay with no
+     * unlabelled error.
+     */
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
     void smallFleetsReplayWithOnlyLabelledErrors(long seed) {
         Folded f = fold(config(1 + (int) (seed % 3), 6_000, 0, seed, 0.5, 0.05));
         assertOnlyLabelledErrors(f, "seed " + seed);
-        long invalid = f.events().stream().filter(e -> e.truth() != null && e.truth().kind() == BugKind.INVALID).count();
+        long invalid =
+                f.events().stream()
+                        .filter(e -> e.truth() != null && e.truth().kind() == BugKind.INVALID)
+                        .count();
         long errors = f.outcomes().stream().filter(o -> o.status() == Status.ERROR).count();
         assertEquals(invalid, errors, "seed " + seed);
     }

@@ -14,16 +14,17 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * What {@code vmledger --help}, {@code vmledger COMMAND --help} and {@code --version} print:
- * the project version of the build, whole first sentences in the command list (picocli lists a
- * command by the first line of its header, else of its description), and option labels that are
- * words rather than Java field names.
+ * What {@code vmledger --help}, {@code vmledger COMMAND --help} and {@code --version} print: the
+ * project version of the build, whole first sentences in the command list (picocli lists a command
+ * by the first line of its header, else of its description), and option labels that are words
+ * rather than Java field names.
  */
 class HelpTextTest {
     @Test
     void versionIsTheProjectVersionOfTheBuild() throws Exception {
-        Matcher parent = Pattern.compile("(?s)<parent>.*?<version>([^<]+)</version>")
-                .matcher(Files.readString(Path.of("pom.xml")));
+        Matcher parent =
+                Pattern.compile("(?s)<parent>.*?<version>([^<]+)</version>")
+                        .matcher(Files.readString(Path.of("pom.xml")));
         assertTrue(parent.find(), "cli/pom.xml names its parent's version");
         for (String flag : List.of("--version", "-V")) {
             CliRun r = CliRun.of(flag);
@@ -37,12 +38,22 @@ class HelpTextTest {
         CommandLine root = Vmledger.commandLine();
         String list = collapse(CliRun.of("--help").out());
         assertFalse(root.getSubcommands().isEmpty());
-        root.getSubcommands().forEach((name, sub) -> {
-            CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
-            String first = usage.header().length > 0 ? usage.header()[0] : usage.description()[0];
-            assertTrue(first.endsWith("."), name + "'s first description line is not a sentence: " + first);
-            assertTrue(list.contains(name + " " + collapse(first)), name + " in the list: " + list);
-        });
+        root.getSubcommands()
+                .forEach(
+                        (name, sub) -> {
+                            CommandLine.Model.UsageMessageSpec usage =
+                                    sub.getCommandSpec().usageMessage();
+                            String first =
+                                    usage.header().length > 0
+                                            ? usage.header()[0]
+                                            : usage.description()[0];
+                            assertTrue(
+                                    first.endsWith("."),
+                                    name + "'s first description line is not a sentence: " + first);
+                            assertTrue(
+                                    list.contains(name + " " + collapse(first)),
+                                    name + " in the list: " + list);
+                        });
     }
 
     @Test
@@ -50,7 +61,10 @@ class HelpTextTest {
         Pattern fieldName = Pattern.compile("<[a-z][A-Za-z0-9]*>");
         List<String> helps = new ArrayList<>();
         helps.add(CliRun.of("--help").out());
-        Vmledger.commandLine().getSubcommands().keySet().forEach(name -> helps.add(CliRun.of(name, "--help").out()));
+        Vmledger.commandLine()
+                .getSubcommands()
+                .keySet()
+                .forEach(name -> helps.add(CliRun.of(name, "--help").out()));
         assertTrue(helps.size() > 8, "every command's help: " + helps.size());
         for (String help : helps) {
             assertFalse(help.isBlank());

@@ -20,14 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One process per data directory, and ports checked before anything starts: a second demo,
- * engine or simulate on a directory another process holds is refused in one line (naming the
- * holder) without touching a file of it, and a port in use is one line and exit 2 before any
- * broker starts or any data is emptied.
+ * One process per data directory, and ports checked before anything starts: a second demo, engine
+ * or simulate on a directory another process holds is refused in one line (naming the holder)
+ * without touching a file of it, and a port in use is one line and exit 2 before any broker starts
+ * or any data is emptied.
  */
 class OneProcessPerDataDirTest {
     /** Holds DIR/.lock, as a running vmledger would, and writes its pid into it. */
-    private static final String HOLDER = """
+    private static final String HOLDER =
+            """
             import java.nio.ByteBuffer;
             import java.nio.channels.FileChannel;
             import java.nio.channels.FileLock;
@@ -47,29 +48,71 @@ class OneProcessPerDataDirTest {
             }
             """;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
-    void aSecondDemoEngineOrSimulateOnAHeldDataDirIsRefusedInOneLineAndTouchesNothing() throws Exception {
+    void aSecondDemoEngineOrSimulateOnAHeldDataDirIsRefusedInOneLineAndTouchesNothing()
+            throws Exception {
         Path data = demoDirWithData("demo");
         Path trace = trace();
         Process holder = holdLock(data);
         try {
             Map<String, String> before = contents(data);
             String[][] commands = {
-                    {"demo", "--devices", "1", "--duration", "1s", "--rate", "10", "--broker-port", "0",
-                            "--http", "127.0.0.1:0", "--data-dir", data.toString()},
-                    {"engine", "--broker-port", "0", "--http", "127.0.0.1:0", "--data-dir", data.toString(),
-                            "--feed", trace.toString(), "--print-ledger", "--exit-after-feed"},
-                    {"simulate", "--events", "10", "--broker-port", "0", "--data-dir", data.toString(),
-                            "--truth", dir.resolve("truth.jsonl").toString()}};
+                {
+                    "demo",
+                    "--devices",
+                    "1",
+                    "--duration",
+                    "1s",
+                    "--rate",
+                    "10",
+                    "--broker-port",
+                    "0",
+                    "--http",
+                    "127.0.0.1:0",
+                    "--data-dir",
+                    data.toString()
+                },
+                {
+                    "engine",
+                    "--broker-port",
+                    "0",
+                    "--http",
+                    "127.0.0.1:0",
+                    "--data-dir",
+                    data.toString(),
+                    "--feed",
+                    trace.toString(),
+                    "--print-ledger",
+                    "--exit-after-feed"
+                },
+                {
+                    "simulate",
+                    "--events",
+                    "10",
+                    "--broker-port",
+                    "0",
+                    "--data-dir",
+                    data.toString(),
+                    "--truth",
+                    dir.resolve("truth.jsonl").toString()
+                }
+            };
             for (String[] command : commands) {
                 CliRun r = CliRun.of(command);
                 assertEquals(2, r.exit(), r.err());
                 assertOneLine(r);
-                assertTrue(r.err().contains(data + " is in use by another vmledger (pid " + holder.pid() + ")"), r.err());
-                assertEquals(before, contents(data), command[0] + " must not touch the holder's data");
+                assertTrue(
+                        r.err()
+                                .contains(
+                                        data
+                                                + " is in use by another vmledger (pid "
+                                                + holder.pid()
+                                                + ")"),
+                        r.err());
+                assertEquals(
+                        before, contents(data), command[0] + " must not touch the holder's data");
             }
         } finally {
             holder.getOutputStream().close();
@@ -87,25 +130,83 @@ class OneProcessPerDataDirTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
             String[][] cases = {
-                    {"--broker-port", "engine", "--broker-port", "" + port, "--http", "127.0.0.1:0",
-                            "--data-dir", data.toString(), "--feed", trace.toString(), "--print-ledger", "--exit-after-feed"},
-                    {"--http", "engine", "--broker-port", "0", "--http", "127.0.0.1:" + port,
-                            "--data-dir", data.toString(), "--feed", trace.toString(), "--print-ledger", "--exit-after-feed"},
-                    {"--broker-port", "demo", "--broker-port", "" + port, "--http", "127.0.0.1:0", "--devices", "1",
-                            "--duration", "1s", "--rate", "10", "--data-dir", demo.toString()},
-                    {"--http", "demo", "--broker-port", "0", "--http", "127.0.0.1:" + port, "--devices", "1",
-                            "--duration", "1s", "--rate", "10", "--data-dir", demo.toString()}};
+                {
+                    "--broker-port",
+                    "engine",
+                    "--broker-port",
+                    "" + port,
+                    "--http",
+                    "127.0.0.1:0",
+                    "--data-dir",
+                    data.toString(),
+                    "--feed",
+                    trace.toString(),
+                    "--print-ledger",
+                    "--exit-after-feed"
+                },
+                {
+                    "--http",
+                    "engine",
+                    "--broker-port",
+                    "0",
+                    "--http",
+                    "127.0.0.1:" + port,
+                    "--data-dir",
+                    data.toString(),
+                    "--feed",
+                    trace.toString(),
+                    "--print-ledger",
+                    "--exit-after-feed"
+                },
+                {
+                    "--broker-port",
+                    "demo",
+                    "--broker-port",
+                    "" + port,
+                    "--http",
+                    "127.0.0.1:0",
+                    "--devices",
+                    "1",
+                    "--duration",
+                    "1s",
+                    "--rate",
+                    "10",
+                    "--data-dir",
+                    demo.toString()
+                },
+                {
+                    "--http",
+                    "demo",
+                    "--broker-port",
+                    "0",
+                    "--http",
+                    "127.0.0.1:" + port,
+                    "--devices",
+                    "1",
+                    "--duration",
+                    "1s",
+                    "--rate",
+                    "10",
+                    "--data-dir",
+                    demo.toString()
+                }
+            };
             for (String[] c : cases) {
                 CliRun r = CliRun.of(Arrays.copyOfRange(c, 1, c.length));
                 assertEquals(2, r.exit(), r.err());
                 assertOneLine(r);
-                assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + port + " for " + c[0]), r.err());
+                assertTrue(
+                        r.err().contains("cannot listen on 127.0.0.1:" + port + " for " + c[0]),
+                        r.err());
             }
         }
         assertFalse(Files.exists(data.resolve("broker")), "no broker was started");
         Map<String, String> demoAfter = contents(demo);
         demoAfter.put(DataDirLock.FILE_NAME, "");
-        assertEquals(demoBefore, demoAfter, "the earlier demo's data is kept (but for its lock) when the demo cannot start");
+        assertEquals(
+                demoBefore,
+                demoAfter,
+                "the earlier demo's data is kept (but for its lock) when the demo cannot start");
         DataDirLock.acquire(data).close();
         DataDirLock.acquire(demo).close();
     }
@@ -125,7 +226,8 @@ class OneProcessPerDataDirTest {
     }
 
     private Path trace() throws IOException {
-        return Files.writeString(dir.resolve("trace.jsonl"),
+        return Files.writeString(
+                dir.resolve("trace.jsonl"),
                 "{\"device\":\"d\",\"seq\":1,\"ts\":1767225600000000,\"type\":\"file_open\",\"file\":1,\"vm_bind\":true}\n");
     }
 
@@ -133,9 +235,16 @@ class OneProcessPerDataDirTest {
     private Process holdLock(Path data) throws IOException {
         Path source = Files.writeString(dir.resolve("HoldLock.java"), HOLDER);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), source.toString(), data.resolve(DataDirLock.FILE_NAME).toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Process p =
+                new ProcessBuilder(
+                                java.toString(),
+                                source.toString(),
+                                data.resolve(DataDirLock.FILE_NAME).toString())
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+        BufferedReader out =
+                new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         assertEquals("locked", out.readLine(), "the holder process could not take the lock");
         return p;
     }
@@ -145,7 +254,9 @@ class OneProcessPerDataDirTest {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.toList()) {
-                out.put(root.relativize(p).toString(), Files.isDirectory(p) ? "/" : Files.readString(p));
+                out.put(
+                        root.relativize(p).toString(),
+                        Files.isDirectory(p) ? "/" : Files.readString(p));
             }
         }
         return out;

@@ -9,8 +9,6 @@ import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.TraceJson;
 import io.vmledger.schema.topic.Topic;
 import io.vmledger.schema.topic.Topics;
-
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,15 +26,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-
 /**
  * {@code vmledger produce} against a real embedded broker: what is consumed back from the events
- * topic equals the input, device by device and in order, with event times as record timestamps;
- * a checkpoint makes a re-run send only what was not acknowledged.
+ * topic equals the input, device by device and in order, with event times as record timestamps; a
+ * checkpoint makes a re-run send only what was not acknowledged.
  */
 class ProduceCommandIT {
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
 
     private static EmbeddedKafkaBroker broker;
 
@@ -71,13 +67,25 @@ class ProduceCommandIT {
         Files.write(singleFile, single);
         String prefix = prefix();
 
-        CliRun r = run("produce", "-i", mixedFile.toString(), "-i", singleFile.toString(), "--bootstrap",
-                broker.bootstrapServers(), "--topic-prefix", prefix, "--compression", "zstd");
+        CliRun r =
+                run(
+                        "produce",
+                        "-i",
+                        mixedFile.toString(),
+                        "-i",
+                        singleFile.toString(),
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--topic-prefix",
+                        prefix,
+                        "--compression",
+                        "zstd");
 
         assertEquals(0, r.exit(), r.err());
         Map<String, List<VmEvent>> expected = byDevice(mixed);
         expected.putAll(byDevice(single));
-        Map<String, List<ConsumerRecord<String, VmEvent>>> records = consume(prefix, mixed.size() + single.size());
+        Map<String, List<ConsumerRecord<String, VmEvent>>> records =
+                consume(prefix, mixed.size() + single.size());
         assertEquals(expected.keySet(), records.keySet());
         for (Map.Entry<String, List<VmEvent>> e : expected.entrySet()) {
             List<VmEvent> got = new ArrayList<>();
@@ -85,12 +93,24 @@ class ProduceCommandIT {
                 VmEvent ev = rec.value();
                 got.add(ev);
                 assertEquals(rec.key(), ev.getDevice());
-                assertEquals(ev.getTs() / 1000, rec.timestamp(), "record timestamp is the event time in ms");
+                assertEquals(
+                        ev.getTs() / 1000,
+                        rec.timestamp(),
+                        "record timestamp is the event time in ms");
             }
             assertEquals(e.getValue(), got, e.getKey());
-            assertTrue(r.err().contains(String.format("  %-24s %,d", e.getKey(), e.getValue().size())), r.err());
+            assertTrue(
+                    r.err().contains(String.format("  %-24s %,d", e.getKey(), e.getValue().size())),
+                    r.err());
         }
-        assertTrue(r.err().contains((mixed.size() + single.size()) + " events sent to " + prefix + "events"), r.err());
+        assertTrue(
+                r.err()
+                        .contains(
+                                (mixed.size() + single.size())
+                                        + " events sent to "
+                                        + prefix
+                                        + "events"),
+                r.err());
     }
 
     @Test
@@ -101,19 +121,31 @@ class ProduceCommandIT {
         Path checkpoint = dir.resolve("resume.checkpoint.json");
         Files.writeString(checkpoint, "{\"churn-0\": 5}");
         String prefix = prefix();
-        String[] args = {"produce", "-i", file.toString(), "--bootstrap", broker.bootstrapServers(),
-            "--topic-prefix", prefix, "--checkpoint", checkpoint.toString()};
+        String[] args = {
+            "produce",
+            "-i",
+            file.toString(),
+            "--bootstrap",
+            broker.bootstrapServers(),
+            "--topic-prefix",
+            prefix,
+            "--checkpoint",
+            checkpoint.toString()
+        };
 
         CliRun first = run(args);
         assertEquals(0, first.exit(), first.err());
         assertTrue(first.err().contains("5 already sent (checkpoint)"), first.err());
         CliRun again = run(args);
         assertEquals(0, again.exit(), again.err());
-        assertTrue(again.err().contains(": 0 events sent, " + trace.size() + " already sent"), again.err());
+        assertTrue(
+                again.err().contains(": 0 events sent, " + trace.size() + " already sent"),
+                again.err());
 
         Map<String, List<VmEvent>> expected = byDevice(trace);
         expected.get("churn-0").removeIf(e -> e.getSeq() <= 5);
-        Map<String, List<ConsumerRecord<String, VmEvent>>> records = consume(prefix, trace.size() - 5);
+        Map<String, List<ConsumerRecord<String, VmEvent>>> records =
+                consume(prefix, trace.size() - 5);
         for (Map.Entry<String, List<VmEvent>> e : expected.entrySet()) {
             List<VmEvent> got = new ArrayList<>();
             for (ConsumerRecord<String, VmEvent> rec : records.get(e.getKey())) {
@@ -132,17 +164,29 @@ class ProduceCommandIT {
         return out;
     }
 
-    /** Reads the events topic of {@code prefix} from the start until {@code n} records arrived (or a minute passed). */
-    private static Map<String, List<ConsumerRecord<String, VmEvent>>> consume(String prefix, int n) {
+    /**
+     * Reads the events topic of {@code prefix} from the start until {@code n} records arrived (or a
+     * minute passed).
+     */
+    private static Map<String, List<ConsumerRecord<String, VmEvent>>> consume(
+            String prefix, int n) {
         Topic<String, VmEvent> topic = Topics.prefixed(prefix, 1, (short) 1).events();
-        Map<String, Object> p = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic.name());
+        Map<String, Object> p =
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-" + topic.name());
         Map<String, List<ConsumerRecord<String, VmEvent>>> out = new LinkedHashMap<>();
-        try (KafkaConsumer<String, VmEvent> c = new KafkaConsumer<>(p, topic.keySerde().deserializer(),
-                topic.valueSerde().deserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic.name()).stream()
-                    .map(i -> new TopicPartition(topic.name(), i.partition())).toList();
+        try (KafkaConsumer<String, VmEvent> c =
+                new KafkaConsumer<>(
+                        p, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            List<TopicPartition> parts =
+                    c.partitionsFor(topic.name()).stream()
+                            .map(i -> new TopicPartition(topic.name(), i.partition()))
+                            .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             int seen = 0;

@@ -20,11 +20,9 @@ import picocli.CommandLine;
 class ReplayCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    record Run(int exit, List<JsonNode> lines, String err) {
-    }
+    record Run(int exit, List<JsonNode> lines, String err) {}
 
     private Run replay(String trace, String... extra) throws IOException {
         Path f = dir.resolve("t.jsonl");
@@ -50,7 +48,8 @@ class ReplayCommandTest {
         return new Run(exit, lines, err.toString());
     }
 
-    private static final String OPEN = """
+    private static final String OPEN =
+            """
             {"device":"d1","seq":1,"type":"file_open","file":1,"vm_bind":true}
             {"device":"d1","seq":2,"type":"submitqueue_new","file":1,"queue":1,"vm_bind":true}
             {"device":"d1","seq":3,"type":"bo_new","file":1,"bo":7,"size":65536}
@@ -58,7 +57,10 @@ class ReplayCommandTest {
 
     @Test
     void printsOneOutcomePerEventInInputOrder() throws IOException {
-        Run r = replay(OPEN + """
+        Run r =
+                replay(
+                        OPEN
+                                + """
                 {"device":"d1","seq":4,"type":"vm_bind","file":1,"queue":1,"ops":[{"op":"map","bo":7,"iova":"0x100000000","range":"0x2000"}]}
                 """);
         assertEquals(0, r.exit());
@@ -78,7 +80,11 @@ class ReplayCommandTest {
 
     @Test
     void badLinesAreReportedWithTheirLineNumberAndCounted() throws IOException {
-        Run r = replay("# comment\n\n" + OPEN + """
+        Run r =
+                replay(
+                        "# comment\n\n"
+                                + OPEN
+                                + """
                 {"device":"d1","seq":4,"type":"no_such_type"}
                 {"device":"d1","seq":5,"type":"vm_bind","file":1,"queue":1,"ops":[{"op":"map","bo":7,"iova":"0x1g","range":4096}]}
                 {oops
@@ -98,12 +104,16 @@ class ReplayCommandTest {
 
     @Test
     void errorsCarryErrnoAndChangeNothing() throws IOException {
-        Run r = replay(OPEN + """
+        Run r =
+                replay(
+                        OPEN
+                                + """
                 {"device":"d1","seq":4,"type":"vm_bind","file":1,"queue":0,"ops":[{"op":"map","bo":7,"iova":"0x100000000","range":"0x1000"}]}
                 {"device":"d1","seq":5,"type":"vm_bind","file":1,"queue":9,"ops":[]}
                 {"device":"d1","seq":6,"type":"vm_bind","file":1,"queue":1,"ops":[{"op":"map","bo":7,"iova":"0xfffffffffffff000","range":"0x2000"}]}
                 {"device":"d1","seq":6,"type":"vmap","bo":7}
-                """, "--state");
+                """,
+                        "--state");
         assertEquals("EINVAL", r.lines().get(3).get("errno").asText());
         assertEquals("ENOENT", r.lines().get(4).get("errno").asText());
         assertEquals("EINVAL", r.lines().get(5).get("errno").asText());
@@ -119,17 +129,24 @@ class ReplayCommandTest {
 
     @Test
     void stateListsDevicesThenVmsThenBosInAscendingOrder() throws IOException {
-        Run r = replay("""
+        Run r =
+                replay(
+                        """
                 {"device":"b","seq":1,"type":"file_open","file":2}
                 {"device":"a","seq":1,"type":"file_open","file":3}
                 {"device":"a","seq":2,"type":"kms_vm","va_start":4096,"va_size":"0x100000000"}
                 {"device":"a","seq":3,"type":"bo_new","file":3,"bo":9,"size":4096}
                 {"device":"a","seq":4,"type":"bo_new","file":3,"bo":2,"size":4096}
-                """, "--state");
+                """,
+                        "--state");
         List<String> order = new ArrayList<>();
         for (JsonNode n : r.lines().subList(5, r.lines().size())) {
-            order.add(n.get("device").asText() + ":" + n.get("state").asText() + ":"
-                    + (n.has("vm") ? n.get("vm").asText() : n.get("bo").asText()));
+            order.add(
+                    n.get("device").asText()
+                            + ":"
+                            + n.get("state").asText()
+                            + ":"
+                            + (n.has("vm") ? n.get("vm").asText() : n.get("bo").asText()));
         }
         assertEquals(List.of("a:vm:0", "a:vm:3", "a:bo:2", "a:bo:9", "b:vm:2"), order);
         assertEquals("kms", r.lines().get(5).get("mode").asText());
@@ -151,7 +168,9 @@ class ReplayCommandTest {
 
     @Test
     void absentTimestampsTakeTheDevicesPreviousTime() throws IOException {
-        Run r = replay("""
+        Run r =
+                replay(
+                        """
                 {"device":"d1","seq":1,"ts":"2026-01-02T03:04:05Z","type":"file_open","file":1}
                 {"device":"d1","seq":2,"type":"file_close","file":1}
                 {"device":"d2","seq":1,"type":"file_open","file":1}

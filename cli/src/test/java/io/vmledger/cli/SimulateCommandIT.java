@@ -23,29 +23,45 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code vmledger simulate} to its embedded broker: the events topic holds what the same run
- * writes to a file (keyed by device, event times as record timestamps), with the same ground truth.
+ * {@code vmledger simulate} to its embedded broker: the events topic holds what the same run writes
+ * to a file (keyed by device, event times as record timestamps), with the same ground truth.
  */
 class SimulateCommandIT {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void publishesToTheEmbeddedBrokerWhatItWouldWriteToAFile() throws IOException {
-        assertEquals(0, SimulateCommandTest.simulate("--out", dir.resolve("fleet.jsonl").toString()).exit());
+        assertEquals(
+                0,
+                SimulateCommandTest.simulate("--out", dir.resolve("fleet.jsonl").toString())
+                        .exit());
         Path data = dir.resolve("data");
-        CliRun sim = SimulateCommandTest.simulate("--broker-port", "0", "--data-dir", data.toString(),
-                "--topic-prefix", "sim.", "--truth", dir.resolve("kafka.truth.jsonl").toString());
+        CliRun sim =
+                SimulateCommandTest.simulate(
+                        "--broker-port",
+                        "0",
+                        "--data-dir",
+                        data.toString(),
+                        "--topic-prefix",
+                        "sim.",
+                        "--truth",
+                        dir.resolve("kafka.truth.jsonl").toString());
         assertEquals(0, sim.exit(), sim.err());
-        assertEquals(Files.readAllLines(dir.resolve("fleet.truth.jsonl")), Files.readAllLines(dir.resolve("kafka.truth.jsonl")));
+        assertEquals(
+                Files.readAllLines(dir.resolve("fleet.truth.jsonl")),
+                Files.readAllLines(dir.resolve("kafka.truth.jsonl")));
         List<VmEvent> published = new ArrayList<>();
         Topic<String, VmEvent> events = Topics.prefixed("sim.", 1, (short) 1).events();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("broker"), 0);
-             KafkaConsumer<String, VmEvent> consumer = new KafkaConsumer<>(Map.of(
-                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                     ConsumerConfig.GROUP_ID_CONFIG, "simulate-test",
-                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                     events.keySerde().deserializer(), events.valueSerde().deserializer())) {
+                KafkaConsumer<String, VmEvent> consumer =
+                        new KafkaConsumer<>(
+                                Map.of(
+                                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                                broker.bootstrapServers(),
+                                        ConsumerConfig.GROUP_ID_CONFIG, "simulate-test",
+                                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                                events.keySerde().deserializer(),
+                                events.valueSerde().deserializer())) {
             consumer.subscribe(List.of(events.name()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (published.size() < 5000 && System.nanoTime() < deadline) {
@@ -59,6 +75,8 @@ class SimulateCommandIT {
         }
         List<String> expected = Files.readAllLines(dir.resolve("fleet.jsonl"));
         assertEquals(expected.size(), published.size());
-        assertEquals(new HashSet<>(expected), published.stream().map(TraceJson::format).collect(Collectors.toSet()));
+        assertEquals(
+                new HashSet<>(expected),
+                published.stream().map(TraceJson::format).collect(Collectors.toSet()));
     }
 }

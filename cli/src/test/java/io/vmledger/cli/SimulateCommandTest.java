@@ -24,20 +24,31 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulateCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static CliRun run(String... args) {
         return CliRun.of(args);
     }
 
     /**
-     * {@code vmledger simulate} of the fleet these tests use (3 devices, 5,000 events, seed 9,
-     * bug rate 1, 5 % invalid ioctls), with {@code output} naming where it goes.
+     * {@code vmledger simulate} of the fleet these tests use (3 devices, 5,000 events, seed 9, bug
+     * rate 1, 5 % invalid ioctls), with {@code output} naming where it goes.
      */
     static CliRun simulate(String... output) {
-        List<String> args = new ArrayList<>(List.of("simulate", "--devices", "3", "--events", "5000", "--seed", "9",
-                "--bug-rate", "1", "--invalid-rate", "0.05"));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "simulate",
+                                "--devices",
+                                "3",
+                                "--events",
+                                "5000",
+                                "--seed",
+                                "9",
+                                "--bug-rate",
+                                "1",
+                                "--invalid-rate",
+                                "0.05"));
         args.addAll(List.of(output));
         return run(args.toArray(String[]::new));
     }
@@ -47,7 +58,8 @@ class SimulateCommandTest {
     }
 
     @Test
-    void writesAJsonTraceWithItsGroundTruthThatReplaysWithOnlyTheLabelledErrors() throws IOException {
+    void writesAJsonTraceWithItsGroundTruthThatReplaysWithOnlyTheLabelledErrors()
+            throws IOException {
         CliRun sim = simulateTo("fleet.jsonl");
         assertEquals(0, sim.exit(), sim.err());
         assertTrue(sim.err().contains("5,000 events from 3 devices"), sim.err());
@@ -62,7 +74,11 @@ class SimulateCommandTest {
         assertTrue(invalid > 0, "no invalid ioctl in " + truth);
         CliRun replay = run("replay", "--input", dir.resolve("fleet.jsonl").toString());
         assertEquals(0, replay.exit(), replay.err());
-        assertTrue(replay.err().contains("5000 events: " + (5000 - invalid) + " ok, " + invalid + " error"), replay.err());
+        assertTrue(
+                replay.err()
+                        .contains(
+                                "5000 events: " + (5000 - invalid) + " ok, " + invalid + " error"),
+                replay.err());
     }
 
     @Test
@@ -70,8 +86,10 @@ class SimulateCommandTest {
         assertEquals(0, simulateTo("fleet.jsonl").exit());
         assertEquals(0, simulateTo("fleet.avro").exit());
         List<String> fromAvro = new ArrayList<>();
-        try (DataFileReader<VmEvent> r = new DataFileReader<>(dir.resolve("fleet.avro").toFile(),
-                new SpecificDatumReader<>(VmEvent.class))) {
+        try (DataFileReader<VmEvent> r =
+                new DataFileReader<>(
+                        dir.resolve("fleet.avro").toFile(),
+                        new SpecificDatumReader<>(VmEvent.class))) {
             r.forEach(e -> fromAvro.add(TraceJson.format(e)));
         }
         assertEquals(Files.readAllLines(dir.resolve("fleet.jsonl")), fromAvro);
@@ -79,12 +97,48 @@ class SimulateCommandTest {
 
     @Test
     void badArgumentsExitWithTwoAndSayWhy() {
-        assertBad("--devices must be >= 1", "simulate", "--devices", "0", "--out", dir.resolve("x.jsonl").toString());
-        assertBad("exclude each other", "simulate", "--out", dir.resolve("x.jsonl").toString(), "--bootstrap", "h:1");
-        assertBad("--duration must be", "simulate", "--duration", "5x", "--out", dir.resolve("x.jsonl").toString());
-        assertBad("--bug-rate and --invalid-rate", "simulate", "--bug-rate", "2", "--out", dir.resolve("x.jsonl").toString());
-        assertBad("--start-time must be", "simulate", "--start-time", "yesterday", "--out", dir.resolve("x.jsonl").toString());
-        assertBad("--events 0 needs", "simulate", "--events", "0", "--out", dir.resolve("x.jsonl").toString());
+        assertBad(
+                "--devices must be >= 1",
+                "simulate",
+                "--devices",
+                "0",
+                "--out",
+                dir.resolve("x.jsonl").toString());
+        assertBad(
+                "exclude each other",
+                "simulate",
+                "--out",
+                dir.resolve("x.jsonl").toString(),
+                "--bootstrap",
+                "h:1");
+        assertBad(
+                "--duration must be",
+                "simulate",
+                "--duration",
+                "5x",
+                "--out",
+                dir.resolve("x.jsonl").toString());
+        assertBad(
+                "--bug-rate and --invalid-rate",
+                "simulate",
+                "--bug-rate",
+                "2",
+                "--out",
+                dir.resolve("x.jsonl").toString());
+        assertBad(
+                "--start-time must be",
+                "simulate",
+                "--start-time",
+                "yesterday",
+                "--out",
+                dir.resolve("x.jsonl").toString());
+        assertBad(
+                "--events 0 needs",
+                "simulate",
+                "--events",
+                "0",
+                "--out",
+                dir.resolve("x.jsonl").toString());
         assertBad("cannot write", "simulate", "--out", dir.resolve("missing/x.jsonl").toString());
     }
 
@@ -99,6 +153,8 @@ class SimulateCommandTest {
         assertEquals(90_000_000L, Durations.micros("90", "--duration"));
         assertEquals(300_000_000L, Durations.micros("5m", "--duration"));
         assertEquals(500_000L, Durations.micros("500ms", "--duration"));
-        assertEquals(Path.of("a/fleet.truth.jsonl"), SimulateCommand.truthBeside(Path.of("a/fleet.avro")));
+        assertEquals(
+                Path.of("a/fleet.truth.jsonl"),
+                SimulateCommand.truthBeside(Path.of("a/fleet.avro")));
     }
 }

@@ -21,16 +21,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /**
- * Every shared gpuvm vector, written as a JSON trace and run through {@code vmledger replay}:
- * the printed steps, page-table ops, prealloc count and final VAs equal the vector's. This
- * checks the whole chain (JSON → Avro → domain → fold → Avro → JSON), not just the core.
+ * Every shared gpuvm vector, written as a JSON trace and run through {@code vmledger replay}: the
+ * printed steps, page-table ops, prealloc count and final VAs equal the vector's. This checks the
+ * whole chain (JSON → Avro → domain → fold → Avro → JSON), not just the core.
  */
 class VectorReplayTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Integer> BO = VectorTraces.BO;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     static Stream<JsonNode> vectors() {
         return VectorTraces.vectors().stream();
@@ -56,9 +55,18 @@ class VectorReplayTest {
 
         assertEquals("ok", outcome.get("status").asText(), name + ": " + outcome);
         JsonNode op0 = outcome.get("ops").get(0);
-        assertEquals(normalize(v.get("expect_steps"), false), normalize(op0.get("steps"), false), name + " steps");
-        assertEquals(normalize(v.get("msm").get("expect_vm_ops"), false), normalize(op0.get("pt"), false), name + " pt");
-        assertEquals(v.get("msm").get("expect_prealloc_pages").asLong(), outcome.get("prealloc_pages").asLong(), name);
+        assertEquals(
+                normalize(v.get("expect_steps"), false),
+                normalize(op0.get("steps"), false),
+                name + " steps");
+        assertEquals(
+                normalize(v.get("msm").get("expect_vm_ops"), false),
+                normalize(op0.get("pt"), false),
+                name + " pt");
+        assertEquals(
+                v.get("msm").get("expect_prealloc_pages").asLong(),
+                outcome.get("prealloc_pages").asLong(),
+                name);
         JsonNode after = v.get("msm").get("expect_after");
         boolean dump = after.toString().contains("dump");
         assertEquals(normalize(after, dump), normalize(vm.get("vas"), dump), name + " final VAs");
@@ -75,17 +83,24 @@ class VectorReplayTest {
             return n;
         }
         ObjectNode o = JSON.createObjectNode();
-        n.properties().forEach(f -> {
-            switch (f.getKey()) {
-                case "obj" -> o.put("bo", f.getValue().isNull() ? null : BO.get(f.getValue().asText()));
-                case "dump" -> {
-                    if (keepDump) {
-                        o.put("dump", f.getValue().asBoolean());
-                    }
-                }
-                default -> o.set(f.getKey(), normalize(f.getValue(), keepDump));
-            }
-        });
+        n.properties()
+                .forEach(
+                        f -> {
+                            switch (f.getKey()) {
+                                case "obj" ->
+                                        o.put(
+                                                "bo",
+                                                f.getValue().isNull()
+                                                        ? null
+                                                        : BO.get(f.getValue().asText()));
+                                case "dump" -> {
+                                    if (keepDump) {
+                                        o.put("dump", f.getValue().asBoolean());
+                                    }
+                                }
+                                default -> o.set(f.getKey(), normalize(f.getValue(), keepDump));
+                            }
+                        });
         return o;
     }
 }

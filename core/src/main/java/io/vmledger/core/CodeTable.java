@@ -4,8 +4,8 @@ import java.lang.reflect.Array;
 
 /**
  * The constants of a {@link Coded} enum by code: what a decoder reads back, one array lookup,
- * refusing a code no constant has rather than misreading state. Codes must be small,
- * non-negative and distinct (checked when the table is built).
+ * refusing a code no constant has rather than misreading state. Codes must be small, non-negative
+ * and distinct (checked when the table is built).
  */
 public final class CodeTable<E extends Enum<E> & Coded> {
     private final Class<E> type;
@@ -19,15 +19,22 @@ public final class CodeTable<E extends Enum<E> & Coded> {
         int max = -1;
         for (E e : constants) {
             if (e.code() < 0) {
-                throw new IllegalStateException(type.getSimpleName() + "." + e + " has negative code " + e.code());
+                throw new IllegalStateException(
+                        type.getSimpleName() + "." + e + " has negative code " + e.code());
             }
             max = Math.max(max, e.code());
         }
         this.byCode = (E[]) Array.newInstance(type, max + 1);
         for (E e : constants) {
             if (byCode[e.code()] != null) {
-                throw new IllegalStateException(type.getSimpleName() + "." + e + " and " + byCode[e.code()]
-                        + " share code " + e.code());
+                throw new IllegalStateException(
+                        type.getSimpleName()
+                                + "."
+                                + e
+                                + " and "
+                                + byCode[e.code()]
+                                + " share code "
+                                + e.code());
             }
             byCode[e.code()] = e;
         }

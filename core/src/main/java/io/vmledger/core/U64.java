@@ -8,8 +8,7 @@ public final class U64 {
     /** The page size msm uses for VM_BIND (4 KiB granule, kernel-semantics §3.4, §5.1). */
     public static final long PAGE_SIZE = 0x1000L;
 
-    private U64() {
-    }
+    private U64() {}
 
     /** {@code a <= b} as unsigned values. */
     public static boolean le(long a, long b) {
@@ -31,7 +30,9 @@ public final class U64 {
         return v & -(1L << shift);
     }
 
-    /** Rounds {@code v} up to a multiple of {@code 2^shift} (wrapping like the kernel's u64 math). */
+    /**
+     * Rounds {@code v} up to a multiple of {@code 2^shift} (wrapping like the kernel's u64 math).
+     */
     public static long alignUp(long v, int shift) {
         long mask = (1L << shift) - 1;
         return (v + mask) & ~mask;

@@ -20,9 +20,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * BO lifetime (kernel-semantics §4, with the hard-reference world of §2 and the VM_BIND and
- * legacy teardown rules of §3.2, §3.7): {@code vma_ref} and the display VM's lazy teardown,
- * self-import, NO_SHARE, VM_BIND mappings keeping BOs alive, purge and vmap counts.
+ * BO lifetime (kernel-semantics §4, with the hard-reference world of §2 and the VM_BIND and legacy
+ * teardown rules of §3.2, §3.7): {@code vma_ref} and the display VM's lazy teardown, self-import,
+ * NO_SHARE, VM_BIND mappings keeping BOs alive, purge and vmap counts.
  */
 class BoLifecycleTest {
     private static final long LEGACY = 1;
@@ -241,13 +241,19 @@ class BoLifecycleTest {
         t.boNew(1, alsoMappedInF2, 0x1000);
         t.ok(new Event.HandleOpen(2, alsoHandleInF2));
         t.ok(new Event.HandleOpen(2, alsoMappedInF2));
-        t.ok(bind(1, map(onlyHere, 0, BASE, PAGE), map(alsoHandleInF2, 0, BASE + PAGE, PAGE),
-                map(alsoMappedInF2, 0, BASE + 2 * PAGE, PAGE)));
+        t.ok(
+                bind(
+                        1,
+                        map(onlyHere, 0, BASE, PAGE),
+                        map(alsoHandleInF2, 0, BASE + PAGE, PAGE),
+                        map(alsoMappedInF2, 0, BASE + 2 * PAGE, PAGE)));
         t.ok(bind(2, map(alsoMappedInF2, 0, BASE, PAGE)));
         t.ok(new Event.HandleClose(2, alsoMappedInF2));
 
         Outcome close = t.ok(new Event.FileClose(1));
-        assertEquals(List.of(onlyHere), effectsOf(close, Effect.Kind.BO_FREED).stream().map(Effect::bo).toList());
+        assertEquals(
+                List.of(onlyHere),
+                effectsOf(close, Effect.Kind.BO_FREED).stream().map(Effect::bo).toList());
         assertFalse(t.bo(onlyHere).alive());
         assertTrue(t.bo(alsoHandleInF2).alive());
         assertTrue(t.bo(alsoMappedInF2).alive());

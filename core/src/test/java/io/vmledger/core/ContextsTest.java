@@ -57,7 +57,10 @@ class ContextsTest {
         Outcome hang = t.ok(new Event.GpuHang(1));
         assertEquals(List.of(Effect.Kind.COREDUMP, Effect.Kind.VM_UNUSABLE), kinds(hang));
         assertTrue(t.vm(1).vm().unusable());
-        assertEquals(List.of(Effect.Kind.COREDUMP), kinds(t.ok(new Event.GpuHang(1))), "unusable is set once");
+        assertEquals(
+                List.of(Effect.Kind.COREDUMP),
+                kinds(t.ok(new Event.GpuHang(1))),
+                "unusable is set once");
         assertEquals(List.of(Effect.Kind.COREDUMP), kinds(t.ok(new Event.GpuHang(2))));
         assertFalse(t.vm(2).vm().unusable());
         Outcome fault = t.ok(new Event.GpuFault(2, 0x100001000L, true, "translation", null));
@@ -95,7 +98,9 @@ class ContextsTest {
         t.legacyFile(1);
         t.boNew(1, 8, 0x4000);
         t.ok(new Event.KmsVm(0x1000, 0x100000000L));
-        t.error(new Event.FbPrepare(1, List.of(8L, 8L), List.of(0x1000000L, 0x2000000L)), Errno.EINVAL);
+        t.error(
+                new Event.FbPrepare(1, List.of(8L, 8L), List.of(0x1000000L, 0x2000000L)),
+                Errno.EINVAL);
         t.ok(new Event.FbPrepare(1, List.of(8L, 8L), List.of(0x1000000L, 0x1000000L)));
         assertEquals(1, t.vm(0).vas().size());
         assertEquals(2, t.bo(8).pins());

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Seeded randomized checks of the crash capture against brute force over the whole state: the
  * VM-log search (newest entries touching a range, bounded) and the attribution of a fault address
- * ({@code ==} / {@code >=} / none, crashdec's rule), the walk's leaf, and the seq each logged
- * entry carries (that of the vm_bind that logged it).
+ * ({@code ==} / {@code >=} / none, crashdec's rule), the walk's leaf, and the seq each logged entry
+ * carries (that of the vm_bind that logged it).
  */
 class CrashCaptureTest {
     private static final long F = 1;
@@ -47,9 +47,16 @@ class CrashCaptureTest {
         for (int i = 0; i < 120; i++) {
             long iova = VA_START + rnd.nextInt(WINDOW_PAGES) * PAGE;
             long range = (1 + rnd.nextInt(16)) * PAGE;
-            Event.VmBind op = rnd.nextInt(3) == 0
-                    ? LedgerFixture.bind(F, LedgerFixture.unmap(iova, range))
-                    : LedgerFixture.bind(F, LedgerFixture.map(1 + rnd.nextInt(4), rnd.nextInt(48) * PAGE, iova, range));
+            Event.VmBind op =
+                    rnd.nextInt(3) == 0
+                            ? LedgerFixture.bind(F, LedgerFixture.unmap(iova, range))
+                            : LedgerFixture.bind(
+                                    F,
+                                    LedgerFixture.map(
+                                            1 + rnd.nextInt(4),
+                                            rnd.nextInt(48) * PAGE,
+                                            iova,
+                                            range));
             int before = log(t).size();
             Outcome o = t.apply(op);
             seq++;
@@ -70,19 +77,25 @@ class CrashCaptureTest {
             VmLog.Touches got = vmLog.lastTouching(F, lo, hi, limit, searchLimit);
             List<VmLogRecord> want = new ArrayList<>();
             long searched = 0;
-            for (int k = all.size() - 1; k >= 0 && searched < searchLimit && want.size() < limit; k--) {
+            for (int k = all.size() - 1;
+                    k >= 0 && searched < searchLimit && want.size() < limit;
+                    k--) {
                 searched++;
                 var e = all.get(k).entry();
                 if (e.iova() < hi && e.iova() + e.range() > lo) {
                     want.add(all.get(k));
                 }
             }
-            assertEquals(new VmLog.Touches(want, searched, all.size()), got, "seed " + seed + " [" + lo + ", " + hi + ")");
+            assertEquals(
+                    new VmLog.Touches(want, searched, all.size()),
+                    got,
+                    "seed " + seed + " [" + lo + ", " + hi + ")");
         }
 
         for (int i = 0; i < 20; i++) {
             long iova = VA_START - 4 * PAGE + rnd.nextInt((WINDOW_PAGES + 24) * (int) PAGE);
-            Event.GpuFault fault = new Event.GpuFault(F, iova, rnd.nextBoolean(), "TRANSLATION", null);
+            Event.GpuFault fault =
+                    new Event.GpuFault(F, iova, rnd.nextBoolean(), "TRANSLATION", null);
             Outcome o = t.ok(fault);
             CrashState s = CrashCapture.capture(o, fault, t.queries());
             List<Va> vas = t.queries().vas(F, 0, -1L);
@@ -92,9 +105,14 @@ class CrashCaptureTest {
                     below = va;
                 }
             }
-            CrashState.Match match = below == null ? CrashState.Match.NONE
-                    : iova < below.end() ? CrashState.Match.CONTAINS
-                    : iova < below.end() + below.range() ? CrashState.Match.NEAR : CrashState.Match.NONE;
+            CrashState.Match match =
+                    below == null
+                            ? CrashState.Match.NONE
+                            : iova < below.end()
+                                    ? CrashState.Match.CONTAINS
+                                    : iova < below.end() + below.range()
+                                            ? CrashState.Match.NEAR
+                                            : CrashState.Match.NONE;
             String where = "seed " + seed + " iova " + Long.toHexString(iova);
             assertEquals(match, s.attribution().match(), where);
             if (match == CrashState.Match.NONE) {
@@ -102,18 +120,27 @@ class CrashCaptureTest {
             } else {
                 assertEquals(below, s.attribution().va(), where);
             }
-            assertEquals(match == CrashState.Match.CONTAINS, s.ptes().get(3) != 0, where + ": a VM_BIND VA is mapped");
+            assertEquals(
+                    match == CrashState.Match.CONTAINS,
+                    s.ptes().get(3) != 0,
+                    where + ": a VM_BIND VA is mapped");
             assertEquals(match == CrashState.Match.CONTAINS, s.attribution().populated(), where);
             for (int level = 0; level < 3; level++) {
-                assertTrue(s.ptes().get(level) != 0 || s.ptes().get(level + 1) == 0, where + ": the walk stops at an empty entry");
+                assertTrue(
+                        s.ptes().get(level) != 0 || s.ptes().get(level + 1) == 0,
+                        where + ": the walk stops at an empty entry");
             }
-            assertEquals(vas.stream().filter(v -> !v.isNull()).count(), s.bos().size(), where + ": NULL VAs skipped");
+            assertEquals(
+                    vas.stream().filter(v -> !v.isNull()).count(),
+                    s.bos().size(),
+                    where + ": NULL VAs skipped");
         }
     }
 
     private static List<VmLogRecord> log(LedgerFixture t) {
         List<VmLogRecord> out = new ArrayList<>();
-        try (Cursor<VmLogRecord> c = t.ledgerTables().vmLog().range(CompositeKey.of(F, 0), CompositeKey.lastOf(F))) {
+        try (Cursor<VmLogRecord> c =
+                t.ledgerTables().vmLog().range(CompositeKey.of(F, 0), CompositeKey.lastOf(F))) {
             while (c.hasNext()) {
                 out.add(c.next().getValue());
             }

@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmledger.core.event.Event;
 import io.vmledger.core.event.VmBindOp;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.PtOp;
 import io.vmledger.core.fold.Status;
 import io.vmledger.core.gpuvm.GpuvmSplit;
 import io.vmledger.core.gpuvm.SplitStep;
 import io.vmledger.core.gpuvm.Va;
+import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.query.VmView;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,11 +47,12 @@ class GpuvmVectorsTest {
         JsonNode req = v.get("request");
         long addr = req.get("addr").asLong();
         long range = req.get("range").asLong();
-        List<Va> overlapping = existing.stream()
-                .filter(x -> x.addr() < addr + range && x.end() > addr).toList();
-        List<SplitStep> steps = "map".equals(req.get("op").asText())
-                ? GpuvmSplit.smMap(overlapping, va(req))
-                : GpuvmSplit.smUnmap(overlapping, addr, range);
+        List<Va> overlapping =
+                existing.stream().filter(x -> x.addr() < addr + range && x.end() > addr).toList();
+        List<SplitStep> steps =
+                "map".equals(req.get("op").asText())
+                        ? GpuvmSplit.smMap(overlapping, va(req))
+                        : GpuvmSplit.smUnmap(overlapping, addr, range);
         assertEquals(text(v.get("expect_steps")), stepsText(steps), v.get("name").asText());
     }
 
@@ -63,36 +64,80 @@ class GpuvmVectorsTest {
         long[] seq = {0};
         apply(ledger, seq, new Event.FileOpen(1, true, 0x100000000L, 0xffff00000000L, true));
         apply(ledger, seq, new Event.SubmitqueueNew(1, 1, true));
-        v.get("objects").properties().forEach(o ->
-                apply(ledger, seq, new Event.BoNew(1, BO_IDS.get(o.getKey()), o.getValue().get("size").asLong(), 0, o.getKey())));
+        v.get("objects")
+                .properties()
+                .forEach(
+                        o ->
+                                apply(
+                                        ledger,
+                                        seq,
+                                        new Event.BoNew(
+                                                1,
+                                                BO_IDS.get(o.getKey()),
+                                                o.getValue().get("size").asLong(),
+                                                0,
+                                                o.getKey())));
         for (JsonNode n : v.get("existing")) {
             Va x = va(n);
             boolean dump = n.path("dump").asBoolean(false);
-            apply(ledger, seq, bind(x.isNull() ? VmBindOp.MAP_NULL : VmBindOp.MAP, x.bo(), x.offset(), x.addr(), x.range(), dump));
+            apply(
+                    ledger,
+                    seq,
+                    bind(
+                            x.isNull() ? VmBindOp.MAP_NULL : VmBindOp.MAP,
+                            x.bo(),
+                            x.offset(),
+                            x.addr(),
+                            x.range(),
+                            dump));
         }
         JsonNode req = v.get("request");
         JsonNode msm = v.get("msm");
         String bindOp = msm.get("bind_op").asText();
-        long code = switch (bindOp) {
-            case "MAP" -> VmBindOp.MAP;
-            case "MAP_NULL" -> VmBindOp.MAP_NULL;
-            default -> VmBindOp.UNMAP;
-        };
+        long code =
+                switch (bindOp) {
+                    case "MAP" -> VmBindOp.MAP;
+                    case "MAP_NULL" -> VmBindOp.MAP_NULL;
+                    default -> VmBindOp.UNMAP;
+                };
         Long bo = req.hasNonNull("obj") ? BO_IDS.get(req.get("obj").asText()) : null;
-        Outcome out = apply(ledger, seq, bind(code, bo, req.path("offset").asLong(0), req.get("addr").asLong(),
-                req.get("range").asLong(), req.path("dump").asBoolean(false)));
+        Outcome out =
+                apply(
+                        ledger,
+                        seq,
+                        bind(
+                                code,
+                                bo,
+                                req.path("offset").asLong(0),
+                                req.get("addr").asLong(),
+                                req.get("range").asLong(),
+                                req.path("dump").asBoolean(false)));
 
-        assertEquals(text(v.get("expect_steps")), stepsText(out.ops().get(0).steps()), name + " steps");
-        assertEquals(text(msm.get("expect_vm_ops")), ptText(out.ops().get(0).pt()), name + " pt ops");
-        assertEquals(msm.get("expect_prealloc_pages").asLong(), out.preallocPages(), name + " prealloc");
+        assertEquals(
+                text(v.get("expect_steps")), stepsText(out.ops().get(0).steps()), name + " steps");
+        assertEquals(
+                text(msm.get("expect_vm_ops")), ptText(out.ops().get(0).pt()), name + " pt ops");
+        assertEquals(
+                msm.get("expect_prealloc_pages").asLong(), out.preallocPages(), name + " prealloc");
         VmView vm = ledger.devices().get("d").vms().get(0);
         boolean withDump = msm.get("expect_after").toString().contains("dump");
-        assertEquals(vasText(msm.get("expect_after"), withDump), vasText(vm.vas(), withDump), name + " msm after");
-        assertEquals(vasText(v.get("expect_after"), false), vasText(vm.vas(), false), name + " gpuvm after");
+        assertEquals(
+                vasText(msm.get("expect_after"), withDump),
+                vasText(vm.vas(), withDump),
+                name + " msm after");
+        assertEquals(
+                vasText(v.get("expect_after"), false),
+                vasText(vm.vas(), false),
+                name + " gpuvm after");
     }
 
-    private static Event.VmBind bind(long op, Long bo, long offset, long iova, long range, boolean dump) {
-        return new Event.VmBind(1, 1, 0, List.of(new VmBindOp(op, bo, offset, iova, range, dump ? VmBindOp.FLAG_DUMP : 0)));
+    private static Event.VmBind bind(
+            long op, Long bo, long offset, long iova, long range, boolean dump) {
+        return new Event.VmBind(
+                1,
+                1,
+                0,
+                List.of(new VmBindOp(op, bo, offset, iova, range, dump ? VmBindOp.FLAG_DUMP : 0)));
     }
 
     private static Outcome apply(InMemoryLedger ledger, long[] seq, Event e) {
@@ -103,16 +148,30 @@ class GpuvmVectorsTest {
 
     private static Va va(JsonNode n) {
         Long bo = n.hasNonNull("obj") ? BO_IDS.get(n.get("obj").asText()) : null;
-        return new Va(n.get("addr").asLong(), n.get("range").asLong(), bo, n.path("offset").asLong(0),
+        return new Va(
+                n.get("addr").asLong(),
+                n.get("range").asLong(),
+                bo,
+                n.path("offset").asLong(0),
                 n.path("dump").asBoolean(false));
     }
 
     // Canonical text forms: a mismatch shows both sides readably.
 
     private static String vaText(Va va) {
-        String obj = va == null ? "" : va.bo() == null ? "null" : "abc".charAt((int) (va.bo() - 1)) + "";
-        return va == null ? "null" : "[" + Long.toHexString(va.addr()) + "+" + Long.toHexString(va.range()) + " " + obj
-                + "@" + Long.toHexString(va.offset()) + "]";
+        String obj =
+                va == null ? "" : va.bo() == null ? "null" : "abc".charAt((int) (va.bo() - 1)) + "";
+        return va == null
+                ? "null"
+                : "["
+                        + Long.toHexString(va.addr())
+                        + "+"
+                        + Long.toHexString(va.range())
+                        + " "
+                        + obj
+                        + "@"
+                        + Long.toHexString(va.offset())
+                        + "]";
     }
 
     private static String vaText(JsonNode n) {
@@ -127,8 +186,14 @@ class GpuvmVectorsTest {
             } else if (s instanceof SplitStep.Unmap u) {
                 sb.append("unmap ").append(vaText(u.va())).append(" keep=").append(u.keep());
             } else if (s instanceof SplitStep.Remap r) {
-                sb.append("remap ").append(vaText(r.unmap())).append(" keep=").append(r.keep())
-                        .append(" prev=").append(vaText(r.prev())).append(" next=").append(vaText(r.next()));
+                sb.append("remap ")
+                        .append(vaText(r.unmap()))
+                        .append(" keep=")
+                        .append(r.keep())
+                        .append(" prev=")
+                        .append(vaText(r.prev()))
+                        .append(" next=")
+                        .append(vaText(r.next()));
             }
             sb.append('\n');
         }
@@ -140,13 +205,33 @@ class GpuvmVectorsTest {
         for (JsonNode s : expectSteps) {
             switch (s.path("step").asText("pt")) {
                 case "map" -> sb.append("map ").append(vaText(s.get("va")));
-                case "unmap" -> sb.append("unmap ").append(vaText(s.get("va"))).append(" keep=").append(s.get("keep").asBoolean());
-                case "remap" -> sb.append("remap ").append(vaText(s.get("unmap"))).append(" keep=")
-                        .append(s.get("keep").asBoolean()).append(" prev=").append(vaText(s.get("prev")))
-                        .append(" next=").append(vaText(s.get("next")));
-                default -> sb.append(s.get("op").asText()).append(' ').append(Long.toHexString(s.get("iova").asLong()))
-                        .append('+').append(Long.toHexString(s.get("range").asLong()))
-                        .append(s.has("obj") ? " " + vaObj(s.get("obj")) + "@" + Long.toHexString(s.get("offset").asLong()) : "");
+                case "unmap" ->
+                        sb.append("unmap ")
+                                .append(vaText(s.get("va")))
+                                .append(" keep=")
+                                .append(s.get("keep").asBoolean());
+                case "remap" ->
+                        sb.append("remap ")
+                                .append(vaText(s.get("unmap")))
+                                .append(" keep=")
+                                .append(s.get("keep").asBoolean())
+                                .append(" prev=")
+                                .append(vaText(s.get("prev")))
+                                .append(" next=")
+                                .append(vaText(s.get("next")));
+                default ->
+                        sb.append(s.get("op").asText())
+                                .append(' ')
+                                .append(Long.toHexString(s.get("iova").asLong()))
+                                .append('+')
+                                .append(Long.toHexString(s.get("range").asLong()))
+                                .append(
+                                        s.has("obj")
+                                                ? " "
+                                                        + vaObj(s.get("obj"))
+                                                        + "@"
+                                                        + Long.toHexString(s.get("offset").asLong())
+                                                : "");
             }
             sb.append('\n');
         }
@@ -160,11 +245,16 @@ class GpuvmVectorsTest {
     private static String ptText(List<PtOp> pt) {
         StringBuilder sb = new StringBuilder();
         for (PtOp p : pt) {
-            sb.append(p.map() ? "map" : "unmap").append(' ').append(Long.toHexString(p.iova())).append('+')
+            sb.append(p.map() ? "map" : "unmap")
+                    .append(' ')
+                    .append(Long.toHexString(p.iova()))
+                    .append('+')
                     .append(Long.toHexString(p.range()));
             if (p.map()) {
-                sb.append(' ').append(p.bo() == null ? "null" : "abc".charAt((int) (p.bo() - 1)) + "")
-                        .append('@').append(Long.toHexString(p.offset()));
+                sb.append(' ')
+                        .append(p.bo() == null ? "null" : "abc".charAt((int) (p.bo() - 1)) + "")
+                        .append('@')
+                        .append(Long.toHexString(p.offset()));
             }
             sb.append('\n');
         }

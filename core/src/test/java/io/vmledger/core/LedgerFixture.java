@@ -7,9 +7,9 @@ import io.vmledger.core.event.Event;
 import io.vmledger.core.event.VmBindOp;
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.fold.FoldConfig;
-import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.Status;
+import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
@@ -24,9 +24,12 @@ import java.util.List;
 final class LedgerFixture {
     static final String DEVICE = "d";
     static final long PAGE = 0x1000L;
+
     /** trace-and-replay §1 defaults for file_open. */
     static final long VA_START = 0x100000000L;
+
     static final long VA_SIZE = 0xffff00000000L;
+
     /** The VM_BIND queue {@link #vmBindFile} creates. */
     static final long Q = 1;
 
@@ -115,7 +118,9 @@ final class LedgerFixture {
     }
 
     VmView vm(long vm) {
-        return queries().vms().stream().filter(v -> v.vm().vm() == vm).findFirst()
+        return queries().vms().stream()
+                .filter(v -> v.vm().vm() == vm)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no vm " + vm));
     }
 
@@ -124,13 +129,14 @@ final class LedgerFixture {
     }
 
     BoRecord bo(long bo) {
-        return queries().bos().stream().filter(b -> b.bo() == bo).findFirst()
+        return queries().bos().stream()
+                .filter(b -> b.bo() == bo)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no bo " + bo));
     }
 
     /** Everything the query views expose: VMs (VAs, page-table stats, log, usability) and BOs. */
-    record Snapshot(List<VmView> vms, List<BoRecord> bos) {
-    }
+    record Snapshot(List<VmView> vms, List<BoRecord> bos) {}
 
     Snapshot snapshot() {
         DeviceQueries q = queries();

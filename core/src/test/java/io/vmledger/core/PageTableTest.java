@@ -16,8 +16,8 @@ import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.PtOp;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.query.VmView;
-import io.vmledger.core.state.VmLogEntry;
 import io.vmledger.core.state.PageTableStats;
+import io.vmledger.core.state.VmLogEntry;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -164,9 +164,13 @@ class PageTableTest {
         List<Va> vas = t.vm(F).vas();
         Outcome o = t.ok(new Event.FileClose(F));
         List<VmLogEntry> log = t.vm(F).log();
-        assertEquals(List.of(new VmLogEntry("close", 0, BASE, 4 * PAGE), new VmLogEntry("close", 0, BASE + GIB, PAGE)),
+        assertEquals(
+                List.of(
+                        new VmLogEntry("close", 0, BASE, 4 * PAGE),
+                        new VmLogEntry("close", 0, BASE + GIB, PAGE)),
                 log.subList(log.size() - 2, log.size()));
-        List<Effect> torn = o.effects().stream().filter(e -> e.kind() == Effect.Kind.VMA_TORN_DOWN).toList();
+        List<Effect> torn =
+                o.effects().stream().filter(e -> e.kind() == Effect.Kind.VMA_TORN_DOWN).toList();
         assertEquals(vas.size(), torn.size());
         for (int i = 0; i < vas.size(); i++) {
             assertEquals(vas.get(i).addr(), torn.get(i).iova());
@@ -177,9 +181,9 @@ class PageTableTest {
     /**
      * §5.1/§5.4 as a seeded property: after any sequence of VM_BIND maps and unmaps, the tables are
      * exactly one per 512 GiB / 1 GiB / 2 MiB region that was ever mapped (never freed), PTEs are
-     * the currently mapped pages, and a job never consumes more tables than it reserved (§5.2).
-     * The window straddles the 512 GiB boundary; ops cluster around it so table runs touch,
-     * merge and split. Failures name the seed and ioctl.
+     * the currently mapped pages, and a job never consumes more tables than it reserved (§5.2). The
+     * window straddles the 512 GiB boundary; ops cluster around it so table runs touch, merge and
+     * split. Failures name the seed and ioctl.
      */
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
@@ -202,7 +206,15 @@ class PageTableTest {
             if (iova + pages * PAGE > start + GIB) {
                 iova = start + GIB - pages * PAGE;
             }
-            String where = "seed=" + seed + " ioctl#" + k + " iova=0x" + Long.toHexString(iova) + " pages=" + pages;
+            String where =
+                    "seed="
+                            + seed
+                            + " ioctl#"
+                            + k
+                            + " iova=0x"
+                            + Long.toHexString(iova)
+                            + " pages="
+                            + pages;
             PageTableStats before = p.pt(F);
             Outcome o;
             if (rnd.nextInt(3) == 0) {
@@ -212,7 +224,13 @@ class PageTableTest {
                 }
             } else {
                 long off = rnd.nextInt((int) (1024 - pages + 1)) * PAGE;
-                o = p.ok(bind(F, rnd.nextBoolean() ? map(BO, off, iova, pages * PAGE) : mapNull(iova, pages * PAGE)));
+                o =
+                        p.ok(
+                                bind(
+                                        F,
+                                        rnd.nextBoolean()
+                                                ? map(BO, off, iova, pages * PAGE)
+                                                : mapNull(iova, pages * PAGE)));
                 for (long a = iova; a < iova + pages * PAGE; a += PAGE) {
                     mapped.put(a, a);
                     l1.add(a >>> 39);
@@ -222,9 +240,15 @@ class PageTableTest {
             }
             PageTableStats after = p.pt(F);
             assertEquals(stats(l1.size(), l2.size(), l3.size(), mapped.size()), after, where);
-            long consumed = after.l1() + after.l2() + after.l3() - before.l1() - before.l2() - before.l3();
-            assertTrue(consumed <= o.preallocPages(), () -> where + ": consumed " + consumed + " > " + o.preallocPages());
-            assertEquals(mapped.size(), p.vm(F).vas().stream().mapToLong(v -> v.range() / PAGE).sum(), where);
+            long consumed =
+                    after.l1() + after.l2() + after.l3() - before.l1() - before.l2() - before.l3();
+            assertTrue(
+                    consumed <= o.preallocPages(),
+                    () -> where + ": consumed " + consumed + " > " + o.preallocPages());
+            assertEquals(
+                    mapped.size(),
+                    p.vm(F).vas().stream().mapToLong(v -> v.range() / PAGE).sum(),
+                    where);
         }
     }
 

@@ -14,9 +14,9 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * The codes persisted state carries for enums are pinned: they are part of the stored bytes
- * (state values, alert watch keys), so changing one would misread every store, changelog and
- * snapshot written before. They equal the ordinals the codecs used to write.
+ * The codes persisted state carries for enums are pinned: they are part of the stored bytes (state
+ * values, alert watch keys), so changing one would misread every store, changelog and snapshot
+ * written before. They equal the ordinals the codecs used to write.
  */
 class PersistedCodesTest {
 
@@ -57,13 +57,19 @@ class PersistedCodesTest {
             assertSame(rule, AlertTables.watchRule(key));
             assertEquals(-2L, AlertTables.watchSubject(key));
         }
-        assertThrows(IllegalArgumentException.class, () -> AlertTables.watchRule(CompositeKey.of(8, 1)));
-        assertThrows(IllegalArgumentException.class, () -> AlertTables.watchRule(CompositeKey.of(1L << 32, 1)));
-        assertThrows(IllegalArgumentException.class, () -> AlertTables.watchRule(CompositeKey.of(-1L, 1)));
+        assertThrows(
+                IllegalArgumentException.class, () -> AlertTables.watchRule(CompositeKey.of(8, 1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AlertTables.watchRule(CompositeKey.of(1L << 32, 1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AlertTables.watchRule(CompositeKey.of(-1L, 1)));
     }
 
     private enum Clash implements Coded {
-        A, B;
+        A,
+        B;
 
         @Override
         public int code() {
@@ -86,7 +92,8 @@ class PersistedCodesTest {
         assertThrows(IllegalStateException.class, () -> new CodeTable<>(Negative.class));
     }
 
-    private static <E extends Coded> void assertRoundTripsAndRefusesUnknown(List<E> constants, IntFunction<E> ofCode) {
+    private static <E extends Coded> void assertRoundTripsAndRefusesUnknown(
+            List<E> constants, IntFunction<E> ofCode) {
         for (E e : constants) {
             assertSame(e, ofCode.apply(e.code()));
         }

@@ -102,7 +102,8 @@ class PreallocCountTest {
 
     @Test
     void unmapOpsAreIgnoredAndDoNotBreakARun() {
-        assertEquals(3, count(mapAt(BASE, PAGE), unmap(0x200000000L, PAGE), mapAt(BASE + PAGE, PAGE)));
+        assertEquals(
+                3, count(mapAt(BASE, PAGE), unmap(0x200000000L, PAGE), mapAt(BASE + PAGE, PAGE)));
     }
 
     @Test
@@ -113,7 +114,8 @@ class PreallocCountTest {
 
     @Test
     void threeSeparateRunsAreSummed() {
-        assertEquals(9, count(mapAt(BASE, PAGE), mapAt(0x100400000L, PAGE), mapAt(0x100800000L, PAGE)));
+        assertEquals(
+                9, count(mapAt(BASE, PAGE), mapAt(0x100400000L, PAGE), mapAt(0x100800000L, PAGE)));
     }
 
     // ---- through the fold: reported count and what the job actually consumed ----

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Locates the shared spec folder ({@code ../shared/spec} beside the repository). */
 public final class SpecFiles {
-    private SpecFiles() {
-    }
+    private SpecFiles() {}
 
     /** A file of the shared spec folder; fails loudly when the folder is missing. */
     public static Path spec(String name) {
@@ -18,6 +17,7 @@ public final class SpecFiles {
             }
             dir = dir.getParent();
         }
-        throw new IllegalStateException("shared/spec/" + name + " not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "shared/spec/" + name + " not found above " + Path.of("").toAbsolutePath());
     }
 }

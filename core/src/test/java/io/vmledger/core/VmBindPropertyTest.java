@@ -35,37 +35,40 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Seeded randomized properties of VM_BIND against a page-granular reference model
- * (kernel-semantics §1.3–§1.6 split/merge, §3.5 VMA and page-table ops, §3.8 log, §5.2/§5.4).
- * Every failure message starts with {@code seed=N ioctl#K}: rerun that seed to replay it.
+ * Seeded randomized properties of VM_BIND against a page-granular reference model (kernel-semantics
+ * §1.3–§1.6 split/merge, §3.5 VMA and page-table ops, §3.8 log, §5.2/§5.4). Every failure message
+ * starts with {@code seed=N ioctl#K}: rerun that seed to replay it.
  *
- * <p>The model is the meaning of a VM: per 4 KiB page, what the last op covering it said
- * (BO and byte offset in it, or NULL for MAP_NULL, and the DUMP flag of the MAP that mapped it;
- * REMAP remainders keep their original page contents and DUMP). VA boundaries are not part of
- * the model; they are checked through the steps instead.
+ * <p>The model is the meaning of a VM: per 4 KiB page, what the last op covering it said (BO and
+ * byte offset in it, or NULL for MAP_NULL, and the DUMP flag of the MAP that mapped it; REMAP
+ * remainders keep their original page contents and DUMP). VA boundaries are not part of the model;
+ * they are checked through the steps instead.
  */
 class VmBindPropertyTest {
     private static final long P = LedgerFixture.PAGE;
+
     /** 32 pages below a 2 MiB boundary, so ranges cross it and need a second L3 table. */
     private static final long BASE = 0x1001E0000L;
+
     private static final int WINDOW_PAGES = 64;
     private static final int IOCTLS = 40;
     private static final int BOS = 3;
     private static final long FILE = 1;
 
     /** One page of the reference model; {@code bo} null = NULL (PRR) page. */
-    record Page(Long bo, long offset, boolean dump) {
-    }
+    record Page(Long bo, long offset, boolean dump) {}
 
     /** What a populated PTE points at (the page-table view of a page: no DUMP flag). */
-    record Pte(Long bo, long offset) {
-    }
+    record Pte(Long bo, long offset) {}
 
     static LongStream seeds() {
         return LongStream.rangeClosed(1, 200);
     }
 
-    /** How often the generator hit the cases the properties are about (guards against a vacuous generator). */
+    /**
+     * How often the generator hit the cases the properties are about (guards against a vacuous
+     * generator).
+     */
     static final class Coverage {
         int multiOp;
         int rejected;
@@ -94,13 +97,28 @@ class VmBindPropertyTest {
         for (long seed = 1; seed <= 20; seed++) {
             runFold(seed, c);
         }
-        int[] counts = {c.multiOp, c.rejected, c.zeroRange, c.keepTrue, c.inPlaceRemap, c.remapBothSides,
-            c.nullRemainder, c.dumpRemainder, c.unmapSteps};
-        String names = "multiOp rejected zeroRange keepTrue inPlaceRemap remapBothSides nullRemainder dumpRemainder unmapSteps";
+        int[] counts = {
+            c.multiOp,
+            c.rejected,
+            c.zeroRange,
+            c.keepTrue,
+            c.inPlaceRemap,
+            c.remapBothSides,
+            c.nullRemainder,
+            c.dumpRemainder,
+            c.unmapSteps
+        };
+        String names =
+                "multiOp rejected zeroRange keepTrue inPlaceRemap remapBothSides nullRemainder dumpRemainder unmapSteps";
         for (int i = 0; i < counts.length; i++) {
             int at = i;
-            assertTrue(counts[i] >= 10, () -> "generator rarely reaches " + names.split(" ")[at] + ": "
-                    + Arrays.toString(counts));
+            assertTrue(
+                    counts[i] >= 10,
+                    () ->
+                            "generator rarely reaches "
+                                    + names.split(" ")[at]
+                                    + ": "
+                                    + Arrays.toString(counts));
         }
     }
 
@@ -151,12 +169,21 @@ class VmBindPropertyTest {
     }
 
     /** Everything that must hold after one accepted ioctl. */
-    private static void checkIoctl(String where, List<VmBindOp> ops, Outcome o, VmView before, VmView after,
-                                   TreeMap<Long, Page> model, Coverage cov) {
+    private static void checkIoctl(
+            String where,
+            List<VmBindOp> ops,
+            Outcome o,
+            VmView before,
+            VmView after,
+            TreeMap<Long, Page> model,
+            Coverage cov) {
         long zeroRangeOps = ops.stream().filter(op -> op.range() == 0).count();
-        assertFalse(o.effects().stream().anyMatch(e -> e.kind() == Effect.Kind.VM_UNUSABLE),
+        assertFalse(
+                o.effects().stream().anyMatch(e -> e.kind() == Effect.Kind.VM_UNUSABLE),
                 () -> where + ": job failed: " + o.effects());
-        assertEquals(zeroRangeOps, o.effects().stream().filter(e -> e.kind() == Effect.Kind.KERNEL_QUIRK).count(),
+        assertEquals(
+                zeroRangeOps,
+                o.effects().stream().filter(e -> e.kind() == Effect.Kind.KERNEL_QUIRK).count(),
                 () -> where + ": one quirk per range-0 op: " + o.effects());
         assertFalse(after.vm().unusable(), where);
         assertEquals(ops.size(), o.ops().size(), where);
@@ -165,7 +192,9 @@ class VmBindPropertyTest {
         List<Va> vas = after.vas();
         long prevEnd = BASE;
         for (Va va : vas) {
-            assertTrue(va.range() > 0 && va.range() % P == 0 && va.addr() % P == 0, () -> where + ": bad VA " + va);
+            assertTrue(
+                    va.range() > 0 && va.range() % P == 0 && va.addr() % P == 0,
+                    () -> where + ": bad VA " + va);
             assertTrue(va.addr() >= prevEnd, () -> where + ": VAs overlap or are unsorted: " + vas);
             prevEnd = va.end();
         }
@@ -187,48 +216,87 @@ class VmBindPropertyTest {
             checkOp(w, op, r, vaState, ptState, cov);
             allPt.addAll(r.pt());
         }
-        assertEquals(vas, new ArrayList<>(vaState.values()), () -> where + ": steps applied in order do not give the VAs");
-        assertEquals(ptes(model), ptState, () -> where + ": pt ops applied in order do not give the pages");
+        assertEquals(
+                vas,
+                new ArrayList<>(vaState.values()),
+                () -> where + ": steps applied in order do not give the VAs");
+        assertEquals(
+                ptes(model),
+                ptState,
+                () -> where + ": pt ops applied in order do not give the pages");
 
-        // page table: one PTE per mapped page (§5.4), tables only grow and stay within the reservation (§5.2)
+        // page table: one PTE per mapped page (§5.4), tables only grow and stay within the
+        // reservation (§5.2)
         PageTableStats s0 = before.pagetable();
         PageTableStats s1 = after.pagetable();
         long vaPages = vas.stream().mapToLong(v -> v.range() / P).sum();
         assertEquals(model.size(), s1.ptes(), () -> where + ": ptes vs mapped pages");
         assertEquals(vaPages, s1.ptes(), () -> where + ": ptes vs sum of VA ranges");
-        assertTrue(s1.l1() >= s0.l1() && s1.l2() >= s0.l2() && s1.l3() >= s0.l3(), () -> where + ": tables freed " + s0 + " -> " + s1);
+        assertTrue(
+                s1.l1() >= s0.l1() && s1.l2() >= s0.l2() && s1.l3() >= s0.l3(),
+                () -> where + ": tables freed " + s0 + " -> " + s1);
         long consumed = (s1.l1() + s1.l2() + s1.l3()) - (s0.l1() + s0.l2() + s0.l3());
-        assertTrue(consumed <= o.preallocPages(), () -> where + ": consumed " + consumed + " > prealloc " + o.preallocPages());
-        assertTrue(s1.l1() <= 1 && s1.l2() <= 1 && s1.l3() <= 2, () -> where + ": more tables than the window spans " + s1);
+        assertTrue(
+                consumed <= o.preallocPages(),
+                () -> where + ": consumed " + consumed + " > prealloc " + o.preallocPages());
+        assertTrue(
+                s1.l1() <= 1 && s1.l2() <= 1 && s1.l3() <= 2,
+                () -> where + ": more tables than the window spans " + s1);
 
         // the log: one entry per performed page-table op, in order, with the queue id (§3.6, §3.8)
-        assertEquals(before.logTotal() + allPt.size(), after.logTotal(), () -> where + ": log entries vs pt ops");
+        assertEquals(
+                before.logTotal() + allPt.size(),
+                after.logTotal(),
+                () -> where + ": log entries vs pt ops");
         int shown = Math.min(allPt.size(), after.log().size());
         List<VmLogEntry> tail = after.log().subList(after.log().size() - shown, after.log().size());
-        List<VmLogEntry> expected = allPt.subList(allPt.size() - shown, allPt.size()).stream()
-                .map(p -> new VmLogEntry(p.map() ? "map" : "unmap", LedgerFixture.Q, p.iova(), p.range())).toList();
+        List<VmLogEntry> expected =
+                allPt.subList(allPt.size() - shown, allPt.size()).stream()
+                        .map(
+                                p ->
+                                        new VmLogEntry(
+                                                p.map() ? "map" : "unmap",
+                                                LedgerFixture.Q,
+                                                p.iova(),
+                                                p.range()))
+                        .toList();
         assertEquals(expected, tail, () -> where + ": log tail");
     }
 
     /**
-     * One op's steps (§1.3–§1.5) and page-table ops (§3.5), checked against the VA state before
-     * it; then both are applied to the running VA and PTE states.
+     * One op's steps (§1.3–§1.5) and page-table ops (§3.5), checked against the VA state before it;
+     * then both are applied to the running VA and PTE states.
      */
-    private static void checkOp(String w, VmBindOp op, OpResult r, TreeMap<Long, Va> vaState, TreeMap<Long, Pte> ptState,
-                                Coverage cov) {
+    private static void checkOp(
+            String w,
+            VmBindOp op,
+            OpResult r,
+            TreeMap<Long, Va> vaState,
+            TreeMap<Long, Pte> ptState,
+            Coverage cov) {
         List<SplitStep> steps = r.steps();
         if (op.range() == 0) {
             cov.zeroRange++;
-            assertTrue(steps.isEmpty() && r.pt().isEmpty(), () -> w + ": range 0 must do nothing: " + r);
+            assertTrue(
+                    steps.isEmpty() && r.pt().isEmpty(),
+                    () -> w + ": range 0 must do nothing: " + r);
             return;
         }
         long reqAddr = op.iova();
         long reqEnd = op.iova() + op.range();
-        List<Va> overlapping = vaState.values().stream().filter(v -> v.addr() < reqEnd && v.end() > reqAddr).toList();
-        Va req = op.isMap()
-                ? new Va(op.iova(), op.range(), op.op() == VmBindOp.MAP ? op.bo() : null, op.objOffset(),
-                        op.op() == VmBindOp.MAP && op.dump())
-                : null;
+        List<Va> overlapping =
+                vaState.values().stream()
+                        .filter(v -> v.addr() < reqEnd && v.end() > reqAddr)
+                        .toList();
+        Va req =
+                op.isMap()
+                        ? new Va(
+                                op.iova(),
+                                op.range(),
+                                op.op() == VmBindOp.MAP ? op.bo() : null,
+                                op.objOffset(),
+                                op.op() == VmBindOp.MAP && op.dump())
+                        : null;
 
         // which VAs are visited, in which order, and the step shape
         List<Va> visited = new ArrayList<>();
@@ -256,7 +324,10 @@ class VmBindPropertyTest {
                 checkRemainders(w, rm, reqAddr, reqEnd);
             }
         }
-        assertEquals(overlapping, visited, () -> w + ": visited VAs are exactly the overlapping ones, ascending");
+        assertEquals(
+                overlapping,
+                visited,
+                () -> w + ": visited VAs are exactly the overlapping ones, ascending");
         if (op.isMap()) {
             assertEquals(1, maps, () -> w + ": exactly one MAP step " + steps);
             assertTrue(remaps <= 2, () -> w + ": at most two REMAPs " + steps);
@@ -269,7 +340,9 @@ class VmBindPropertyTest {
         boolean kept = false;
         for (SplitStep step : steps) {
             if (step instanceof SplitStep.Unmap u) {
-                if (u.keep() && op.op() == VmBindOp.MAP && u.va().withDump(req.dump()).equals(req)) {
+                if (u.keep()
+                        && op.op() == VmBindOp.MAP
+                        && u.va().withDump(req.dump()).equals(req)) {
                     kept = true;
                     cov.inPlaceRemap++;
                 } else {
@@ -280,9 +353,13 @@ class VmBindPropertyTest {
                 long hi = Math.min(rm.unmap().end(), reqEnd);
                 expectedPt.add(PtOp.unmap(lo, hi - lo));
                 long[] range = rm.unmapRange();
-                assertEquals(List.of(lo, hi - lo), List.of(range[0], range[1]), () -> w + ": remap_to_unmap_range (§1.6)");
+                assertEquals(
+                        List.of(lo, hi - lo),
+                        List.of(range[0], range[1]),
+                        () -> w + ": remap_to_unmap_range (§1.6)");
             } else if (step instanceof SplitStep.Map m && !kept) {
-                expectedPt.add(PtOp.map(m.va().addr(), m.va().range(), m.va().bo(), m.va().offset()));
+                expectedPt.add(
+                        PtOp.map(m.va().addr(), m.va().range(), m.va().bo(), m.va().offset()));
             }
         }
         assertEquals(expectedPt, r.pt(), () -> w + ": pt ops for steps " + steps);
@@ -309,27 +386,53 @@ class VmBindPropertyTest {
                 if (p.map()) {
                     Pte prev = ptState.put(a, new Pte(p.bo(), p.offset() + (a - p.iova())));
                     long at = a;
-                    assertNull(prev, () -> w + ": pt map over a populated PTE at " + Long.toHexString(at) + " (EEXIST)");
+                    assertNull(
+                            prev,
+                            () ->
+                                    w
+                                            + ": pt map over a populated PTE at "
+                                            + Long.toHexString(at)
+                                            + " (EEXIST)");
                 } else {
                     long at = a;
-                    assertNotNull(ptState.remove(a), () -> w + ": pt unmap of an empty PTE at " + Long.toHexString(at));
+                    assertNotNull(
+                            ptState.remove(a),
+                            () -> w + ": pt unmap of an empty PTE at " + Long.toHexString(at));
                 }
             }
         }
     }
 
-    /** §1.4/§1.5 remainders: prev keeps start and offset, next starts at the request end; both inherit DUMP. */
+    /**
+     * §1.4/§1.5 remainders: prev keeps start and offset, next starts at the request end; both
+     * inherit DUMP.
+     */
     private static void checkRemainders(String w, SplitStep.Remap rm, long reqAddr, long reqEnd) {
         Va v = rm.unmap();
-        assertTrue(rm.prev() != null || rm.next() != null, () -> w + ": remap without remainder " + rm);
-        Va expPrev = v.addr() < reqAddr ? new Va(v.addr(), reqAddr - v.addr(), v.bo(), v.offset(), v.dump()) : null;
-        Va expNext = v.end() > reqEnd
-                ? new Va(reqEnd, v.end() - reqEnd, v.bo(), v.offset() + (reqEnd - v.addr()), v.dump()) : null;
+        assertTrue(
+                rm.prev() != null || rm.next() != null,
+                () -> w + ": remap without remainder " + rm);
+        Va expPrev =
+                v.addr() < reqAddr
+                        ? new Va(v.addr(), reqAddr - v.addr(), v.bo(), v.offset(), v.dump())
+                        : null;
+        Va expNext =
+                v.end() > reqEnd
+                        ? new Va(
+                                reqEnd,
+                                v.end() - reqEnd,
+                                v.bo(),
+                                v.offset() + (reqEnd - v.addr()),
+                                v.dump())
+                        : null;
         assertEquals(expPrev, rm.prev(), () -> w + ": prev of " + rm);
         assertEquals(expNext, rm.next(), () -> w + ": next of " + rm);
     }
 
-    /** §1.4 keep: same non-NULL BO and the offsets agree where the VA and the request meet; never for sm_unmap. */
+    /**
+     * §1.4 keep: same non-NULL BO and the offsets agree where the VA and the request meet; never
+     * for sm_unmap.
+     */
     private static boolean expectedKeep(Va v, Va req) {
         if (req == null || v.bo() == null || !Objects.equals(v.bo(), req.bo())) {
             return false;
@@ -343,14 +446,19 @@ class VmBindPropertyTest {
         return v.offset() == req.offset() + (v.addr() - req.addr());
     }
 
-    /** A BO stays alive here (its handle is never closed) and is referenced once per VA mapping it (§2). */
+    /**
+     * A BO stays alive here (its handle is never closed) and is referenced once per VA mapping it
+     * (§2).
+     */
     private static void checkBos(String where, LedgerFixture t, long[] boPages) {
         List<Va> vas = t.vm(FILE).vas();
         for (int b = 1; b <= BOS; b++) {
             long bo = b;
             BoRecord rec = t.bo(bo);
             assertTrue(rec.alive(), where);
-            assertEquals(vas.stream().filter(v -> Objects.equals(v.bo(), bo)).count(), rec.vmas(),
+            assertEquals(
+                    vas.stream().filter(v -> Objects.equals(v.bo(), bo)).count(),
+                    rec.vmas(),
                     () -> where + ": vmas of bo " + bo);
             assertEquals(boPages[b] * P, rec.size(), where);
         }
@@ -396,7 +504,13 @@ class VmBindPropertyTest {
             Va v = current.get(rnd.nextInt(current.size()));
             return v.bo() == null
                     ? new VmBindOp(VmBindOp.MAP_NULL, null, v.offset(), v.addr(), v.range(), 0)
-                    : new VmBindOp(VmBindOp.MAP, v.bo(), v.offset(), v.addr(), v.range(), rnd.nextBoolean() ? 1 : 0);
+                    : new VmBindOp(
+                            VmBindOp.MAP,
+                            v.bo(),
+                            v.offset(),
+                            v.addr(),
+                            v.range(),
+                            rnd.nextBoolean() ? 1 : 0);
         }
         if (kind < 20 && !current.isEmpty()) {
             // same BO, offset contiguous with an existing VA: keep=true cases (§1.4)
@@ -406,8 +520,17 @@ class VmBindPropertyTest {
                 long startPage = (v.addr() - BASE) / P + rnd.nextInt(7) - 3;
                 long len = 1 + rnd.nextInt(12);
                 long off = v.offset() + (startPage * P + BASE - v.addr());
-                if (startPage >= 0 && startPage + len <= WINDOW_PAGES && off >= 0 && off / P + len <= pages) {
-                    return new VmBindOp(VmBindOp.MAP, v.bo(), off, BASE + startPage * P, len * P, rnd.nextInt(3) == 0 ? 1 : 0);
+                if (startPage >= 0
+                        && startPage + len <= WINDOW_PAGES
+                        && off >= 0
+                        && off / P + len <= pages) {
+                    return new VmBindOp(
+                            VmBindOp.MAP,
+                            v.bo(),
+                            off,
+                            BASE + startPage * P,
+                            len * P,
+                            rnd.nextInt(3) == 0 ? 1 : 0);
                 }
             }
         }
@@ -416,19 +539,34 @@ class VmBindPropertyTest {
             int len = 1 + rnd.nextInt((int) Math.min(24, boPages[bo]));
             long iovaPage = rnd.nextInt(WINDOW_PAGES - len + 1);
             long offPage = rnd.nextInt((int) (boPages[bo] - len + 1));
-            return new VmBindOp(VmBindOp.MAP, (long) bo, offPage * P, BASE + iovaPage * P, len * P,
+            return new VmBindOp(
+                    VmBindOp.MAP,
+                    (long) bo,
+                    offPage * P,
+                    BASE + iovaPage * P,
+                    len * P,
                     rnd.nextInt(3) == 0 ? VmBindOp.FLAG_DUMP : 0);
         }
         if (kind < 75) {
             int len = 1 + rnd.nextInt(16);
             long iovaPage = rnd.nextInt(WINDOW_PAGES - len + 1);
-            return new VmBindOp(VmBindOp.MAP_NULL, null, rnd.nextInt(4) * P, BASE + iovaPage * P, len * P,
+            return new VmBindOp(
+                    VmBindOp.MAP_NULL,
+                    null,
+                    rnd.nextInt(4) * P,
+                    BASE + iovaPage * P,
+                    len * P,
                     rnd.nextInt(5) == 0 ? VmBindOp.FLAG_DUMP : 0);
         }
         if (kind < 97) {
             int len = 1 + rnd.nextInt(32);
             long iovaPage = rnd.nextInt(WINDOW_PAGES - len + 1);
-            return new VmBindOp(VmBindOp.UNMAP, null, 0, BASE + iovaPage * P, len * P,
+            return new VmBindOp(
+                    VmBindOp.UNMAP,
+                    null,
+                    0,
+                    BASE + iovaPage * P,
+                    len * P,
                     rnd.nextInt(10) == 0 ? VmBindOp.FLAG_DUMP : 0);
         }
         // range 0: accepted, does nothing (§3.4 "Not rejected")
@@ -446,9 +584,19 @@ class VmBindPropertyTest {
     private static String describe(List<VmBindOp> ops) {
         StringBuilder sb = new StringBuilder("[");
         for (VmBindOp op : ops) {
-            String name = op.op() == VmBindOp.MAP ? "map" : op.op() == VmBindOp.MAP_NULL ? "map_null" : "unmap";
-            sb.append(String.format("{%s bo=%s off=0x%x iova=0x%x range=0x%x%s}", name, op.bo(), op.objOffset(),
-                    op.iova(), op.range(), op.dump() ? " dump" : ""));
+            String name =
+                    op.op() == VmBindOp.MAP
+                            ? "map"
+                            : op.op() == VmBindOp.MAP_NULL ? "map_null" : "unmap";
+            sb.append(
+                    String.format(
+                            "{%s bo=%s off=0x%x iova=0x%x range=0x%x%s}",
+                            name,
+                            op.bo(),
+                            op.objOffset(),
+                            op.iova(),
+                            op.range(),
+                            op.dump() ? " dump" : ""));
         }
         return sb.append(']').toString();
     }
@@ -467,12 +615,22 @@ class VmBindPropertyTest {
             int len = 1 + rnd.nextInt(20);
             long addr = BASE + rnd.nextInt(WINDOW_PAGES - len + 1) * P;
             long end = addr + len * P;
-            List<Va> overlapping = existing.stream().filter(v -> v.addr() < end && v.end() > addr).toList();
+            List<Va> overlapping =
+                    existing.stream().filter(v -> v.addr() < end && v.end() > addr).toList();
             boolean isMap = rnd.nextInt(3) != 0;
             Va req = isMap ? randomRequest(rnd, existing, addr, len * P) : null;
-            List<SplitStep> steps = isMap ? GpuvmSplit.smMap(overlapping, req) : GpuvmSplit.smUnmap(overlapping, addr, len * P);
-            String w = where + " existing=" + existing + " req=" + (isMap ? req : "unmap " + addr + "+" + len * P)
-                    + " steps=" + steps;
+            List<SplitStep> steps =
+                    isMap
+                            ? GpuvmSplit.smMap(overlapping, req)
+                            : GpuvmSplit.smUnmap(overlapping, addr, len * P);
+            String w =
+                    where
+                            + " existing="
+                            + existing
+                            + " req="
+                            + (isMap ? req : "unmap " + addr + "+" + len * P)
+                            + " steps="
+                            + steps;
 
             TreeMap<Long, Page> expected = pages(existing);
             for (long a = addr; a < end; a += P) {
@@ -514,7 +672,8 @@ class VmBindPropertyTest {
             }
             final int mapCount = maps;
             final int remapCount = remaps;
-            assertEquals(overlapping, visited, () -> w + ": visits exactly the overlapping VAs (§1.3)");
+            assertEquals(
+                    overlapping, visited, () -> w + ": visits exactly the overlapping VAs (§1.3)");
             assertEquals(isMap ? 1 : 0, mapCount, w);
             assertTrue(remapCount <= 2, w);
             if (isMap) {
@@ -523,7 +682,9 @@ class VmBindPropertyTest {
             List<Va> result = new ArrayList<>(state.values());
             long prevEnd = 0;
             for (Va v : result) {
-                assertTrue(Long.compareUnsigned(v.addr(), prevEnd) >= 0, () -> w + ": result overlaps " + result);
+                assertTrue(
+                        Long.compareUnsigned(v.addr(), prevEnd) >= 0,
+                        () -> w + ": result overlaps " + result);
                 prevEnd = v.end();
             }
             Supplier<String> msg = () -> w + ": result " + result;
@@ -548,14 +709,22 @@ class VmBindPropertyTest {
             }
             if (rnd.nextInt(4) != 0) {
                 Long bo = rnd.nextInt(3) == 0 ? null : (long) (1 + rnd.nextInt(2));
-                out.add(new Va(BASE + page * P, len * P, bo, rnd.nextInt(16) * P, bo != null && rnd.nextBoolean()));
+                out.add(
+                        new Va(
+                                BASE + page * P,
+                                len * P,
+                                bo,
+                                rnd.nextInt(16) * P,
+                                bo != null && rnd.nextBoolean()));
             }
             page += len + (rnd.nextInt(3) == 0 ? rnd.nextInt(3) : 0);
         }
         return out;
     }
 
-    /** A map request; often contiguous with an existing VA of the same BO so that keep can be true. */
+    /**
+     * A map request; often contiguous with an existing VA of the same BO so that keep can be true.
+     */
     private static Va randomRequest(Random rnd, List<Va> existing, long addr, long range) {
         if (!existing.isEmpty() && rnd.nextBoolean()) {
             Va v = existing.get(rnd.nextInt(existing.size()));

@@ -28,18 +28,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The VM_BIND ioctl's checks, one test per rule, in the kernel's order (kernel-semantics §3.3
- * checks 2–5 and 11, §3.4 per op and lookups). Every rejection must leave the device exactly as
- * it was: VAs, page-table counters, VM log, usability and BOs (§3.4 last line).
+ * checks 2–5 and 11, §3.4 per op and lookups). Every rejection must leave the device exactly as it
+ * was: VAs, page-table counters, VM log, usability and BOs (§3.4 last line).
  */
 class VmBindValidationTest {
     /** VM_BIND context with PRR and queue 1. */
     private static final long F = 1;
+
     /** Second VM_BIND context; holds the only handle on {@link #FOREIGN_BO}. */
     private static final long F2 = 2;
+
     /** 8 KiB BO held by F. */
     private static final long BO = 10;
+
     /** 64 KiB BO held by F, already mapped at VA_START (so "nothing changed" has content). */
     private static final long MAPPED_BO = 11;
+
     /** BO held by F2 only. */
     private static final long FOREIGN_BO = 20;
 
@@ -60,7 +64,8 @@ class VmBindValidationTest {
     private Outcome rejected(Event.VmBind e, Errno errno) {
         LedgerFixture.Snapshot before = t.snapshot();
         Outcome o = t.error(e, errno);
-        assertEquals(before, t.snapshot(), () -> "a rejected VM_BIND changed state: " + e + " -> " + o);
+        assertEquals(
+                before, t.snapshot(), () -> "a rejected VM_BIND changed state: " + e + " -> " + o);
         assertTrue(o.ops() == null || o.ops().isEmpty(), "no ops on an error");
         assertTrue(o.effects().isEmpty(), "no effects on an error");
         return o;
@@ -75,7 +80,9 @@ class VmBindValidationTest {
     @Test
     void ebadfForFileNeverOpened() {
         // Our own rule (not a kernel check): the event names a drm_file that is not open.
-        rejected(new Event.VmBind(99, Q, 0, List.of(map(BO, 0, VA_START + 0x100000, PAGE))), Errno.EBADF);
+        rejected(
+                new Event.VmBind(99, Q, 0, List.of(map(BO, 0, VA_START + 0x100000, PAGE))),
+                Errno.EBADF);
     }
 
     @Test
@@ -119,7 +126,9 @@ class VmBindValidationTest {
     @ValueSource(longs = {0x4, 0x8, 0x7, 0x80000000L, Long.MIN_VALUE})
     void einvalForInvalidIoctlFlags(long flags) {
         // §3.3 check 4: flags & ~(FENCE_FD_IN|FENCE_FD_OUT).
-        rejected(new Event.VmBind(F, Q, flags, List.of(mapNull(VA_START + 0x100000, PAGE))), Errno.EINVAL);
+        rejected(
+                new Event.VmBind(F, Q, flags, List.of(mapNull(VA_START + 0x100000, PAGE))),
+                Errno.EINVAL);
     }
 
     @ParameterizedTest(name = "ioctl flags {0}")
@@ -138,32 +147,43 @@ class VmBindValidationTest {
     @Test
     void enoentForMissingQueue() {
         // §3.3 check 5.
-        rejected(new Event.VmBind(F, 7, 0, List.of(mapNull(VA_START + 0x100000, PAGE))), Errno.ENOENT);
+        rejected(
+                new Event.VmBind(F, 7, 0, List.of(mapNull(VA_START + 0x100000, PAGE))),
+                Errno.ENOENT);
     }
 
     @Test
     void enoentForClosedQueue() {
         t.ok(new Event.SubmitqueueNew(F, 2, true));
         t.ok(new Event.SubmitqueueClose(F, 2));
-        rejected(new Event.VmBind(F, 2, 0, List.of(mapNull(VA_START + 0x100000, PAGE))), Errno.ENOENT);
+        rejected(
+                new Event.VmBind(F, 2, 0, List.of(mapNull(VA_START + 0x100000, PAGE))),
+                Errno.ENOENT);
     }
 
     @Test
     void einvalForDefaultQueueZero() {
         // §3.2/§3.3 check 5: queue 0 always exists and is not a VM_BIND queue.
-        rejected(new Event.VmBind(F, 0, 0, List.of(mapNull(VA_START + 0x100000, PAGE))), Errno.EINVAL);
+        rejected(
+                new Event.VmBind(F, 0, 0, List.of(mapNull(VA_START + 0x100000, PAGE))),
+                Errno.EINVAL);
     }
 
     @Test
     void einvalForQueueWithoutVmBindFlag() {
         t.ok(new Event.SubmitqueueNew(F, 3, false));
-        rejected(new Event.VmBind(F, 3, 0, List.of(mapNull(VA_START + 0x100000, PAGE))), Errno.EINVAL);
+        rejected(
+                new Event.VmBind(F, 3, 0, List.of(mapNull(VA_START + 0x100000, PAGE))),
+                Errno.EINVAL);
     }
 
     @Test
     void queueIsCheckedBeforeOps() {
-        // §3.3: check 5 precedes op parsing (11); a missing queue reports ENOENT even with a bad op.
-        rejected(new Event.VmBind(F, 7, 0, List.of(new VmBindOp(3, null, 1, 1, 1, 0x2))), Errno.ENOENT);
+        // §3.3: check 5 precedes op parsing (11); a missing queue reports ENOENT even with a bad
+        // op.
+        rejected(
+                new Event.VmBind(F, 7, 0, List.of(new VmBindOp(3, null, 1, 1, 1, 0x2))),
+                Errno.ENOENT);
     }
 
     // ---- per-op checks, §3.4 (all EINVAL) ----
@@ -171,16 +191,38 @@ class VmBindValidationTest {
     @ParameterizedTest(name = "op flags {0}")
     @ValueSource(longs = {0x2, 0x3, 0x100000000L, Long.MIN_VALUE})
     void einvalForInvalidOpFlags(long flags) {
-        rejected(withOp(new VmBindOp(VmBindOp.MAP, BO, 0, VA_START + 0x100000, PAGE, flags)), Errno.EINVAL);
+        rejected(
+                withOp(new VmBindOp(VmBindOp.MAP, BO, 0, VA_START + 0x100000, PAGE, flags)),
+                Errno.EINVAL);
     }
 
     @Test
     void dumpFlagIsAcceptedOnUnmapAndMapNullAndIgnoredThere() {
         // §3.4: DUMP is accepted on UNMAP/MAP_NULL and ignored; §3.10: never set by MAP_NULL.
-        t.ok(withOp(new VmBindOp(VmBindOp.MAP_NULL, null, 0, VA_START + 0x100000, PAGE, VmBindOp.FLAG_DUMP)));
-        Va nullVa = t.vm(F).vas().stream().filter(v -> v.addr() == VA_START + 0x100000).findFirst().orElseThrow();
+        t.ok(
+                withOp(
+                        new VmBindOp(
+                                VmBindOp.MAP_NULL,
+                                null,
+                                0,
+                                VA_START + 0x100000,
+                                PAGE,
+                                VmBindOp.FLAG_DUMP)));
+        Va nullVa =
+                t.vm(F).vas().stream()
+                        .filter(v -> v.addr() == VA_START + 0x100000)
+                        .findFirst()
+                        .orElseThrow();
         assertFalse(nullVa.dump(), "MAP_NULL never sets MSM_VMA_DUMP");
-        t.ok(withOp(new VmBindOp(VmBindOp.UNMAP, null, 0, VA_START + 0x100000, PAGE, VmBindOp.FLAG_DUMP)));
+        t.ok(
+                withOp(
+                        new VmBindOp(
+                                VmBindOp.UNMAP,
+                                null,
+                                0,
+                                VA_START + 0x100000,
+                                PAGE,
+                                VmBindOp.FLAG_DUMP)));
     }
 
     @Test
@@ -200,7 +242,8 @@ class VmBindValidationTest {
 
     @Test
     void unalignedObjOffsetIsRejectedEvenOnUnmap() {
-        // §3.4: the alignment checks apply to every op (obj_offset MBZ is not enforced, alignment is).
+        // §3.4: the alignment checks apply to every op (obj_offset MBZ is not enforced, alignment
+        // is).
         rejected(withOp(new VmBindOp(VmBindOp.UNMAP, null, 0x10, VA_START, PAGE, 0)), Errno.EINVAL);
     }
 
@@ -241,7 +284,9 @@ class VmBindValidationTest {
     @Test
     void einvalForMapWithHandleZero() {
         // §3.4 "invalid handle": MAP needs a non-zero handle.
-        rejected(withOp(new VmBindOp(VmBindOp.MAP, null, 0, VA_START + 0x100000, PAGE, 0)), Errno.EINVAL);
+        rejected(
+                withOp(new VmBindOp(VmBindOp.MAP, null, 0, VA_START + 0x100000, PAGE, 0)),
+                Errno.EINVAL);
     }
 
     @Test
@@ -252,7 +297,9 @@ class VmBindValidationTest {
 
     @Test
     void einvalForMapNullWithHandle() {
-        rejected(withOp(new VmBindOp(VmBindOp.MAP_NULL, BO, 0, VA_START + 0x100000, PAGE, 0)), Errno.EINVAL);
+        rejected(
+                withOp(new VmBindOp(VmBindOp.MAP_NULL, BO, 0, VA_START + 0x100000, PAGE, 0)),
+                Errno.EINVAL);
     }
 
     @ParameterizedTest(name = "op code {0}")
@@ -321,8 +368,14 @@ class VmBindValidationTest {
         // wraps to 0x1000 <= 8 KiB, so the kernel accepts the op.
         long offset = 0xfffffffffffff000L;
         Outcome o = t.ok(withOp(map(BO, offset, VA_START + 0x100000, 0x2000)));
-        assertTrue(kinds(o).contains(Effect.Kind.KERNEL_QUIRK), () -> "quirk reported: " + o.effects());
-        Va va = t.vm(F).vas().stream().filter(v -> v.addr() == VA_START + 0x100000).findFirst().orElseThrow();
+        assertTrue(
+                kinds(o).contains(Effect.Kind.KERNEL_QUIRK),
+                () -> "quirk reported: " + o.effects());
+        Va va =
+                t.vm(F).vas().stream()
+                        .filter(v -> v.addr() == VA_START + 0x100000)
+                        .findFirst()
+                        .orElseThrow();
         assertEquals(new Va(VA_START + 0x100000, 0x2000, BO, offset, false), va);
     }
 
@@ -330,32 +383,53 @@ class VmBindValidationTest {
     void allOpsAreParsedBeforeAnyHandleIsLookedUp() {
         // §3.4: parsing of every op precedes the lookups, so the invalid op at index 1 is reported,
         // not the unknown handle at index 0.
-        Outcome o = rejected(bind(F, map(999, 0, VA_START + 0x100000, PAGE),
-                new VmBindOp(VmBindOp.MAP, BO, 0, VA_START + 0x200000, PAGE, 0x2)), Errno.EINVAL);
+        Outcome o =
+                rejected(
+                        bind(
+                                F,
+                                map(999, 0, VA_START + 0x100000, PAGE),
+                                new VmBindOp(VmBindOp.MAP, BO, 0, VA_START + 0x200000, PAGE, 0x2)),
+                        Errno.EINVAL);
         assertTrue(o.reason().contains("op 1"), () -> "reason names op 1: " + o.reason());
         assertFalse(o.reason().contains("index 0"), () -> "no lookup happened: " + o.reason());
     }
 
     @Test
     void parsingStopsAtTheFirstBadOp() {
-        Outcome o = rejected(bind(F, mapNull(VA_START + 0x100800, PAGE),
-                new VmBindOp(VmBindOp.MAP_NULL, null, 0, VA_START, PAGE, 0x2)), Errno.EINVAL);
+        Outcome o =
+                rejected(
+                        bind(
+                                F,
+                                mapNull(VA_START + 0x100800, PAGE),
+                                new VmBindOp(VmBindOp.MAP_NULL, null, 0, VA_START, PAGE, 0x2)),
+                        Errno.EINVAL);
         assertTrue(o.reason().contains("op 0"), () -> "reason names op 0: " + o.reason());
         assertFalse(o.reason().contains("op 1"), () -> "parsing stopped at op 0: " + o.reason());
     }
 
     @Test
     void lookupsRunInOpOrder() {
-        Outcome o = rejected(bind(F, map(999, 0, VA_START + 0x100000, PAGE),
-                map(BO, 0, VA_START + 0x200000, 0x3000)), Errno.EINVAL);
-        assertTrue(o.reason().contains("index 0"), () -> "first lookup failure wins: " + o.reason());
+        Outcome o =
+                rejected(
+                        bind(
+                                F,
+                                map(999, 0, VA_START + 0x100000, PAGE),
+                                map(BO, 0, VA_START + 0x200000, 0x3000)),
+                        Errno.EINVAL);
+        assertTrue(
+                o.reason().contains("index 0"), () -> "first lookup failure wins: " + o.reason());
     }
 
     @Test
     void aBadLastOpRejectsTheWholeIoctl() {
         // §3.3 step 11: any failure → nothing changed, also for the valid ops before it.
-        rejected(bind(F, unmap(VA_START, 0x4000), mapNull(VA_START + 0x100000, PAGE),
-                map(BO, 0, VA_START + 0x200000, 0x3000)), Errno.EINVAL);
+        rejected(
+                bind(
+                        F,
+                        unmap(VA_START, 0x4000),
+                        mapNull(VA_START + 0x100000, PAGE),
+                        map(BO, 0, VA_START + 0x200000, 0x3000)),
+                Errno.EINVAL);
     }
 
     // ---- pin check, §3.3 step 14 ----
@@ -379,7 +453,12 @@ class VmBindValidationTest {
     void lookupErrorsWinOverEbusy() {
         // §3.3: lookups (11) precede the pin (14).
         t.ok(new Event.Madvise(BO, Madv.DONTNEED));
-        rejected(bind(F, map(BO, 0, VA_START + 0x100000, PAGE), map(999, 0, VA_START + 0x200000, PAGE)), Errno.EINVAL);
+        rejected(
+                bind(
+                        F,
+                        map(BO, 0, VA_START + 0x100000, PAGE),
+                        map(999, 0, VA_START + 0x200000, PAGE)),
+                Errno.EINVAL);
     }
 
     @Test
@@ -404,7 +483,9 @@ class VmBindValidationTest {
     void zeroRangeIsAcceptedAsKernelQuirkWithNoSteps() {
         LedgerFixture.Snapshot before = t.snapshot();
         Outcome o = t.ok(withOp(map(BO, 0, VA_START, 0)));
-        assertTrue(kinds(o).contains(Effect.Kind.KERNEL_QUIRK), () -> "quirk reported: " + o.effects());
+        assertTrue(
+                kinds(o).contains(Effect.Kind.KERNEL_QUIRK),
+                () -> "quirk reported: " + o.effects());
         assertEquals(1, o.ops().size());
         assertTrue(o.ops().get(0).steps().isEmpty());
         assertTrue(o.ops().get(0).pt().isEmpty());
@@ -415,7 +496,11 @@ class VmBindValidationTest {
     void mapNullKeepsItsObjOffset() {
         // §3.4: obj_offset != 0 on MAP_NULL is accepted and stored as the VA's offset.
         t.ok(withOp(new VmBindOp(VmBindOp.MAP_NULL, null, 0x5000, VA_START + 0x100000, PAGE, 0)));
-        Va va = t.vm(F).vas().stream().filter(v -> v.addr() == VA_START + 0x100000).findFirst().orElseThrow();
+        Va va =
+                t.vm(F).vas().stream()
+                        .filter(v -> v.addr() == VA_START + 0x100000)
+                        .findFirst()
+                        .orElseThrow();
         assertNull(va.bo());
         assertEquals(0x5000, va.offset());
     }

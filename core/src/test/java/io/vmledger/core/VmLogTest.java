@@ -10,17 +10,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.core.event.Event;
-import io.vmledger.core.msm.VmLog;
 import io.vmledger.core.event.Madv;
 import io.vmledger.core.event.VmBindOp;
 import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.core.msm.VmLog;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.VmLogEntry;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** msm's VM log (kernel-semantics §3.8): entries, queue ids, the ring, and the extraction off-by-one. */
+/**
+ * msm's VM log (kernel-semantics §3.8): entries, queue ids, the ring, and the extraction
+ * off-by-one.
+ */
 class VmLogTest {
     private static final long F = 1;
     private static final long BO = 7;
@@ -48,7 +51,10 @@ class VmLogTest {
         t.ok(new Event.SubmitqueueNew(F, 2, true));
         t.ok(bind(F, map(BO, 0, BASE, 4 * PAGE)));
         t.ok(new Event.VmBind(F, 2, 0, List.of(unmap(BASE + PAGE, PAGE))));
-        assertEquals(List.of(new VmLogEntry("map", 1, BASE, 4 * PAGE), new VmLogEntry("unmap", 2, BASE + PAGE, PAGE)),
+        assertEquals(
+                List.of(
+                        new VmLogEntry("map", 1, BASE, 4 * PAGE),
+                        new VmLogEntry("unmap", 2, BASE + PAGE, PAGE)),
                 t.vm(F).log());
         assertEquals(2, t.vm(F).logTotal());
     }
@@ -60,9 +66,12 @@ class VmLogTest {
         LedgerFixture t = ledger(FoldConfig.DEFAULT);
         t.ok(bind(F, map(BO, 0, BASE, 4 * PAGE)));
         t.ok(bind(F, mapNull(BASE + PAGE, 2 * PAGE)));
-        assertEquals(List.of(new VmLogEntry("map", 1, BASE, 4 * PAGE),
-                new VmLogEntry("unmap", 1, BASE + PAGE, 2 * PAGE),
-                new VmLogEntry("map", 1, BASE + PAGE, 2 * PAGE)), t.vm(F).log());
+        assertEquals(
+                List.of(
+                        new VmLogEntry("map", 1, BASE, 4 * PAGE),
+                        new VmLogEntry("unmap", 1, BASE + PAGE, 2 * PAGE),
+                        new VmLogEntry("map", 1, BASE + PAGE, 2 * PAGE)),
+                t.vm(F).log());
     }
 
     @Test
@@ -81,8 +90,14 @@ class VmLogTest {
         VmView vm = t.vm(F);
         assertEquals(300, vm.logTotal());
         assertEquals(256, vm.log().size());
-        assertEquals(new VmLogEntry("map", 1, BASE + 44 * PAGE, PAGE), vm.log().get(0), "oldest kept entry");
-        assertEquals(new VmLogEntry("map", 1, BASE + 299 * PAGE, PAGE), vm.log().get(255), "newest entry");
+        assertEquals(
+                new VmLogEntry("map", 1, BASE + 44 * PAGE, PAGE),
+                vm.log().get(0),
+                "oldest kept entry");
+        assertEquals(
+                new VmLogEntry("map", 1, BASE + 299 * PAGE, PAGE),
+                vm.log().get(255),
+                "newest entry");
     }
 
     @Test
@@ -97,7 +112,8 @@ class VmLogTest {
         assertTrue(t.vm(F).kernelOmitsNewest());
         t.ok(nullMaps(255, 1));
         assertEquals(256, t.vm(F).logTotal());
-        assertFalse(t.vm(F).kernelOmitsNewest(), "256 entries: log_idx wrapped to 0, slot 0 written");
+        assertFalse(
+                t.vm(F).kernelOmitsNewest(), "256 entries: log_idx wrapped to 0, slot 0 written");
         t.ok(nullMaps(256, 1));
         assertFalse(t.vm(F).kernelOmitsNewest());
     }
@@ -113,7 +129,10 @@ class VmLogTest {
         t.ok(nullMaps(1, 2));
         assertEquals(List.of(entry(0), entry(1)), log.kernelView(F));
         t.ok(nullMaps(3, 1));
-        assertEquals(List.of(entry(0), entry(1), entry(2), entry(3)), log.kernelView(F), "wrapped: all four slots");
+        assertEquals(
+                List.of(entry(0), entry(1), entry(2), entry(3)),
+                log.kernelView(F),
+                "wrapped: all four slots");
         t.ok(nullMaps(4, 1));
         assertEquals(List.of(entry(1), entry(2), entry(3), entry(4)), log.kernelView(F));
         assertEquals(log.ring(F), log.kernelView(F));
@@ -156,8 +175,13 @@ class VmLogTest {
         t.ok(bind(F, map(BO, 0, BASE, 2 * PAGE), mapNull(BASE + 0x100000, PAGE)));
         t.ok(new Event.FileClose(F));
         List<VmLogEntry> log = t.vm(F).log();
-        assertEquals(List.of(new VmLogEntry("map", 1, BASE, 2 * PAGE), new VmLogEntry("map", 1, BASE + 0x100000, PAGE),
-                new VmLogEntry("close", 0, BASE, 2 * PAGE), new VmLogEntry("close", 0, BASE + 0x100000, PAGE)), log);
+        assertEquals(
+                List.of(
+                        new VmLogEntry("map", 1, BASE, 2 * PAGE),
+                        new VmLogEntry("map", 1, BASE + 0x100000, PAGE),
+                        new VmLogEntry("close", 0, BASE, 2 * PAGE),
+                        new VmLogEntry("close", 0, BASE + 0x100000, PAGE)),
+                log);
     }
 
     @Test

@@ -11,26 +11,43 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything one engine instance needs: where Kafka is, its identity and state directory, when
- * the fold counts as stalled, threads, topics, how the fold is configured and where queries are
- * served. The processing guarantee is always {@code exactly_once_v2}: the fold's state and its
- * ledger must change together, and at-least-once would re-apply a crashed task's last events to
- * state that already holds them (shown by kill tests: duplicate ledger entries and wrong state).
+ * Everything one engine instance needs: where Kafka is, its identity and state directory, when the
+ * fold counts as stalled, threads, topics, how the fold is configured and where queries are served.
+ * The processing guarantee is always {@code exactly_once_v2}: the fold's state and its ledger must
+ * change together, and at-least-once would re-apply a crashed task's last events to state that
+ * already holds them (shown by kill tests: duplicate ledger entries and wrong state).
  *
- * @param applicationId Kafka Streams {@code application.id}: instances with the same id share the work
- * @param stallTimeout  how long input may wait with no record folded before {@code /healthz} says 503
- * @param httpHost      query server address; {@code httpPort} 0 picks a free port
- * @param overrides     extra Kafka Streams properties, applied last
- * @param snapshotEvery a device's state goes to the snapshots topic every this many of its events; 0 never
- * @param alerts        thresholds of the alert rules
- * @param workingSetBytes heap each task's working set may take (devices' state mirrored from the stores)
+ * @param applicationId Kafka Streams {@code application.id}: instances with the same id share the
+ *     work
+ * @param stallTimeout how long input may wait with no record folded before {@code /healthz} says
+ *     503
+ * @param httpHost query server address; {@code httpPort} 0 picks a free port
+ * @param overrides extra Kafka Streams properties, applied last
+ * @param snapshotEvery a device's state goes to the snapshots topic every this many of its events;
+ *     0 never
+ * @param alerts thresholds of the alert rules
+ * @param workingSetBytes heap each task's working set may take (devices' state mirrored from the
+ *     stores)
  */
-public record EngineConfig(String bootstrap, String applicationId, Path stateDir, Duration stallTimeout, int threads,
-                           int standbyReplicas, Topics topics, FoldConfig fold, StoreType storeType,
-                           String httpHost, int httpPort, Map<String, String> overrides, long snapshotEvery,
-                           AlertThresholds alerts, long workingSetBytes) {
+public record EngineConfig(
+        String bootstrap,
+        String applicationId,
+        Path stateDir,
+        Duration stallTimeout,
+        int threads,
+        int standbyReplicas,
+        Topics topics,
+        FoldConfig fold,
+        StoreType storeType,
+        String httpHost,
+        int httpPort,
+        Map<String, String> overrides,
+        long snapshotEvery,
+        AlertThresholds alerts,
+        long workingSetBytes) {
     /** The default application id. */
     public static final String APPLICATION_ID = "vmledger-engine";
+
     /** The default stall timeout. */
     public static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -53,28 +70,86 @@ public record EngineConfig(String bootstrap, String applicationId, Path stateDir
         }
     }
 
-    /** Defaults for everything but the broker and state directory: one thread, RocksDB, HTTP on 127.0.0.1:8080. */
+    /**
+     * Defaults for everything but the broker and state directory: one thread, RocksDB, HTTP on
+     * 127.0.0.1:8080.
+     */
     public static EngineConfig defaults(String bootstrap, Path stateDir) {
-        return new EngineConfig(bootstrap, APPLICATION_ID, stateDir, STALL_TIMEOUT, 1, 0, Topics.defaults(4),
-                FoldConfig.DEFAULT, StoreType.ROCKSDB, "127.0.0.1", 8080, Map.of(), EngineTopology.DEFAULT_SNAPSHOT_EVERY,
-                AlertThresholds.DEFAULT, EngineTopology.defaultWorkingSetBytes());
+        return new EngineConfig(
+                bootstrap,
+                APPLICATION_ID,
+                stateDir,
+                STALL_TIMEOUT,
+                1,
+                0,
+                Topics.defaults(4),
+                FoldConfig.DEFAULT,
+                StoreType.ROCKSDB,
+                "127.0.0.1",
+                8080,
+                Map.of(),
+                EngineTopology.DEFAULT_SNAPSHOT_EVERY,
+                AlertThresholds.DEFAULT,
+                EngineTopology.defaultWorkingSetBytes());
     }
 
     /** This configuration with another state directory and HTTP port (for a further instance). */
     public EngineConfig withInstance(Path dir, int port) {
-        return new EngineConfig(bootstrap, applicationId, dir, stallTimeout, threads, standbyReplicas, topics, fold,
-                storeType, httpHost, port, overrides, snapshotEvery, alerts, workingSetBytes);
+        return new EngineConfig(
+                bootstrap,
+                applicationId,
+                dir,
+                stallTimeout,
+                threads,
+                standbyReplicas,
+                topics,
+                fold,
+                storeType,
+                httpHost,
+                port,
+                overrides,
+                snapshotEvery,
+                alerts,
+                workingSetBytes);
     }
 
     /** This configuration with its query server on {@code host}:{@code port} (0: any free port). */
     public EngineConfig withHttp(String host, int port) {
-        return new EngineConfig(bootstrap, applicationId, stateDir, stallTimeout, threads, standbyReplicas, topics, fold,
-                storeType, host, port, overrides, snapshotEvery, alerts, workingSetBytes);
+        return new EngineConfig(
+                bootstrap,
+                applicationId,
+                stateDir,
+                stallTimeout,
+                threads,
+                standbyReplicas,
+                topics,
+                fold,
+                storeType,
+                host,
+                port,
+                overrides,
+                snapshotEvery,
+                alerts,
+                workingSetBytes);
     }
 
     /** This configuration with other alert thresholds. */
     public EngineConfig withAlerts(AlertThresholds thresholds) {
-        return new EngineConfig(bootstrap, applicationId, stateDir, stallTimeout, threads, standbyReplicas, topics, fold,
-                storeType, httpHost, httpPort, overrides, snapshotEvery, thresholds, workingSetBytes);
+        return new EngineConfig(
+                bootstrap,
+                applicationId,
+                stateDir,
+                stallTimeout,
+                threads,
+                standbyReplicas,
+                topics,
+                fold,
+                storeType,
+                httpHost,
+                httpPort,
+                overrides,
+                snapshotEvery,
+                thresholds,
+                workingSetBytes);
     }
 }

@@ -15,13 +15,15 @@ public final class RestoreProgress implements StateRestoreListener {
     private final AtomicLong lastEndNanos = new AtomicLong();
 
     @Override
-    public void onRestoreStart(TopicPartition partition, String store, long startOffset, long endOffset) {
+    public void onRestoreStart(
+            TopicPartition partition, String store, long startOffset, long endOffset) {
         firstStartNanos.compareAndSet(0, System.nanoTime());
         active.incrementAndGet();
     }
 
     @Override
-    public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long numRestored) {
+    public void onBatchRestored(
+            TopicPartition partition, String store, long batchEndOffset, long numRestored) {
         restored.addAndGet(numRestored);
     }
 
@@ -36,7 +38,9 @@ public final class RestoreProgress implements StateRestoreListener {
         return restored.get();
     }
 
-    /** Nanoseconds from the first restore start to the last restore end, 0 if nothing was restored. */
+    /**
+     * Nanoseconds from the first restore start to the last restore end, 0 if nothing was restored.
+     */
     public long restoreNanos() {
         long start = firstStartNanos.get();
         return start == 0 ? 0 : Math.max(0, lastEndNanos.get() - start);

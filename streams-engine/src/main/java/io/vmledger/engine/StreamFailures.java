@@ -9,14 +9,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the engine does when a stream thread dies: a transient cause (a {@link RetriableException}
- * anywhere in the chain: a broker that went away, a timeout) replaces the thread, at most
- * {@link #MAX_REPLACEMENTS} times in the instance's life; anything else shuts the instance down, logs one line
- * saying why and completes {@link #fatal()}, so that the process exits non-zero and a
+ * anywhere in the chain: a broker that went away, a timeout) replaces the thread, at most {@link
+ * #MAX_REPLACEMENTS} times in the instance's life; anything else shuts the instance down, logs one
+ * line saying why and completes {@link #fatal()}, so that the process exits non-zero and a
  * supervisor restarts it, instead of living on with a dead fold behind a 503.
  */
 final class StreamFailures implements StreamsUncaughtExceptionHandler, KafkaStreams.StateListener {
     /** Thread replacements for transient causes before the instance gives up. */
     static final int MAX_REPLACEMENTS = 3;
+
     private static final Logger LOG = LoggerFactory.getLogger(StreamFailures.class);
 
     private final CompletableFuture<Throwable> fatal = new CompletableFuture<>();
@@ -27,8 +28,11 @@ final class StreamFailures implements StreamsUncaughtExceptionHandler, KafkaStre
     public synchronized StreamThreadExceptionResponse handle(Throwable e) {
         if (isTransient(e) && replacements < MAX_REPLACEMENTS) {
             replacements++;
-            LOG.warn("stream thread failed on a transient error ({}); replacing it ({} of {})", summary(e),
-                    replacements, MAX_REPLACEMENTS);
+            LOG.warn(
+                    "stream thread failed on a transient error ({}); replacing it ({} of {})",
+                    summary(e),
+                    replacements,
+                    MAX_REPLACEMENTS);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         }
         LOG.error("the engine stops: its stream thread failed: {}", summary(e));
@@ -41,11 +45,17 @@ final class StreamFailures implements StreamsUncaughtExceptionHandler, KafkaStre
     public void onChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
         if (newState == KafkaStreams.State.ERROR) {
             Throwable e = cause;
-            fatal.complete(e != null ? e : new IllegalStateException("Kafka Streams went from " + oldState + " to ERROR"));
+            fatal.complete(
+                    e != null
+                            ? e
+                            : new IllegalStateException(
+                                    "Kafka Streams went from " + oldState + " to ERROR"));
         }
     }
 
-    /** Completes with the cause once the instance has stopped for good (Kafka Streams is in ERROR). */
+    /**
+     * Completes with the cause once the instance has stopped for good (Kafka Streams is in ERROR).
+     */
     CompletableFuture<Throwable> fatal() {
         return fatal;
     }

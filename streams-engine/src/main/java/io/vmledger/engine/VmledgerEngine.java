@@ -26,10 +26,10 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * One running engine instance: the topology in Kafka Streams plus its HTTP query server.
- * Instances started with the same application id on the same brokers share the partitions;
- * Kafka assigns them, restores their state from the changelogs and routes queries by the
- * {@code application.server} each announces.
+ * One running engine instance: the topology in Kafka Streams plus its HTTP query server. Instances
+ * started with the same application id on the same brokers share the partitions; Kafka assigns
+ * them, restores their state from the changelogs and routes queries by the {@code
+ * application.server} each announces.
  */
 public final class VmledgerEngine implements AutoCloseable {
     private final KafkaStreams streams;
@@ -41,9 +41,15 @@ public final class VmledgerEngine implements AutoCloseable {
     private final FoldWatchdog watchdog;
     private final StreamFailures failures;
 
-    private VmledgerEngine(KafkaStreams streams, QueryServer http, RestoreProgress restore,
-                           KafkaStreamsMetrics streamsMetrics, FoldConfig fold, Admin admin, FoldWatchdog watchdog,
-                           StreamFailures failures) {
+    private VmledgerEngine(
+            KafkaStreams streams,
+            QueryServer http,
+            RestoreProgress restore,
+            KafkaStreamsMetrics streamsMetrics,
+            FoldConfig fold,
+            Admin admin,
+            FoldWatchdog watchdog,
+            StreamFailures failures) {
         this.streams = streams;
         this.http = http;
         this.restore = restore;
@@ -54,19 +60,32 @@ public final class VmledgerEngine implements AutoCloseable {
         this.failures = failures;
     }
 
-    /** Creates missing topics, binds the query server and starts processing (returns without waiting). */
+    /**
+     * Creates missing topics, binds the query server and starts processing (returns without
+     * waiting).
+     */
     public static VmledgerEngine start(EngineConfig config) throws InterruptedException {
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap()));
+        Admin admin =
+                Admin.create(
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap()));
         QueryServer http = null;
         try {
             config.topics().ensure(admin);
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            PrometheusMeterRegistry registry =
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             http = QueryServer.start(config.httpHost(), config.httpPort());
             LedgerCounters counters = new LedgerCounters(registry);
-            KafkaStreams streams = new KafkaStreams(
-                    EngineTopology.build(config.topics(), config.fold(), config.storeType(), counters,
-                            config.snapshotEvery(), config.alerts(), config.workingSetBytes()),
-                    properties(config, http.hostInfo()));
+            KafkaStreams streams =
+                    new KafkaStreams(
+                            EngineTopology.build(
+                                    config.topics(),
+                                    config.fold(),
+                                    config.storeType(),
+                                    counters,
+                                    config.snapshotEvery(),
+                                    config.alerts(),
+                                    config.workingSetBytes()),
+                            properties(config, http.hostInfo()));
             RestoreProgress restore = new RestoreProgress();
             streams.setGlobalStateRestoreListener(restore);
             StreamFailures failures = new StreamFailures();
@@ -74,11 +93,21 @@ public final class VmledgerEngine implements AutoCloseable {
             streams.setStateListener(failures);
             KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
             metrics.bindTo(registry);
-            FoldWatchdog watchdog = new FoldWatchdog(streams, admin, config.applicationId(),
-                    config.topics().events().name(), counters::folded, config.stallTimeout(), registry);
-            http.attach(new QueryRouter(streams, http.hostInfo(), config.fold(), registry, watchdog::reading));
+            FoldWatchdog watchdog =
+                    new FoldWatchdog(
+                            streams,
+                            admin,
+                            config.applicationId(),
+                            config.topics().events().name(),
+                            counters::folded,
+                            config.stallTimeout(),
+                            registry);
+            http.attach(
+                    new QueryRouter(
+                            streams, http.hostInfo(), config.fold(), registry, watchdog::reading));
             streams.start();
-            return new VmledgerEngine(streams, http, restore, metrics, config.fold(), admin, watchdog, failures);
+            return new VmledgerEngine(
+                    streams, http, restore, metrics, config.fold(), admin, watchdog, failures);
         } catch (RuntimeException | InterruptedException e) {
             if (http != null) {
                 http.close();
@@ -115,8 +144,10 @@ public final class VmledgerEngine implements AutoCloseable {
             if (s == KafkaStreams.State.RUNNING) {
                 return true;
             }
-            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING
-                    || s == KafkaStreams.State.PENDING_SHUTDOWN || s == KafkaStreams.State.PENDING_ERROR) {
+            if (s == KafkaStreams.State.ERROR
+                    || s == KafkaStreams.State.NOT_RUNNING
+                    || s == KafkaStreams.State.PENDING_SHUTDOWN
+                    || s == KafkaStreams.State.PENDING_ERROR) {
                 return false;
             }
             Thread.sleep(50);
@@ -130,8 +161,8 @@ public final class VmledgerEngine implements AutoCloseable {
     }
 
     /**
-     * Read-only queries over a device's state, if this instance hosts the device's active
-     * partition (empty otherwise, or while the device's owner is unknown).
+     * Read-only queries over a device's state, if this instance hosts the device's active partition
+     * (empty otherwise, or while the device's owner is unknown).
      */
     public Optional<DeviceQueries> deviceQueries(String device) {
         LocalQueries local = new LocalQueries(streams, fold);
@@ -148,9 +179,9 @@ public final class VmledgerEngine implements AutoCloseable {
     }
 
     /**
-     * Completes with the reason, in one line, when this instance has stopped for good on a
-     * failure (a stream thread died of a non-transient error, or Kafka Streams went to ERROR): a
-     * process should then exit non-zero so that its supervisor restarts it.
+     * Completes with the reason, in one line, when this instance has stopped for good on a failure
+     * (a stream thread died of a non-transient error, or Kafka Streams went to ERROR): a process
+     * should then exit non-zero so that its supervisor restarts it.
      */
     public CompletableFuture<String> failure() {
         return failures.fatal().thenApply(StreamFailures::summary);
@@ -167,8 +198,10 @@ public final class VmledgerEngine implements AutoCloseable {
      */
     @Override
     public void close() {
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+        streams.close(
+                CloseOptions.groupMembershipOperation(
+                                CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                        .withTimeout(Duration.ofSeconds(30)));
         watchdog.close();
         streamsMetrics.close();
         http.close();

@@ -10,18 +10,18 @@ import io.vmledger.core.VectorTraces;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.state.DeviceTables;
-import io.vmledger.schema.store.ByteStore;
 import io.vmledger.engine.store.KeyValueByteStore;
-import io.vmledger.schema.store.StoreLayout;
-import io.vmledger.schema.store.StoreTableSource;
 import io.vmledger.engine.topology.DeadLetters;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.LedgerCounters;
-import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.DeadLetter;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.json.LedgerJson;
+import io.vmledger.schema.store.ByteStore;
+import io.vmledger.schema.store.StoreLayout;
+import io.vmledger.schema.store.StoreTableSource;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.wire.Wire;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -54,8 +54,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class EngineTopologyTest {
     private static final Topics TOPICS = Topics.defaults(1);
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, VmEvent> events;
@@ -76,10 +75,20 @@ class EngineTopologyTest {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(type.name()).toString());
-        driver = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT, type,
-                new LedgerCounters(new SimpleMeterRegistry())), p);
+        driver =
+                new TopologyTestDriver(
+                        EngineTopology.build(
+                                TOPICS,
+                                FoldConfig.DEFAULT,
+                                type,
+                                new LedgerCounters(new SimpleMeterRegistry())),
+                        p);
         events = DriverTopics.input(driver, TOPICS.events());
-        raw = driver.createInputTopic(TOPICS.events().name(), new ByteArraySerializer(), new ByteArraySerializer());
+        raw =
+                driver.createInputTopic(
+                        TOPICS.events().name(),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer());
         ledger = DriverTopics.output(driver, TOPICS.ledger());
         deadletter = DriverTopics.output(driver, TOPICS.deadletter());
     }
@@ -114,7 +123,8 @@ class EngineTopologyTest {
         assertTrue(deadletter.isEmpty());
 
         List<String> state = new ArrayList<>();
-        for (String device : new java.util.TreeSet<>(ref.events().stream().map(VmEvent::getDevice).toList())) {
+        for (String device :
+                new java.util.TreeSet<>(ref.events().stream().map(VmEvent::getDevice).toList())) {
             state.addAll(ReplayReference.stateLines(device, queries(device)));
         }
         List<String> expected = new ArrayList<>(ref.stateLines());
@@ -123,7 +133,8 @@ class EngineTopologyTest {
 
     @Test
     void aRepeatedSeqIsReportedAsDuplicateAndNotApplied() {
-        ReplayReference ref = new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d"));
+        ReplayReference ref =
+                new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d"));
         VmEvent first = ref.events().get(0);
         events.pipeInput("d", first);
         events.pipeInput("d", first);
@@ -135,7 +146,8 @@ class EngineTopologyTest {
 
     @Test
     void undecodableRecordsAreDeadLetteredWithTheirBytesAndProcessingGoesOn() {
-        ReplayReference ref = new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d"));
+        ReplayReference ref =
+                new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d"));
         byte[] good = Wire.event(ref.events().get(0));
         byte[] garbage = "not avro at all".getBytes();
         byte[] truncated = Arrays.copyOf(good, good.length - 3);
@@ -156,12 +168,20 @@ class EngineTopologyTest {
         Map<Long, DeadLetter> byOffset = new HashMap<>();
         dead.forEach(d -> byOffset.put(d.getOffset(), d));
         assertArrayEquals(garbage, bytes(byOffset.get(0L).getValue()));
-        assertTrue(byOffset.get(0L).getReason().contains("undecodable event"), byOffset.get(0L).getReason());
+        assertTrue(
+                byOffset.get(0L).getReason().contains("undecodable event"),
+                byOffset.get(0L).getReason());
         assertArrayEquals(truncated, bytes(byOffset.get(1L).getValue()));
-        assertTrue(byOffset.get(1L).getReason().contains("undecodable event"), byOffset.get(1L).getReason());
-        assertTrue(byOffset.get(2L).getReason().contains("fingerprint")
-                || byOffset.get(2L).getReason().contains("schema"), byOffset.get(2L).getReason());
-        assertTrue(byOffset.get(3L).getReason().contains("is not the event's device 'd'"), byOffset.get(3L).getReason());
+        assertTrue(
+                byOffset.get(1L).getReason().contains("undecodable event"),
+                byOffset.get(1L).getReason());
+        assertTrue(
+                byOffset.get(2L).getReason().contains("fingerprint")
+                        || byOffset.get(2L).getReason().contains("schema"),
+                byOffset.get(2L).getReason());
+        assertTrue(
+                byOffset.get(3L).getReason().contains("is not the event's device 'd'"),
+                byOffset.get(3L).getReason());
         assertArrayEquals(Wire.deviceKey("other"), bytes(byOffset.get(3L).getKey()));
         assertTrue(byOffset.get(4L).getReason().contains("tombstone"));
         for (DeadLetter d : dead) {
@@ -182,11 +202,20 @@ class EngineTopologyTest {
         assertEquals(DeadLetters.KEPT_BYTES, d.getValue().remaining());
         assertArrayEquals(Arrays.copyOf(huge, DeadLetters.KEPT_BYTES), bytes(d.getValue()));
         assertEquals(huge.length, d.getValueSize());
-        assertEquals(java.util.HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(huge)), d.getValueSha256());
-        assertTrue(d.getReason().contains("is over the " + Topics.MAX_EVENT_BYTES + " bytes an event may have"),
+        assertEquals(
+                java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(huge)),
+                d.getValueSha256());
+        assertTrue(
+                d.getReason()
+                        .contains(
+                                "is over the "
+                                        + Topics.MAX_EVENT_BYTES
+                                        + " bytes an event may have"),
                 d.getReason());
-        assertTrue(Wire.deadLetter(d).length < 1 << 20, "a dead letter fits Kafka's default record limit");
+        assertTrue(
+                Wire.deadLetter(d).length < 1 << 20,
+                "a dead letter fits Kafka's default record limit");
         assertNull(d.getKeySize());
         assertGoodEventStillFolds();
     }
@@ -200,20 +229,24 @@ class EngineTopologyTest {
         assertEquals(DeadLetters.KEPT_BYTES, d.getKey().remaining());
         assertEquals(key.length, d.getKeySize());
         assertEquals(64, d.getKeySha256().length());
-        assertTrue(d.getReason().contains("key of " + key.length + " bytes kept as its first"), d.getReason());
+        assertTrue(
+                d.getReason().contains("key of " + key.length + " bytes kept as its first"),
+                d.getReason());
         assertGoodEventStillFolds();
     }
 
     /** Avro input is held to the JSON trace format's envelope rules, with the same reasons. */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
-        "''|1|field 'device': \"\" does not match [A-Za-z0-9._:-]{1,128}",
-        "a b/../c|1|field 'device': \"a b/../c\" does not match [A-Za-z0-9._:-]{1,128}",
-        "d|-1|field 'seq': 18446744073709551615 is not in 1..9223372036854775807",
-        "d|0|field 'seq': 0 is not in 1..9223372036854775807",
-    })
-    void anEventBreakingTheEnvelopeRulesIsDeadLetteredAndDoesNotPoisonItsDevice(String device, long seq,
-                                                                                String reason) {
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "''|1|field 'device': \"\" does not match [A-Za-z0-9._:-]{1,128}",
+                "a b/../c|1|field 'device': \"a b/../c\" does not match [A-Za-z0-9._:-]{1,128}",
+                "d|-1|field 'seq': 18446744073709551615 is not in 1..9223372036854775807",
+                "d|0|field 'seq': 0 is not in 1..9223372036854775807",
+            })
+    void anEventBreakingTheEnvelopeRulesIsDeadLetteredAndDoesNotPoisonItsDevice(
+            String device, long seq, String reason) {
         VmEvent bad = VmEvent.newBuilder(firstEvent()).setDevice(device).setSeq(seq).build();
         events.pipeInput(device, bad);
         DeadLetter d = deadletter.readValue();
@@ -238,9 +271,18 @@ class EngineTopologyTest {
     void aLengthFarBeyondTheBytesIsDeadLetteredNotAnOutOfMemoryError(boolean arrayCount) {
         byte[] bomb;
         if (arrayCount) {
-            // a vm_bind without ops ends in the ops array's end marker (0): make it a count of 2^30 items
-            VmEvent bind = VmEvent.newBuilder(firstEvent()).setPayload(io.vmledger.schema.VmBind.newBuilder()
-                    .setFile(1).setQueue(1).setFlags(0).setOps(List.of()).build()).build();
+            // a vm_bind without ops ends in the ops array's end marker (0): make it a count of 2^30
+            // items
+            VmEvent bind =
+                    VmEvent.newBuilder(firstEvent())
+                            .setPayload(
+                                    io.vmledger.schema.VmBind.newBuilder()
+                                            .setFile(1)
+                                            .setQueue(1)
+                                            .setFlags(0)
+                                            .setOps(List.of())
+                                            .build())
+                            .build();
             byte[] good = Wire.event(bind);
             bomb = Arrays.copyOf(good, good.length + 4);
             System.arraycopy(HUGE_VARINT, 0, bomb, good.length - 1, HUGE_VARINT.length);
@@ -256,10 +298,14 @@ class EngineTopologyTest {
     }
 
     /** The zig-zag varint of 2^30. */
-    private static final byte[] HUGE_VARINT = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08};
+    private static final byte[] HUGE_VARINT = {
+        (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08
+    };
 
     private VmEvent firstEvent() {
-        return new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d")).events().get(0);
+        return new ReplayReference(VectorTraces.trace(VectorTraces.vectors().get(0), "d"))
+                .events()
+                .get(0);
     }
 
     private void assertGoodEventStillFolds() {
@@ -281,6 +327,7 @@ class EngineTopologyTest {
             KeyValueStore<Bytes, byte[]> s = driver.getKeyValueStore(name);
             stores.put(name, new KeyValueByteStore(s));
         }
-        return new DeviceQueries(new DeviceTables(new StoreTableSource(device, stores::get)), FoldConfig.DEFAULT);
+        return new DeviceQueries(
+                new DeviceTables(new StoreTableSource(device, stores::get)), FoldConfig.DEFAULT);
     }
 }

@@ -24,7 +24,8 @@ class FoldProgressTest {
         assertTrue(h.stalled());
         assertEquals(3, h.lag());
         assertEquals(11.0, h.lastProgressAgeSeconds(), 1e-9);
-        assertFalse(p.observe(13 * S, 6, 3, true).stalled(), "one record folded restarts the clock");
+        assertFalse(
+                p.observe(13 * S, 6, 3, true).stalled(), "one record folded restarts the clock");
     }
 
     @Test
@@ -37,7 +38,10 @@ class FoldProgressTest {
         assertFalse(unknown.observe(100 * S, 5, -1, true).stalled());
     }
 
-    /** Against a reference: stalled iff every observation of the last timeout+ had lag > 0, RUNNING and the same count. */
+    /**
+     * Against a reference: stalled iff every observation of the last timeout+ had lag > 0, RUNNING
+     * and the same count.
+     */
     @RepeatedTest(20)
     void agreesWithABruteForceReference(RepetitionInfo info) {
         long seed = 77L * info.getCurrentRepetition();

@@ -10,22 +10,21 @@ import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceTables;
-import io.vmledger.core.store.CompositeKey;
-import io.vmledger.schema.json.StateJson;
-import io.vmledger.schema.store.SortedByteStore;
-import io.vmledger.schema.store.StateCodecs;
-import io.vmledger.schema.store.StoreLayout;
-import io.vmledger.schema.store.StoreTableSource;
-import io.vmledger.schema.store.ByteStore;
 import io.vmledger.engine.store.KeyValueByteStore;
 import io.vmledger.engine.topology.BoHistory;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.LedgerCounters;
-import io.vmledger.schema.topic.SnapshotKey;
-import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.Snapshot;
 import io.vmledger.schema.SnapshotEntry;
 import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.json.StateJson;
+import io.vmledger.schema.store.ByteStore;
+import io.vmledger.schema.store.SortedByteStore;
+import io.vmledger.schema.store.StateCodecs;
+import io.vmledger.schema.store.StoreLayout;
+import io.vmledger.schema.store.StoreTableSource;
+import io.vmledger.schema.topic.SnapshotKey;
+import io.vmledger.schema.topic.Topics;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,10 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The history side of the topology under TopologyTestDriver, on two interleaved seeded random
  * devices: a snapshot after every 10th seq of a device whose entries, loaded into stores of the
- * engine's layout, give exactly {@code replay --state} of the trace up to that event (a state
- * too large for one record comes in parts under 1 MiB that together hold it); and a BO
- * history whose version at any millisecond equals the BO in the replay of the device's events up
- * to that millisecond.
+ * engine's layout, give exactly {@code replay --state} of the trace up to that event (a state too
+ * large for one record comes in parts under 1 MiB that together hold it); and a BO history whose
+ * version at any millisecond equals the BO in the replay of the device's events up to that
+ * millisecond.
  */
 class HistoryTopologyTest {
     private static final Topics TOPICS = Topics.defaults(1);
@@ -60,8 +59,7 @@ class HistoryTopologyTest {
     private static final long SEED = 20260101L;
     private static final List<String> DEVICES = List.of("gpu-a", "gpu-b");
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     private TopologyTestDriver driver;
     private final Map<String, List<RandomDeviceTrace.Line>> traces = new HashMap<>();
@@ -72,13 +70,22 @@ class HistoryTopologyTest {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "history-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
-                new LedgerCounters(new SimpleMeterRegistry()), EVERY, AlertThresholds.DEFAULT,
-                EngineTopology.defaultWorkingSetBytes()), p);
+        driver =
+                new TopologyTestDriver(
+                        EngineTopology.build(
+                                TOPICS,
+                                FoldConfig.DEFAULT,
+                                EngineTopology.StoreType.ROCKSDB,
+                                new LedgerCounters(new SimpleMeterRegistry()),
+                                EVERY,
+                                AlertThresholds.DEFAULT,
+                                EngineTopology.defaultWorkingSetBytes()),
+                        p);
         TestInputTopic<String, VmEvent> events = DriverTopics.input(driver, TOPICS.events());
         List<RandomDeviceTrace.Line> merged = new ArrayList<>();
         for (int i = 0; i < DEVICES.size(); i++) {
-            List<RandomDeviceTrace.Line> t = RandomDeviceTrace.of(DEVICES.get(i), SEED + i, 80, 1_767_225_600_000_000L);
+            List<RandomDeviceTrace.Line> t =
+                    RandomDeviceTrace.of(DEVICES.get(i), SEED + i, 80, 1_767_225_600_000_000L);
             traces.put(DEVICES.get(i), t);
             merged.addAll(t);
         }
@@ -96,7 +103,8 @@ class HistoryTopologyTest {
 
     @Test
     void everySnapshotHoldsExactlyTheReplayedStateUpToItsEvent() {
-        TestOutputTopic<SnapshotKey, Snapshot> out = DriverTopics.output(driver, TOPICS.snapshots());
+        TestOutputTopic<SnapshotKey, Snapshot> out =
+                DriverTopics.output(driver, TOPICS.snapshots());
         Map<String, List<Long>> seqs = new HashMap<>();
         int checked = 0;
         for (TestRecord<SnapshotKey, Snapshot> r : out.readRecordsToList()) {
@@ -114,8 +122,11 @@ class HistoryTopologyTest {
                 upTo++;
             }
             ReplayReference ref = new ReplayReference(jsons(trace.subList(0, upTo + 1)));
-            assertEquals(ReplayReference.stateLines(s.getDevice(), ref.ledger().devices().get(s.getDevice())),
-                    ReplayReference.stateLines(s.getDevice(), load(s)), "snapshot of " + s.getDevice() + " at " + s.getSeq());
+            assertEquals(
+                    ReplayReference.stateLines(
+                            s.getDevice(), ref.ledger().devices().get(s.getDevice())),
+                    ReplayReference.stateLines(s.getDevice(), load(s)),
+                    "snapshot of " + s.getDevice() + " at " + s.getSeq());
             checked++;
         }
         for (String d : DEVICES) {
@@ -134,7 +145,12 @@ class HistoryTopologyTest {
             long first = trace.get(0).ts() / 1000;
             long last = trace.get(trace.size() - 1).ts() / 1000;
             for (int i = 0; i < 12; i++) {
-                long atMs = i == 0 ? first - 1 : i == 1 ? last + 5 : first + (long) r.nextInt((int) (last - first + 1));
+                long atMs =
+                        i == 0
+                                ? first - 1
+                                : i == 1
+                                        ? last + 5
+                                        : first + (long) r.nextInt((int) (last - first + 1));
                 int n = 0;
                 while (n < trace.size() && trace.get(n).ts() / 1000 <= atMs) {
                     n++;
@@ -169,16 +185,32 @@ class HistoryTopologyTest {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("large").toString());
         int n = 2500;
-        driver = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
-                new LedgerCounters(new SimpleMeterRegistry()), n, AlertThresholds.DEFAULT,
-                EngineTopology.defaultWorkingSetBytes()), p);
+        driver =
+                new TopologyTestDriver(
+                        EngineTopology.build(
+                                TOPICS,
+                                FoldConfig.DEFAULT,
+                                EngineTopology.StoreType.ROCKSDB,
+                                new LedgerCounters(new SimpleMeterRegistry()),
+                                n,
+                                AlertThresholds.DEFAULT,
+                                EngineTopology.defaultWorkingSetBytes()),
+                        p);
         List<String> trace = new ArrayList<>();
-        trace.add("{\"device\":\"big\",\"seq\":1,\"ts\":1000,\"type\":\"file_open\",\"file\":1,\"vm_bind\":true}");
-        trace.add("{\"device\":\"big\",\"seq\":2,\"type\":\"submitqueue_new\",\"file\":1,\"queue\":1,\"vm_bind\":true}");
-        trace.add("{\"device\":\"big\",\"seq\":3,\"type\":\"bo_new\",\"file\":1,\"bo\":1,\"size\":65536}");
+        trace.add(
+                "{\"device\":\"big\",\"seq\":1,\"ts\":1000,\"type\":\"file_open\",\"file\":1,\"vm_bind\":true}");
+        trace.add(
+                "{\"device\":\"big\",\"seq\":2,\"type\":\"submitqueue_new\",\"file\":1,\"queue\":1,\"vm_bind\":true}");
+        trace.add(
+                "{\"device\":\"big\",\"seq\":3,\"type\":\"bo_new\",\"file\":1,\"bo\":1,\"size\":65536}");
         for (int seq = 4; seq <= n; seq++) {
-            trace.add("{\"device\":\"big\",\"seq\":" + seq + ",\"type\":\"vm_bind\",\"file\":1,\"queue\":1,"
-                    + "\"ops\":[{\"op\":\"map\",\"bo\":1,\"iova\":" + (0x100000000L + seq * 0x10000L) + ",\"range\":4096}]}");
+            trace.add(
+                    "{\"device\":\"big\",\"seq\":"
+                            + seq
+                            + ",\"type\":\"vm_bind\",\"file\":1,\"queue\":1,"
+                            + "\"ops\":[{\"op\":\"map\",\"bo\":1,\"iova\":"
+                            + (0x100000000L + seq * 0x10000L)
+                            + ",\"range\":4096}]}");
         }
         ReplayReference ref = new ReplayReference(trace);
         TestInputTopic<String, VmEvent> events = DriverTopics.input(driver, TOPICS.events());
@@ -204,7 +236,10 @@ class HistoryTopologyTest {
         assertEquals(ref.stateLines(), ReplayReference.stateLines("big", load(whole)));
     }
 
-    /** Seqs of the events after which a snapshot is due: the device's seq crosses a multiple of EVERY. */
+    /**
+     * Seqs of the events after which a snapshot is due: the device's seq crosses a multiple of
+     * EVERY.
+     */
     private static List<Long> expectedSnapshotSeqs(List<RandomDeviceTrace.Line> trace) {
         List<Long> out = new ArrayList<>();
         long last = 0;
@@ -241,7 +276,9 @@ class HistoryTopologyTest {
         for (SnapshotEntry e : s.getEntries()) {
             stores.get(e.getStore()).put(Bytes.wrap(bytes(e.getKey())), bytes(e.getValue()));
         }
-        return new DeviceQueries(new DeviceTables(new StoreTableSource(s.getDevice(), stores::get)), FoldConfig.DEFAULT);
+        return new DeviceQueries(
+                new DeviceTables(new StoreTableSource(s.getDevice(), stores::get)),
+                FoldConfig.DEFAULT);
     }
 
     private static byte[] bytes(ByteBuffer b) {

@@ -5,15 +5,15 @@ import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
-import io.vmledger.schema.codec.EventDecoder;
-import io.vmledger.schema.codec.OutcomeEncoder;
-import io.vmledger.schema.json.StateJson;
 import io.vmledger.producer.sim.FleetSim;
 import io.vmledger.producer.sim.SimConfig;
 import io.vmledger.producer.trace.TraceLine;
 import io.vmledger.producer.trace.TraceReader;
 import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.codec.EventDecoder;
+import io.vmledger.schema.codec.OutcomeEncoder;
 import io.vmledger.schema.json.LedgerJson;
+import io.vmledger.schema.json.StateJson;
 import io.vmledger.schema.json.TraceJson;
 import java.io.BufferedReader;
 import java.io.StringReader;
@@ -21,7 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** What {@code vmledger replay} makes of a trace (the in-memory fold): the reference the engine must equal. */
+/**
+ * What {@code vmledger replay} makes of a trace (the in-memory fold): the reference the engine must
+ * equal.
+ */
 public final class ReplayReference {
     private final InMemoryLedger ledger = new InMemoryLedger(FoldConfig.DEFAULT);
     private final List<String> outcomes = new ArrayList<>();
@@ -29,12 +32,21 @@ public final class ReplayReference {
 
     /** Folds {@code traceLines} (all readable). */
     public ReplayReference(List<String> traceLines) {
-        try (TraceReader r = new TraceReader(new BufferedReader(new StringReader(String.join("\n", traceLines))))) {
+        try (TraceReader r =
+                new TraceReader(
+                        new BufferedReader(new StringReader(String.join("\n", traceLines))))) {
             while (r.hasNext()) {
                 VmEvent e = ((TraceLine.Parsed) r.next()).event();
                 events.add(e);
-                outcomes.add(LedgerJson.format(OutcomeEncoder.encode(
-                        ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), EventDecoder.decode(e)).outcome())));
+                outcomes.add(
+                        LedgerJson.format(
+                                OutcomeEncoder.encode(
+                                        ledger.apply(
+                                                        e.getDevice(),
+                                                        e.getSeq(),
+                                                        e.getTs(),
+                                                        EventDecoder.decode(e))
+                                                .outcome())));
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -37,33 +37,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tasks moving between two engine instances mid-stream leave the heap working set, the stores
- * and the committed ledger agreeing. Instance A folds a simulated fleet; at a quarter of the
- * ledger B joins and takes some of A's tasks; at half A leaves and B takes the rest; at three
- * quarters A comes back on its old state directory (stale stores, restored from the changelogs
- * B wrote) and takes tasks back. Events flow all along: a feeder keeps publishing a window ahead
- * of the committed ledger, a narrow one while a move is under way, so that events are in flight
- * when tasks are revoked and reassigned, and every instance goes on folding devices whose state
- * another instance built, from a working set it must load from its restored stores (a heap copy
- * kept from before a move, or stores that missed a revoked task's last writes, would change an
- * outcome). The stream must still be going after the last move. The whole ledger must then equal the
- * in-memory fold's per device (no loss, no duplicate, in seq order) and every device's state,
- * read from the stores of the instance that owns it, its replay state.
+ * Tasks moving between two engine instances mid-stream leave the heap working set, the stores and
+ * the committed ledger agreeing. Instance A folds a simulated fleet; at a quarter of the ledger B
+ * joins and takes some of A's tasks; at half A leaves and B takes the rest; at three quarters A
+ * comes back on its old state directory (stale stores, restored from the changelogs B wrote) and
+ * takes tasks back. Events flow all along: a feeder keeps publishing a window ahead of the
+ * committed ledger, a narrow one while a move is under way, so that events are in flight when tasks
+ * are revoked and reassigned, and every instance goes on folding devices whose state another
+ * instance built, from a working set it must load from its restored stores (a heap copy kept from
+ * before a move, or stores that missed a revoked task's last writes, would change an outcome). The
+ * stream must still be going after the last move. The whole ledger must then equal the in-memory
+ * fold's per device (no loss, no duplicate, in seq order) and every device's state, read from the
+ * stores of the instance that owns it, its replay state.
  *
  * <p>{@code acceptable.recovery.lag} is raised so that a joining instance counts as caught up and
- * the assignor moves tasks to it at once (by default it would only warm them up and move them in
- * a probing rebalance minutes later).
+ * the assignor moves tasks to it at once (by default it would only warm them up and move them in a
+ * probing rebalance minutes later).
  */
 class TaskMigrationIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final int PARTITIONS = 4;
+
     /** Events the feeder may publish ahead of the committed ledger while no task is moving. */
     private static final int WIDE = 1_000;
+
     /** The same while tasks move: the stream goes on, slowly, through the rebalance. */
     private static final int NARROW = 32;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private EmbeddedKafkaBroker broker;
     private Feeder feeder;
@@ -84,12 +85,16 @@ class TaskMigrationIT {
     }
 
     @Test
-    void tasksMovedToAnotherInstanceAndBackMidStreamLoseDuplicateAndCorruptNothing() throws Exception {
-        ReplayReference ref = ReplayReference.ofFleet(
-                new SimConfig(12, 12_000, 0, 23, SimConfig.DEFAULT_START, 0.2, 0.01));
+    void tasksMovedToAnotherInstanceAndBackMidStreamLoseDuplicateAndCorruptNothing()
+            throws Exception {
+        ReplayReference ref =
+                ReplayReference.ofFleet(
+                        new SimConfig(12, 12_000, 0, 23, SimConfig.DEFAULT_START, 0.2, 0.01));
         int n = ref.events().size();
         Set<String> devices = new TreeSet<>(ref.ledger().devices().keySet());
-        assertEquals(PARTITIONS, devices.stream().map(d -> Topics.partitionOf(d, PARTITIONS)).distinct().count(),
+        assertEquals(
+                PARTITIONS,
+                devices.stream().map(d -> Topics.partitionOf(d, PARTITIONS)).distinct().count(),
                 "the fleet must have devices on every partition, so that every task has devices to move");
         broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), 0);
         Topics topics = Topics.prefixed("migration.", PARTITIONS, (short) 1);
@@ -98,7 +103,8 @@ class TaskMigrationIT {
 
         VmledgerEngine first = started(a);
         feeder = new Feeder(broker.bootstrapServers(), topics, ref.events());
-        try (CommittedLedger ledger = new CommittedLedger(broker.bootstrapServers(), topics.ledger().name())) {
+        try (CommittedLedger ledger =
+                new CommittedLedger(broker.bootstrapServers(), topics.ledger().name())) {
             ledger.awaitAtLeast(n / 4, WAIT);
             feeder.window(NARROW);
             VmledgerEngine second = started(b);
@@ -116,34 +122,54 @@ class TaskMigrationIT {
             feeder.window(NARROW);
             VmledgerEngine again = started(a);
             awaitTasksSpread(again, second);
-            assertTrue(feeder.published() < n, "the stream was over before the last move: the fleet is too small");
+            assertTrue(
+                    feeder.published() < n,
+                    "the stream was over before the last move: the fleet is too small");
             feeder.window(WIDE);
 
             feeder.await();
             CommittedLedger.awaitFolded(broker.bootstrapServers(), a.applicationId(), topics, WAIT);
             CommittedLedger.assertMatches(ref, ledger.readCommitted(WAIT));
             for (String d : devices) {
-                assertEquals(ReplayReference.stateLines(d, ref.ledger().devices().get(d)),
-                        stateLines(d, again, second), d);
+                assertEquals(
+                        ReplayReference.stateLines(d, ref.ledger().devices().get(d)),
+                        stateLines(d, again, second),
+                        d);
             }
         }
     }
 
     private EngineConfig config(Topics topics, String instance) {
-        return new EngineConfig(broker.bootstrapServers(), "migration", dir.resolve(instance),
-                EngineConfig.STALL_TIMEOUT, 1, 0, topics, FoldConfig.DEFAULT, EngineTopology.StoreType.ROCKSDB,
-                "127.0.0.1", 0, Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100",
-                        StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, Long.toString(1L << 40)),
-                EngineTopology.DEFAULT_SNAPSHOT_EVERY, AlertThresholds.DEFAULT, EngineTopology.defaultWorkingSetBytes());
+        return new EngineConfig(
+                broker.bootstrapServers(),
+                "migration",
+                dir.resolve(instance),
+                EngineConfig.STALL_TIMEOUT,
+                1,
+                0,
+                topics,
+                FoldConfig.DEFAULT,
+                EngineTopology.StoreType.ROCKSDB,
+                "127.0.0.1",
+                0,
+                Map.of(
+                        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                        "100",
+                        StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG,
+                        Long.toString(1L << 40)),
+                EngineTopology.DEFAULT_SNAPSHOT_EVERY,
+                AlertThresholds.DEFAULT,
+                EngineTopology.defaultWorkingSetBytes());
     }
 
     private VmledgerEngine started(EngineConfig config) throws InterruptedException {
         VmledgerEngine e = VmledgerEngine.start(config);
         engines.add(e);
-        assertTrue(e.awaitRunning(WAIT), "instance " + config.stateDir().getFileName() + " did not reach RUNNING");
+        assertTrue(
+                e.awaitRunning(WAIT),
+                "instance " + config.stateDir().getFileName() + " did not reach RUNNING");
         return e;
     }
-
 
     /**
      * Waits until {@code instances} are all RUNNING, each holds at least one active task, and
@@ -166,18 +192,26 @@ class TaskMigrationIT {
             }
             Set<Integer> union = new TreeSet<>();
             held.forEach(union::addAll);
-            if (running && union.equals(all) && held.stream().mapToInt(Set::size).sum() == PARTITIONS
+            if (running
+                    && union.equals(all)
+                    && held.stream().mapToInt(Set::size).sum() == PARTITIONS
                     && held.stream().noneMatch(Set::isEmpty)) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("the tasks were not spread over " + instances.length
-                + " instances within " + WAIT + "; active task partitions per instance: " + held);
+        throw new AssertionError(
+                "the tasks were not spread over "
+                        + instances.length
+                        + " instances within "
+                        + WAIT
+                        + "; active task partitions per instance: "
+                        + held);
     }
 
     /** {@code device}'s state lines read from the stores of whichever instance owns it. */
-    private static List<String> stateLines(String device, VmledgerEngine... instances) throws InterruptedException {
+    private static List<String> stateLines(String device, VmledgerEngine... instances)
+            throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         String last = "no instance owns it";
         while (System.nanoTime() - deadline < 0) {
@@ -193,7 +227,8 @@ class TaskMigrationIT {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("device " + device + "'s state was not readable within " + WAIT + ": " + last);
+        throw new AssertionError(
+                "device " + device + "'s state was not readable within " + WAIT + ": " + last);
     }
 
     /**
@@ -208,21 +243,26 @@ class TaskMigrationIT {
         private final Thread thread;
 
         Feeder(String bootstrap, Topics topics, List<VmEvent> events) {
-            thread = new Thread(() -> {
-                try {
-                    feed(bootstrap, topics, events);
-                    done.complete(null);
-                } catch (Throwable e) {
-                    done.completeExceptionally(e);
-                }
-            }, "feeder");
+            thread =
+                    new Thread(
+                            () -> {
+                                try {
+                                    feed(bootstrap, topics, events);
+                                    done.complete(null);
+                                } catch (Throwable e) {
+                                    done.completeExceptionally(e);
+                                }
+                            },
+                            "feeder");
             thread.setDaemon(true);
             thread.start();
         }
 
         private void feed(String bootstrap, Topics topics, List<VmEvent> events) {
-            try (EventPublisher publisher = new EventPublisher(bootstrap, topics.events(), Map.of());
-                 CommittedLedger ledger = new CommittedLedger(bootstrap, topics.ledger().name())) {
+            try (EventPublisher publisher =
+                            new EventPublisher(bootstrap, topics.events(), Map.of());
+                    CommittedLedger ledger =
+                            new CommittedLedger(bootstrap, topics.ledger().name())) {
                 int next = 0;
                 while (next < events.size() && !stopped.get()) {
                     int committed = ledger.readCommitted(WAIT).size();
@@ -252,7 +292,10 @@ class TaskMigrationIT {
             done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
 
-        /** Stops publishing (interrupting a wait for the ledger); rethrows what else stopped the feeder. */
+        /**
+         * Stops publishing (interrupting a wait for the ledger); rethrows what else stopped the
+         * feeder.
+         */
         void stop() throws Exception {
             stopped.set(true);
             thread.interrupt();

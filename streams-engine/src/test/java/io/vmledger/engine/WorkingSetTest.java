@@ -31,19 +31,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The working set is invisible: a simulated fleet folded with a budget so small that every
- * other device is evicted after each event (and reloaded from the stores on its next one)
- * gives the same records on every output topic, and the same bytes in every store, as with a
- * budget that holds every device.
+ * The working set is invisible: a simulated fleet folded with a budget so small that every other
+ * device is evicted after each event (and reloaded from the stores on its next one) gives the same
+ * records on every output topic, and the same bytes in every store, as with a budget that holds
+ * every device.
  */
 class WorkingSetTest {
     private static final Topics TOPICS = Topics.defaults(1);
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    private record Run(List<List<String>> outputs, List<List<String>> stores, double loads) {
-    }
+    private record Run(List<List<String>> outputs, List<List<String>> stores, double loads) {}
 
     @Test
     void evictingAfterEveryEventChangesNoOutputAndNoStoredByte() {
@@ -51,7 +49,9 @@ class WorkingSetTest {
         Run tiny = run("tiny", 1);
         assertEquals(all.outputs(), tiny.outputs());
         assertEquals(all.stores(), tiny.stores());
-        assertTrue(all.outputs().get(0).size() == 12_000, "ledger entries: " + all.outputs().get(0).size());
+        assertTrue(
+                all.outputs().get(0).size() == 12_000,
+                "ledger entries: " + all.outputs().get(0).size());
         assertEquals(6, all.loads(), "a budget that holds every device loads each once");
         assertTrue(tiny.loads() > 1000, "the tiny budget reloaded devices: " + tiny.loads());
     }
@@ -62,21 +62,39 @@ class WorkingSetTest {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(name).toString());
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        try (TopologyTestDriver d = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT,
-                EngineTopology.StoreType.ROCKSDB, new LedgerCounters(metrics), 500, AlertThresholds.DEFAULT, budget), p)) {
+        try (TopologyTestDriver d =
+                new TopologyTestDriver(
+                        EngineTopology.build(
+                                TOPICS,
+                                FoldConfig.DEFAULT,
+                                EngineTopology.StoreType.ROCKSDB,
+                                new LedgerCounters(metrics),
+                                500,
+                                AlertThresholds.DEFAULT,
+                                budget),
+                        p)) {
             TestInputTopic<String, VmEvent> in = DriverTopics.input(d, TOPICS.events());
-            FleetSim sim = new FleetSim(new SimConfig(6, 12_000, 0, 21, SimConfig.DEFAULT_START, 0.3, 0.02));
+            FleetSim sim =
+                    new FleetSim(
+                            new SimConfig(6, 12_000, 0, 21, SimConfig.DEFAULT_START, 0.3, 0.02));
             while (sim.hasNext()) {
                 SimEvent e = sim.next();
                 in.pipeInput(e.event().getDevice(), e.event(), e.event().getTs() / 1000);
             }
             List<List<String>> outputs = new ArrayList<>();
             // the outputs as bytes: the runs must write the very same records
-            for (String t : List.of(TOPICS.ledger().name(), TOPICS.deadletter().name(), TOPICS.coredumps().name(),
-                    TOPICS.alerts().name(), TOPICS.snapshots().name())) {
+            for (String t :
+                    List.of(
+                            TOPICS.ledger().name(),
+                            TOPICS.deadletter().name(),
+                            TOPICS.coredumps().name(),
+                            TOPICS.alerts().name(),
+                            TOPICS.snapshots().name())) {
                 List<String> records = new ArrayList<>();
-                for (TestRecord<byte[], byte[]> r : d.createOutputTopic(t, new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer()).readRecordsToList()) {
+                for (TestRecord<byte[], byte[]> r :
+                        d.createOutputTopic(
+                                        t, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                                .readRecordsToList()) {
                     records.add(hex(r.key()) + " " + hex(r.value()) + " " + r.timestamp());
                 }
                 outputs.add(records);
@@ -86,7 +104,8 @@ class WorkingSetTest {
             List<List<String>> stores = new ArrayList<>();
             for (String s : names) {
                 List<String> entries = new ArrayList<>();
-                try (KeyValueIterator<Bytes, byte[]> it = d.<Bytes, byte[]>getKeyValueStore(s).all()) {
+                try (KeyValueIterator<Bytes, byte[]> it =
+                        d.<Bytes, byte[]>getKeyValueStore(s).all()) {
                     while (it.hasNext()) {
                         KeyValue<Bytes, byte[]> kv = it.next();
                         entries.add(hex(kv.key.get()) + "=" + hex(kv.value));
@@ -94,7 +113,8 @@ class WorkingSetTest {
                 }
                 stores.add(entries);
             }
-            return new Run(outputs, stores, metrics.get("vmledger.working.set.loads").gauge().value());
+            return new Run(
+                    outputs, stores, metrics.get("vmledger.working.set.loads").gauge().value());
         }
     }
 

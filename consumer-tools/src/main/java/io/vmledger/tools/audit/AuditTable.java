@@ -17,17 +17,17 @@ import java.util.StringJoiner;
 import java.util.stream.Collectors;
 
 /**
- * The readable form of an audit ({@code vmledger audit --table}): one row per matching ledger
- * entry with its event time (UTC, µs), seq, type, status, the VMs it touched ({@link Touches}) and
- * what it did: the errno and reason of an error, else per VM_BIND op its page-table operations
- * (op, address range, BO), then the kinds of its effects.
+ * The readable form of an audit ({@code vmledger audit --table}): one row per matching ledger entry
+ * with its event time (UTC, µs), seq, type, status, the VMs it touched ({@link Touches}) and what
+ * it did: the errno and reason of an error, else per VM_BIND op its page-table operations (op,
+ * address range, BO), then the kinds of its effects.
  *
  * <p>A VM_BIND op that queued no page-table operation says why: an in-place remap (kernel-semantics
  * §3.5: an identical MAP that keeps the VMA and its PTEs and only sets the DUMP flag) shows the
  * flag change, an UNMAP of a range without VAs says that nothing was mapped there.
  *
- * <p>An audit of one address ({@code --iova}) shows only the page-table operations, in-place
- * remaps and effect ranges containing it; what the entry did elsewhere is counted, not listed.
+ * <p>An audit of one address ({@code --iova}) shows only the page-table operations, in-place remaps
+ * and effect ranges containing it; what the entry did elsewhere is counted, not listed.
  */
 public final class AuditTable {
     private static final String FORMAT = "%-27s %8s %-17s %-9s %-5s %s";
@@ -35,7 +35,9 @@ public final class AuditTable {
     /** The audited address, or null when the audit is not about one. */
     private final Long iova;
 
-    /** @param iova the address the audit asks for ({@code --iova}), or null to show everything */
+    /**
+     * @param iova the address the audit asks for ({@code --iova}), or null to show everything
+     */
     public AuditTable(Long iova) {
         this.iova = iova;
     }
@@ -48,16 +50,26 @@ public final class AuditTable {
     /** The row of a matching entry. */
     public String row(LedgerAudit.Match m) {
         LedgerEntry e = m.entry();
-        String vms = Touches.vms(e, m.event()).stream().map(Long::toUnsignedString).collect(Collectors.joining(","));
-        return String.format(Locale.ROOT, FORMAT, e.getTs() == null ? "-" : EventTime.iso(e.getTs()),
-                e.getSeq() == null ? "-" : Long.toUnsignedString(e.getSeq()), e.getType(), e.getStatus(),
-                vms.isEmpty() ? "-" : vms, what(m));
+        String vms =
+                Touches.vms(e, m.event()).stream()
+                        .map(Long::toUnsignedString)
+                        .collect(Collectors.joining(","));
+        return String.format(
+                Locale.ROOT,
+                FORMAT,
+                e.getTs() == null ? "-" : EventTime.iso(e.getTs()),
+                e.getSeq() == null ? "-" : Long.toUnsignedString(e.getSeq()),
+                e.getType(),
+                e.getStatus(),
+                vms.isEmpty() ? "-" : vms,
+                what(m));
     }
 
     private String what(LedgerAudit.Match m) {
         LedgerEntry e = m.entry();
         if (e.getErrno() != null || e.getReason() != null) {
-            return (e.getErrno() == null ? "" : e.getErrno() + ": ") + (e.getReason() == null ? "" : e.getReason());
+            return (e.getErrno() == null ? "" : e.getErrno() + ": ")
+                    + (e.getReason() == null ? "" : e.getReason());
         }
         StringJoiner out = new StringJoiner("; ");
         int elsewhere = 0;
@@ -69,9 +81,11 @@ public final class AuditTable {
                 elsewhere++;
                 continue;
             }
-            out.add(f.getKind() + (f.getBo() == null ? "" : " bo " + Long.toUnsignedString(f.getBo()))
-                    + (f.getVm() == null ? "" : " vm " + Long.toUnsignedString(f.getVm()))
-                    + (f.getIova() == null ? "" : " 0x" + Long.toHexString(f.getIova())));
+            out.add(
+                    f.getKind()
+                            + (f.getBo() == null ? "" : " bo " + Long.toUnsignedString(f.getBo()))
+                            + (f.getVm() == null ? "" : " vm " + Long.toUnsignedString(f.getVm()))
+                            + (f.getIova() == null ? "" : " 0x" + Long.toHexString(f.getIova())));
         }
         String what = out.toString();
         if (elsewhere == 0) {
@@ -80,7 +94,10 @@ public final class AuditTable {
         return (what.isEmpty() ? "" : what + " ") + "(" + elsewhere + " more at other addresses)";
     }
 
-    /** Adds what VM_BIND op {@code op} did to {@code out}; returns how many of its parts lie elsewhere. */
+    /**
+     * Adds what VM_BIND op {@code op} did to {@code out}; returns how many of its parts lie
+     * elsewhere.
+     */
     private int op(OpOutcome op, Object payload, StringJoiner out) {
         List<PtOp> pt = op.getPt();
         if (pt.isEmpty() && remappedInPlace(op.getSteps())) {
@@ -89,11 +106,17 @@ public final class AuditTable {
             if (!shows(after.getAddr(), after.getRange())) {
                 return 1;
             }
-            out.add("remap in place " + range(after.getAddr(), after.getRange()) + bo(after.getBo()) + ": "
-                    + dumpChange(before.getDump(), after.getDump()));
+            out.add(
+                    "remap in place "
+                            + range(after.getAddr(), after.getRange())
+                            + bo(after.getBo())
+                            + ": "
+                            + dumpChange(before.getDump(), after.getDump()));
             return 0;
         }
-        if (op.getSteps().isEmpty() && payload instanceof VmBind bind && op.getIndex() < bind.getOps().size()) {
+        if (op.getSteps().isEmpty()
+                && payload instanceof VmBind bind
+                && op.getIndex() < bind.getOps().size()) {
             VmBindOp asked = bind.getOps().get(op.getIndex());
             if (!shows(asked.getIova(), asked.getRange())) {
                 return 1;
@@ -117,18 +140,23 @@ public final class AuditTable {
      * UNMAP with the keep hint of a VA, then a MAP of exactly that VA (address, range, BO, offset).
      */
     private static boolean remappedInPlace(List<Step> steps) {
-        if (steps.size() != 2 || steps.get(0).getStep() != StepKind.unmap || steps.get(1).getStep() != StepKind.map
+        if (steps.size() != 2
+                || steps.get(0).getStep() != StepKind.unmap
+                || steps.get(1).getStep() != StepKind.map
                 || !Boolean.TRUE.equals(steps.get(0).getKeep())) {
             return false;
         }
         Va old = steps.get(0).getVa();
         Va now = steps.get(1).getVa();
-        return old.getAddr() == now.getAddr() && old.getRange() == now.getRange() && old.getOffset() == now.getOffset()
+        return old.getAddr() == now.getAddr()
+                && old.getRange() == now.getRange()
+                && old.getOffset() == now.getOffset()
                 && Objects.equals(old.getBo(), now.getBo());
     }
 
     private static String dumpChange(boolean before, boolean after) {
-        return before == after ? "unchanged (dump " + (after ? "on" : "off") + ")"
+        return before == after
+                ? "unchanged (dump " + (after ? "on" : "off") + ")"
                 : "dump " + (before ? "on" : "off") + " -> " + (after ? "on" : "off");
     }
 

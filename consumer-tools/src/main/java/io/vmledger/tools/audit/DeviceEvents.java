@@ -1,26 +1,27 @@
 package io.vmledger.tools.audit;
 
 import io.vmledger.core.event.Event;
-import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.tools.kafka.TopicReader;
 import java.util.Arrays;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * One device's events in an events-topic partition, in order: exactly the records the engine
- * folds for it (keyed by the device, decodable, and naming the same device); other devices'
- * records are passed over, and the device's records the engine dead-letters are passed over and
- * counted.
+ * One device's events in an events-topic partition, in order: exactly the records the engine folds
+ * for it (keyed by the device, decodable, and naming the same device); other devices' records are
+ * passed over, and the device's records the engine dead-letters are passed over and counted.
  */
 final class DeviceEvents implements AutoCloseable {
-    /** An event as published, its domain form, and the record timestamp (ms) it was published with. */
-    record Published(VmEvent event, Event domain, long timestampMs, long offset) {
-    }
+    /**
+     * An event as published, its domain form, and the record timestamp (ms) it was published with.
+     */
+    record Published(VmEvent event, Event domain, long timestampMs, long offset) {}
 
     private final TopicReader<String, VmEvent> cursor;
     private final String device;
     private final byte[] key;
+
     /** The device's records the engine would dead-letter, skipped. */
     private long skipped;
 
@@ -54,7 +55,10 @@ final class DeviceEvents implements AutoCloseable {
         return null;
     }
 
-    /** Records of the device that are not an event of it (dead-lettered by the engine), skipped so far. */
+    /**
+     * Records of the device that are not an event of it (dead-lettered by the engine), skipped so
+     * far.
+     */
     long skipped() {
         return skipped;
     }

@@ -1,8 +1,8 @@
 package io.vmledger.tools.audit;
 
+import io.vmledger.schema.Snapshot;
 import io.vmledger.schema.topic.SnapshotKey;
 import io.vmledger.schema.topic.Topic;
-import io.vmledger.schema.Snapshot;
 import io.vmledger.tools.kafka.TopicReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,26 +12,29 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * Finds a device's newest complete snapshot taken at or before a time, by one scan of the
- * snapshots partition holding the device. Only the snapshot keys and record timestamps (event
- * time in ms) of other snapshots are looked at; a value is decoded only when its key names a
- * newer snapshot of the device whose millisecond is not after the time.
+ * Finds a device's newest complete snapshot taken at or before a time, by one scan of the snapshots
+ * partition holding the device. Only the snapshot keys and record timestamps (event time in ms) of
+ * other snapshots are looked at; a value is decoded only when its key names a newer snapshot of the
+ * device whose millisecond is not after the time.
  *
  * <p>"Newest at or before T" is the highest seq whose event time is ≤ T; with a device's event
- * times non-decreasing in seq order (as devices produce them) that snapshot is inside the trace
- * cut at T.
+ * times non-decreasing in seq order (as devices produce them) that snapshot is inside the trace cut
+ * at T.
  */
 final class SnapshotFinder {
-    private SnapshotFinder() {
-    }
+    private SnapshotFinder() {}
 
-    /** The parts of the snapshot, in part order, or empty if the device has none at or before {@code asOf} (µs). */
-    static Optional<List<Snapshot>> latest(String bootstrap, Topic<SnapshotKey, Snapshot> topic, String device,
-                                           long asOf) {
+    /**
+     * The parts of the snapshot, in part order, or empty if the device has none at or before {@code
+     * asOf} (µs).
+     */
+    static Optional<List<Snapshot>> latest(
+            String bootstrap, Topic<SnapshotKey, Snapshot> topic, String device, long asOf) {
         long asOfMs = Math.floorDiv(asOf, 1000);
         Candidate complete = null;
         Candidate current = null;
-        try (TopicReader<SnapshotKey, Snapshot> cursor = TopicReader.partitionOf(bootstrap, topic, device)) {
+        try (TopicReader<SnapshotKey, Snapshot> cursor =
+                TopicReader.partitionOf(bootstrap, topic, device)) {
             for (ConsumerRecord<byte[], byte[]> r = cursor.next(); r != null; r = cursor.next()) {
                 if (r.value() == null || r.timestamp() > asOfMs) {
                     continue;
@@ -57,11 +60,14 @@ final class SnapshotFinder {
                 }
             }
         }
-        return complete == null ? Optional.empty() : Optional.of(new ArrayList<>(complete.parts.values()));
+        return complete == null
+                ? Optional.empty()
+                : Optional.of(new ArrayList<>(complete.parts.values()));
     }
 
     /** The record's snapshot key, or null if it has none or its key is not one. */
-    private static SnapshotKey keyOf(Topic<SnapshotKey, Snapshot> topic, ConsumerRecord<byte[], byte[]> r) {
+    private static SnapshotKey keyOf(
+            Topic<SnapshotKey, Snapshot> topic, ConsumerRecord<byte[], byte[]> r) {
         try {
             return topic.deserializeKey(r.key());
         } catch (SerializationException notASnapshotKey) {

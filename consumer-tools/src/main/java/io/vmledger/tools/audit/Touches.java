@@ -2,13 +2,13 @@ package io.vmledger.tools.audit;
 
 import io.vmledger.core.event.EventSubjects;
 import io.vmledger.schema.Effect;
-import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.OpOutcome;
 import io.vmledger.schema.PtOp;
 import io.vmledger.schema.Step;
 import io.vmledger.schema.Va;
 import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.codec.EventDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -17,24 +17,29 @@ import java.util.TreeSet;
 /**
  * Which VMs, addresses and BOs a ledger entry touched, from the entry and the event it is the
  * outcome of:
+ *
  * <ul>
- *   <li>VMs: every effect's {@code vm}; the event's own VM (a context's {@code file} for
- *       vm_bind, get_iova, gpu_fault, gpu_hang, file_open and file_close; the display VM 0 for
- *       fb_prepare, fb_cleanup and kms_vm).</li>
+ *   <li>VMs: every effect's {@code vm}; the event's own VM (a context's {@code file} for vm_bind,
+ *       get_iova, gpu_fault, gpu_hang, file_open and file_close; the display VM 0 for fb_prepare,
+ *       fb_cleanup and kms_vm).
  *   <li>Addresses: every step VA (map, unmap, remap's unmap/prev/next), page-table op and effect
  *       range, and what the event names: a vm_bind op's range (even if rejected), a fault's or
- *       get_iova's address, a framebuffer's plane addresses.</li>
- *   <li>BOs: the BO of every step VA, page-table op and effect, and every BO the event names.</li>
+ *       get_iova's address, a framebuffer's plane addresses.
+ *   <li>BOs: the BO of every step VA, page-table op and effect, and every BO the event names.
  * </ul>
+ *
  * A range contains X when {@code addr <= X < addr + range} (unsigned); a lone address (no range)
  * contains only itself.
  *
- * @param vm   only entries touching this VM, or null
+ * @param vm only entries touching this VM, or null
  * @param iova only entries touching this address, or null
- * @param bo   only entries touching this BO, or null
+ * @param bo only entries touching this BO, or null
  */
 public record Touches(Long vm, Long iova, Long bo) {
-    /** Whether {@code entry}, the outcome of {@code event}, touched what this asks for (all given criteria). */
+    /**
+     * Whether {@code entry}, the outcome of {@code event}, touched what this asks for (all given
+     * criteria).
+     */
     public boolean match(LedgerEntry entry, VmEvent event) {
         return (vm == null || vms(entry, event).contains(vm))
                 && (iova == null || touchesAddress(entry, event, iova))
@@ -59,7 +64,9 @@ public record Touches(Long vm, Long iova, Long bo) {
     private static boolean touchesAddress(LedgerEntry entry, VmEvent event, long x) {
         for (OpOutcome op : ops(entry)) {
             for (Step s : op.getSteps()) {
-                if (contains(s.getVa(), x) || contains(s.getUnmap(), x) || contains(s.getPrev(), x)
+                if (contains(s.getVa(), x)
+                        || contains(s.getUnmap(), x)
+                        || contains(s.getPrev(), x)
                         || contains(s.getNext(), x)) {
                     return true;
                 }
@@ -126,7 +133,8 @@ public record Touches(Long vm, Long iova, Long bo) {
 
     /** Whether effect {@code e} names an address range (or a lone address) containing {@code x}. */
     static boolean contains(Effect e, long x) {
-        return e.getIova() != null && contains(e.getIova(), e.getRange() == null ? 1 : e.getRange(), x);
+        return e.getIova() != null
+                && contains(e.getIova(), e.getRange() == null ? 1 : e.getRange(), x);
     }
 
     /** Whether {@code va} is present and contains {@code x}. */

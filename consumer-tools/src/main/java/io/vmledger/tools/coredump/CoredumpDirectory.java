@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * A directory of devcoredump text files, one per snapshot, named
- * {@link DevcoredumpWriter#fileName} (the same name for the same dump, so writing it again
- * replaces it) and written atomically, so a reader never sees half a file.
+ * A directory of devcoredump text files, one per snapshot, named {@link DevcoredumpWriter#fileName}
+ * (the same name for the same dump, so writing it again replaces it) and written atomically, so a
+ * reader never sees half a file.
  */
 public final class CoredumpDirectory {
     private final Path dir;
@@ -28,5 +28,4 @@ public final class CoredumpDirectory {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return file;
     }
-
 }

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * header lines, every section's raw lines, and the sections vmledger writes too, parsed strictly
  * ({@code fault-info}, {@code pgtable-fault-info}, {@code vm-log}, {@code bos}): a line there that
  * does not have the kernel's key spelling, indentation and number format is refused with its line
- * number. Sections it does not know (registers, ringbuffer, ascii85 data, gmu-*, vmledger, ...)
- * are kept as raw lines. The same reader checks real kernel dumps and vmledger's own output.
+ * number. Sections it does not know (registers, ringbuffer, ascii85 data, gmu-*, vmledger, ...) are
+ * kept as raw lines. The same reader checks real kernel dumps and vmledger's own output.
  */
 public final class DevcoredumpReader {
     private static final Pattern TOP = Pattern.compile("([a-z0-9][a-z0-9-]*):(?: (.*))?");
@@ -25,7 +25,8 @@ public final class DevcoredumpReader {
     private static final Pattern FAULT_ITEM = Pattern.compile(" {2}- ([a-z0-9]+)(?:=|: )(.*)");
     private static final Pattern PGTABLE_ITEM = Pattern.compile(" {2}- (ttbr0|asid|ptes): (.*)");
     private static final Pattern PTES = Pattern.compile("[0-9a-f]{16}( [0-9a-f]{16}){3}");
-    private static final Pattern LOG_LINE = Pattern.compile(" {2}- ([a-z_]+):(\\d+): 0x([0-9a-f]{16})-0x([0-9a-f]{16})");
+    private static final Pattern LOG_LINE =
+            Pattern.compile(" {2}- ([a-z_]+):(\\d+): 0x([0-9a-f]{16})-0x([0-9a-f]{16})");
     private static final Pattern BO_IOVA = Pattern.compile(" {2}- iova: 0x([0-9a-f]{16})");
     private static final Pattern BO_SIZE = Pattern.compile(" {4}size: (\\d+)");
     private static final Pattern BO_FLAGS = Pattern.compile(" {4}flags: 0x([0-9a-f]+)");
@@ -33,8 +34,7 @@ public final class DevcoredumpReader {
     private static final String BO_DATA = "    data: !!ascii85 |";
     private static final Pattern ASCII85 = Pattern.compile(" {5}\\S+");
 
-    private DevcoredumpReader() {
-    }
+    private DevcoredumpReader() {}
 
     /** Reads a devcoredump text. */
     public static Devcoredump read(String text) throws MalformedDevcoredumpException {
@@ -54,7 +54,8 @@ public final class DevcoredumpReader {
         Map<String, Integer> firstLine = new LinkedHashMap<>();
         String first = in.readLine();
         if (!"---".equals(first)) {
-            throw new MalformedDevcoredumpException(1, "a devcoredump starts with '---'", String.valueOf(first));
+            throw new MalformedDevcoredumpException(
+                    1, "a devcoredump starts with '---'", String.valueOf(first));
         }
         List<String> current = null;
         int n = 1;
@@ -62,18 +63,21 @@ public final class DevcoredumpReader {
             n++;
             if (line.startsWith(" ")) {
                 if (current == null) {
-                    throw new MalformedDevcoredumpException(n, "indented line outside a section", line);
+                    throw new MalformedDevcoredumpException(
+                            n, "indented line outside a section", line);
                 }
                 current.add(line);
                 continue;
             }
             Matcher m = TOP.matcher(line);
             if (!m.matches()) {
-                throw new MalformedDevcoredumpException(n, "not a 'key: value' or 'section:' line", line);
+                throw new MalformedDevcoredumpException(
+                        n, "not a 'key: value' or 'section:' line", line);
             }
             if (m.group(2) != null) {
                 if (m.group(1).equals("time") && !TIME.matcher(m.group(2)).matches()) {
-                    throw new MalformedDevcoredumpException(n, "time must be seconds.nanoseconds (9 digits)", line);
+                    throw new MalformedDevcoredumpException(
+                            n, "time must be seconds.nanoseconds (9 digits)", line);
                 }
                 header.put(m.group(1), m.group(2));
                 current = null;
@@ -83,68 +87,112 @@ public final class DevcoredumpReader {
                 firstLine.put(m.group(1), n + 1);
             }
         }
-        return new Devcoredump(header, sections,
-                sections.containsKey("fault-info") ? faultInfo(sections.get("fault-info"), firstLine.get("fault-info")) : null,
+        return new Devcoredump(
+                header,
+                sections,
+                sections.containsKey("fault-info")
+                        ? faultInfo(sections.get("fault-info"), firstLine.get("fault-info"))
+                        : null,
                 sections.containsKey("pgtable-fault-info")
-                        ? pgtableFaultInfo(sections.get("pgtable-fault-info"), firstLine.get("pgtable-fault-info")) : null,
-                sections.containsKey("vm-log") ? vmLog(sections.get("vm-log"), firstLine.get("vm-log")) : null,
-                sections.containsKey("bos") ? bos(sections.get("bos"), firstLine.get("bos")) : List.of());
+                        ? pgtableFaultInfo(
+                                sections.get("pgtable-fault-info"),
+                                firstLine.get("pgtable-fault-info"))
+                        : null,
+                sections.containsKey("vm-log")
+                        ? vmLog(sections.get("vm-log"), firstLine.get("vm-log"))
+                        : null,
+                sections.containsKey("bos")
+                        ? bos(sections.get("bos"), firstLine.get("bos"))
+                        : List.of());
     }
 
-    private static Map<String, String> faultInfo(List<String> lines, int at) throws MalformedDevcoredumpException {
+    private static Map<String, String> faultInfo(List<String> lines, int at)
+            throws MalformedDevcoredumpException {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
-            Matcher m = match(FAULT_ITEM, lines.get(i), at + i, "fault-info items are '  - key=value'");
+            Matcher m =
+                    match(FAULT_ITEM, lines.get(i), at + i, "fault-info items are '  - key=value'");
             String key = m.group(1);
             String value = m.group(2);
-            boolean ok = switch (key) {
-                case "ttbr0", "iova" -> HEX16.matcher(value).matches();
-                case "dir" -> value.equals("READ") || value.equals("WRITE");
-                default -> true;
-            };
+            boolean ok =
+                    switch (key) {
+                        case "ttbr0", "iova" -> HEX16.matcher(value).matches();
+                        case "dir" -> value.equals("READ") || value.equals("WRITE");
+                        default -> true;
+                    };
             if (!ok) {
-                throw new MalformedDevcoredumpException(at + i, "bad fault-info " + key, lines.get(i));
+                throw new MalformedDevcoredumpException(
+                        at + i, "bad fault-info " + key, lines.get(i));
             }
             out.put(key, value);
         }
         return out;
     }
 
-    private static Map<String, String> pgtableFaultInfo(List<String> lines, int at) throws MalformedDevcoredumpException {
+    private static Map<String, String> pgtableFaultInfo(List<String> lines, int at)
+            throws MalformedDevcoredumpException {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
-            Matcher m = match(PGTABLE_ITEM, lines.get(i), at + i, "pgtable-fault-info items are ttbr0, asid, ptes");
+            Matcher m =
+                    match(
+                            PGTABLE_ITEM,
+                            lines.get(i),
+                            at + i,
+                            "pgtable-fault-info items are ttbr0, asid, ptes");
             String value = m.group(2);
-            boolean ok = switch (m.group(1)) {
-                case "ttbr0" -> HEX16.matcher(value).matches();
-                case "asid" -> value.matches("\\d+");
-                default -> PTES.matcher(value).matches();
-            };
+            boolean ok =
+                    switch (m.group(1)) {
+                        case "ttbr0" -> HEX16.matcher(value).matches();
+                        case "asid" -> value.matches("\\d+");
+                        default -> PTES.matcher(value).matches();
+                    };
             if (!ok) {
-                throw new MalformedDevcoredumpException(at + i, "bad pgtable-fault-info " + m.group(1), lines.get(i));
+                throw new MalformedDevcoredumpException(
+                        at + i, "bad pgtable-fault-info " + m.group(1), lines.get(i));
             }
             out.put(m.group(1), value);
         }
         return out;
     }
 
-    private static List<Devcoredump.LogLine> vmLog(List<String> lines, int at) throws MalformedDevcoredumpException {
+    private static List<Devcoredump.LogLine> vmLog(List<String> lines, int at)
+            throws MalformedDevcoredumpException {
         List<Devcoredump.LogLine> out = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
-            Matcher m = match(LOG_LINE, lines.get(i), at + i, "vm-log lines are '  - op:queue: 0x<16>-0x<16>'");
-            out.add(new Devcoredump.LogLine(m.group(1), Long.parseUnsignedLong(m.group(2)),
-                    Long.parseUnsignedLong(m.group(3), 16), Long.parseUnsignedLong(m.group(4), 16)));
+            Matcher m =
+                    match(
+                            LOG_LINE,
+                            lines.get(i),
+                            at + i,
+                            "vm-log lines are '  - op:queue: 0x<16>-0x<16>'");
+            out.add(
+                    new Devcoredump.LogLine(
+                            m.group(1),
+                            Long.parseUnsignedLong(m.group(2)),
+                            Long.parseUnsignedLong(m.group(3), 16),
+                            Long.parseUnsignedLong(m.group(4), 16)));
         }
         return out;
     }
 
-    private static List<Devcoredump.Bo> bos(List<String> lines, int at) throws MalformedDevcoredumpException {
+    private static List<Devcoredump.Bo> bos(List<String> lines, int at)
+            throws MalformedDevcoredumpException {
         List<Devcoredump.Bo> out = new ArrayList<>();
         int i = 0;
         while (i < lines.size()) {
-            Matcher iova = match(BO_IOVA, lines.get(i), at + i, "a bos entry starts with '  - iova: 0x<16 hex>'");
+            Matcher iova =
+                    match(
+                            BO_IOVA,
+                            lines.get(i),
+                            at + i,
+                            "a bos entry starts with '  - iova: 0x<16 hex>'");
             i++;
-            Matcher size = match(BO_SIZE, i < lines.size() ? lines.get(i) : "", at + i, "'    size: <decimal>' follows iova");
+            Matcher size =
+                    match(
+                            BO_SIZE,
+                            i < lines.size() ? lines.get(i) : "",
+                            at + i,
+                            "'    size: <decimal>' follows iova");
             i++;
             Long flags = null;
             String name = null;
@@ -152,25 +200,42 @@ public final class DevcoredumpReader {
             while (i < lines.size() && !lines.get(i).startsWith("  - ")) {
                 String line = lines.get(i);
                 if (line.startsWith("    flags:") && flags == null && name == null) {
-                    flags = Long.parseUnsignedLong(match(BO_FLAGS, line, at + i, "flags are 0x<hex>").group(1), 16);
+                    flags =
+                            Long.parseUnsignedLong(
+                                    match(BO_FLAGS, line, at + i, "flags are 0x<hex>").group(1),
+                                    16);
                 } else if (line.startsWith("    name:") && name == null) {
-                    name = match(BO_NAME, line, at + i, "a name is padded to 32 characters").group(1).stripTrailing();
+                    name =
+                            match(BO_NAME, line, at + i, "a name is padded to 32 characters")
+                                    .group(1)
+                                    .stripTrailing();
                 } else if (line.equals(BO_DATA) && !data && i + 1 < lines.size()) {
-                    match(ASCII85, lines.get(i + 1), at + i + 1, "ascii85 data is one line indented by 5");
+                    match(
+                            ASCII85,
+                            lines.get(i + 1),
+                            at + i + 1,
+                            "ascii85 data is one line indented by 5");
                     data = true;
                     i++;
                 } else {
-                    throw new MalformedDevcoredumpException(at + i, "unexpected line in a bos entry", line);
+                    throw new MalformedDevcoredumpException(
+                            at + i, "unexpected line in a bos entry", line);
                 }
                 i++;
             }
-            out.add(new Devcoredump.Bo(Long.parseUnsignedLong(iova.group(1), 16), Long.parseUnsignedLong(size.group(1)),
-                    flags, name, data));
+            out.add(
+                    new Devcoredump.Bo(
+                            Long.parseUnsignedLong(iova.group(1), 16),
+                            Long.parseUnsignedLong(size.group(1)),
+                            flags,
+                            name,
+                            data));
         }
         return out;
     }
 
-    private static Matcher match(Pattern p, String line, int n, String expected) throws MalformedDevcoredumpException {
+    private static Matcher match(Pattern p, String line, int n, String expected)
+            throws MalformedDevcoredumpException {
         Matcher m = p.matcher(line);
         if (!m.matches()) {
             throw new MalformedDevcoredumpException(n, expected, line);

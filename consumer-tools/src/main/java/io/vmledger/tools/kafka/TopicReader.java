@@ -20,17 +20,17 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads one of vmledger's topics without a consumer group: all its partitions (or the one a
- * device lives in), committed records only ({@code read_committed}: the engine writes
- * transactionally), from the beginning, the end, an offset or a point in time. {@link #read}
- * pushes decoded values to a handler until the end the topic had when it was called, or follows
- * new records until {@link #wakeup()}; {@link #next()} pulls records one at a time up to a fixed
- * end, for the caller to decode ({@link #value}) only those it needs. The tools (coredumps,
- * alerts, audit, the demo and the engine's ledger printer) share it.
+ * Reads one of vmledger's topics without a consumer group: all its partitions (or the one a device
+ * lives in), committed records only ({@code read_committed}: the engine writes transactionally),
+ * from the beginning, the end, an offset or a point in time. {@link #read} pushes decoded values to
+ * a handler until the end the topic had when it was called, or follows new records until {@link
+ * #wakeup()}; {@link #next()} pulls records one at a time up to a fixed end, for the caller to
+ * decode ({@link #value}) only those it needs. The tools (coredumps, alerts, audit, the demo and
+ * the engine's ledger printer) share it.
  *
  * <p>Records are fetched as bytes and decoded here with the topic's serdes rather than by the
- * consumer: a record that does not decode is then one record reported unreadable, not a poll
- * that fails.
+ * consumer: a record that does not decode is then one record reported unreadable, not a poll that
+ * fails.
  *
  * @param <K> the type of the topic's keys
  * @param <V> the type of the topic's values
@@ -56,7 +56,10 @@ public final class TopicReader<K, V> implements AutoCloseable {
     private final Deque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
     private Map<TopicPartition, Long> fixedEnd;
 
-    private TopicReader(Topic<K, V> topic, List<TopicPartition> partitions, KafkaConsumer<byte[], byte[]> consumer) {
+    private TopicReader(
+            Topic<K, V> topic,
+            List<TopicPartition> partitions,
+            KafkaConsumer<byte[], byte[]> consumer) {
         this.topic = topic;
         this.consumer = consumer;
         this.partitions = partitions;
@@ -78,12 +81,21 @@ public final class TopicReader<K, V> implements AutoCloseable {
         }
     }
 
-    /** A reader of the one partition of {@code topic} that holds {@code device}'s records, at its beginning. */
-    public static <K, V> TopicReader<K, V> partitionOf(String bootstrap, Topic<K, V> topic, String device) {
+    /**
+     * A reader of the one partition of {@code topic} that holds {@code device}'s records, at its
+     * beginning.
+     */
+    public static <K, V> TopicReader<K, V> partitionOf(
+            String bootstrap, Topic<K, V> topic, String device) {
         KafkaConsumer<byte[], byte[]> c = consumer(bootstrap);
         try {
             int n = partitionsOf(c, topic.name()).size();
-            return new TopicReader<>(topic, List.of(new TopicPartition(topic.name(), Topics.partitionOf(device, n))), c)
+            return new TopicReader<>(
+                            topic,
+                            List.of(
+                                    new TopicPartition(
+                                            topic.name(), Topics.partitionOf(device, n))),
+                            c)
                     .fromBeginning();
         } catch (RuntimeException e) {
             c.close();
@@ -120,7 +132,9 @@ public final class TopicReader<K, V> implements AutoCloseable {
         return this;
     }
 
-    /** Positions every partition at {@code offset} (for a one-partition reader: that offset of it). */
+    /**
+     * Positions every partition at {@code offset} (for a one-partition reader: that offset of it).
+     */
     public TopicReader<K, V> seek(long offset) {
         partitions.forEach(p -> consumer.seek(p, offset));
         return this;
@@ -137,10 +151,10 @@ public final class TopicReader<K, V> implements AutoCloseable {
     }
 
     /**
-     * Hands every record to {@code handler} in partition order, decoded ({@link #value}), until
-     * the end the topic had at the call ({@code follow} false), or until {@link #wakeup()}
-     * ({@code follow} true). Records that do not decode (including tombstones) go to
-     * {@link Handler#unreadable} with the reason.
+     * Hands every record to {@code handler} in partition order, decoded ({@link #value}), until the
+     * end the topic had at the call ({@code follow} false), or until {@link #wakeup()} ({@code
+     * follow} true). Records that do not decode (including tombstones) go to {@link
+     * Handler#unreadable} with the reason.
      *
      * @return the number of records handed over, readable or not
      */
@@ -160,7 +174,8 @@ public final class TopicReader<K, V> implements AutoCloseable {
         return n;
     }
 
-    private void hand(ConsumerRecord<byte[], byte[]> record, Handler<V> handler) throws IOException {
+    private void hand(ConsumerRecord<byte[], byte[]> record, Handler<V> handler)
+            throws IOException {
         V value;
         try {
             value = value(record);
@@ -175,16 +190,17 @@ public final class TopicReader<K, V> implements AutoCloseable {
      * The value of a record of this reader's topic, decoded with the topic's value serde; a
      * tombstone is decoded as an empty value, so it fails as a value that is not one does.
      *
-     * @throws org.apache.kafka.common.errors.SerializationException for a value that does not decode
+     * @throws org.apache.kafka.common.errors.SerializationException for a value that does not
+     *     decode
      */
     public V value(ConsumerRecord<byte[], byte[]> record) {
         return topic.deserializeValue(record.value() == null ? new byte[0] : record.value());
     }
 
     /**
-     * The next record (in offset order within each partition) before the end the topic had at
-     * the first call, or null once that end is reached: what a pull reader sees is a fixed
-     * prefix of the topic even while the engine keeps writing.
+     * The next record (in offset order within each partition) before the end the topic had at the
+     * first call, or null once that end is reached: what a pull reader sees is a fixed prefix of
+     * the topic even while the engine keeps writing.
      *
      * @throws IllegalStateException if records known to exist do not arrive for a minute
      */
@@ -203,8 +219,13 @@ public final class TopicReader<K, V> implements AutoCloseable {
                 }
             }
             if (buffer.isEmpty() && System.nanoTime() - waitingSince > STALL.toNanos()) {
-                throw new IllegalStateException("no records from " + partitions + " for " + STALL.toSeconds()
-                        + " s although the topic ends at " + fixedEnd);
+                throw new IllegalStateException(
+                        "no records from "
+                                + partitions
+                                + " for "
+                                + STALL.toSeconds()
+                                + " s although the topic ends at "
+                                + fixedEnd);
             }
         }
         return buffer.poll();
@@ -230,19 +251,29 @@ public final class TopicReader<K, V> implements AutoCloseable {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        4 * 1024 * 1024,
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                        50,
+                        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                        false),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     private static List<PartitionInfo> partitionsOf(KafkaConsumer<byte[], byte[]> c, String topic) {
         List<PartitionInfo> parts = c.partitionsFor(topic, METADATA_WAIT);
         if (parts == null || parts.isEmpty()) {
-            throw new IllegalArgumentException("no topic " + topic + " (has the engine run with this --topic-prefix?)");
+            throw new IllegalArgumentException(
+                    "no topic " + topic + " (has the engine run with this --topic-prefix?)");
         }
         return parts;
     }

@@ -15,9 +15,21 @@ class AlertFormatTest {
     private static final long T0 = 1_767_225_600_000_000L;
 
     private static Alert alert(Long vm, Long bo, String evidence) throws Exception {
-        Alert a = Alert.newBuilder().setRule("pin_leak").setSeverity(Severity.warning).setDevice("phone-\"1\"")
-                .setVm(vm).setBo(bo).setEvidence(evidence).setValue(31_000_000).setLimit(30_000_000).setBytes(4096)
-                .setFirstSeen(T0).setRaised(T0 + 31_000_001).setSeq(-1L).build();
+        Alert a =
+                Alert.newBuilder()
+                        .setRule("pin_leak")
+                        .setSeverity(Severity.warning)
+                        .setDevice("phone-\"1\"")
+                        .setVm(vm)
+                        .setBo(bo)
+                        .setEvidence(evidence)
+                        .setValue(31_000_000)
+                        .setLimit(30_000_000)
+                        .setBytes(4096)
+                        .setFirstSeen(T0)
+                        .setRaised(T0 + 31_000_001)
+                        .setSeq(-1L)
+                        .build();
         return Wire.alert(Wire.alert(a));
     }
 
@@ -26,7 +38,10 @@ class AlertFormatTest {
         String row = AlertFormat.row(alert(null, -1L, "BO pinned"));
         assertTrue(row.startsWith("2026-01-01T00:00:31.000001Z warning  pin_leak "), row);
         assertTrue(row.matches(".* +- +18446744073709551615 +BO pinned"), row);
-        assertEquals(AlertFormat.HEADER.indexOf("EVIDENCE"), row.indexOf("BO pinned"), "columns line up");
+        assertEquals(
+                AlertFormat.HEADER.indexOf("EVIDENCE"),
+                row.indexOf("BO pinned"),
+                "columns line up");
     }
 
     @Test

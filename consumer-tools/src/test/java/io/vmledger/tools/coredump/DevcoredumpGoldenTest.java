@@ -28,13 +28,18 @@ class DevcoredumpGoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"fault-readonly", "use-after-unmap", "hang"})
     void theDumpEqualsItsGoldenFile(String scenario) throws Exception {
-        List<String> trace = Arrays.stream(Dumps.resource(scenario + ".jsonl").split("\n"))
-                .filter(l -> !l.isBlank()).toList();
+        List<String> trace =
+                Arrays.stream(Dumps.resource(scenario + ".jsonl").split("\n"))
+                        .filter(l -> !l.isBlank())
+                        .toList();
         List<Coredump> dumps = Dumps.of(trace);
         assertEquals(1, dumps.size(), "one gpu_fault / gpu_hang, one dump");
         String text = DevcoredumpWriter.write(dumps.get(0));
         if (Boolean.getBoolean("vmledger.golden.write")) {
-            Files.writeString(Path.of("src/test/resources/coredump/" + scenario + ".devcore"), text, StandardCharsets.UTF_8);
+            Files.writeString(
+                    Path.of("src/test/resources/coredump/" + scenario + ".devcore"),
+                    text,
+                    StandardCharsets.UTF_8);
         }
         assertEquals(Dumps.resource(scenario + ".devcore"), text);
         readsBack(dumps.get(0), text);
@@ -48,15 +53,22 @@ class DevcoredumpGoldenTest {
         for (int i = 0; i < c.getBos().size(); i++) {
             CoredumpBo b = c.getBos().get(i);
             Devcoredump.Bo r = d.bos().get(i);
-            assertEquals(new Devcoredump.Bo(b.getIova(), b.getSize(), b.getFlags(), b.getName() == null ? "" : b.getName(),
-                    false), r);
+            assertEquals(
+                    new Devcoredump.Bo(
+                            b.getIova(),
+                            b.getSize(),
+                            b.getFlags(),
+                            b.getName() == null ? "" : b.getName(),
+                            false),
+                    r);
         }
         if (c.getFault() == null) {
             assertNull(d.faultInfo());
             assertNull(d.pgtableFaultInfo());
             assertTrue(d.sections().containsKey("vmledger"));
         } else {
-            assertEquals(c.getFault().getIova(), Long.parseUnsignedLong(d.faultInfo().get("iova"), 16));
+            assertEquals(
+                    c.getFault().getIova(), Long.parseUnsignedLong(d.faultInfo().get("iova"), 16));
             assertEquals(d.faultInfo().get("ttbr0"), d.pgtableFaultInfo().get("ttbr0"));
             assertEquals(4, d.pgtableFaultInfo().get("ptes").split(" ").length);
             String mark = c.getAttribution().getMatch() == CoredumpMatch.contains ? "\t==" : "\t>=";

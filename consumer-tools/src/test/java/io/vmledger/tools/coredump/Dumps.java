@@ -3,10 +3,10 @@ package io.vmledger.tools.coredump;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.InMemoryLedger;
-import io.vmledger.schema.codec.CoredumpEncoder;
-import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.Coredump;
 import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.codec.CoredumpEncoder;
+import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.json.TraceJson;
 import io.vmledger.schema.wire.Wire;
 import java.io.IOException;
@@ -18,12 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test helpers: the coredumps a trace yields without Kafka (fold, capture, encode, through the
- * wire form and back, as the engine does), test resources, and the shared real dumps.
+ * Test helpers: the coredumps a trace yields without Kafka (fold, capture, encode, through the wire
+ * form and back, as the engine does), test resources, and the shared real dumps.
  */
 final class Dumps {
-    private Dumps() {
-    }
+    private Dumps() {}
 
     /** Every coredump the trace's events capture, in order. */
     static List<Coredump> of(List<String> traceLines) throws IOException {
@@ -49,7 +48,10 @@ final class Dumps {
         }
     }
 
-    /** A file of {@code ../shared/real-devcoredumps}, found by walking up from the working directory. */
+    /**
+     * A file of {@code ../shared/real-devcoredumps}, found by walking up from the working
+     * directory.
+     */
     static Path realDump(String name) {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
@@ -59,6 +61,10 @@ final class Dumps {
             }
             dir = dir.getParent();
         }
-        throw new IllegalStateException("shared/real-devcoredumps/" + name + " not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "shared/real-devcoredumps/"
+                        + name
+                        + " not found above "
+                        + Path.of("").toAbsolutePath());
     }
 }

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The reader vmledger's tools use, on the real kernel dumps in {@code ../shared/real-devcoredumps}
- * (provenance in its SOURCES.md): header, fault-info, pgtable-fault-info and the bos list parse with
- * the same strict line formats that vmledger's own output is held to; the sections it does not
+ * (provenance in its SOURCES.md): header, fault-info, pgtable-fault-info and the bos list parse
+ * with the same strict line formats that vmledger's own output is held to; the sections it does not
  * interpret (ringbuffer, registers, gmu-*, ascii85 data, ...) are kept, not refused.
  */
 class RealDevcoredumpsTest {
     private static Devcoredump read(String name) throws Exception {
-        return DevcoredumpReader.read(Files.readString(Dumps.realDump(name), StandardCharsets.UTF_8));
+        return DevcoredumpReader.read(
+                Files.readString(Dumps.realDump(name), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -32,8 +33,17 @@ class RealDevcoredumpsTest {
         assertEquals(List.of(new Devcoredump.Bo(0x100000000L, 4096, null, null, true)), d.bos());
         assertNull(d.faultInfo());
         assertNull(d.vmLog());
-        assertEquals(List.of("ringbuffer", "bos", "registers", "registers-gmu", "indexed-registers", "shader-blocks",
-                "clusters", "debugbus"), List.copyOf(d.sections().keySet()));
+        assertEquals(
+                List.of(
+                        "ringbuffer",
+                        "bos",
+                        "registers",
+                        "registers-gmu",
+                        "indexed-registers",
+                        "shader-blocks",
+                        "clusters",
+                        "debugbus"),
+                List.copyOf(d.sections().keySet()));
     }
 
     @Test
@@ -56,29 +66,56 @@ class RealDevcoredumpsTest {
     @Test
     void faultFragment() throws Exception {
         // the fragment is the fault part of a dump, without the '---' header line
-        String fragment = Files.readString(Dumps.realDump("x1e80100-fault-fragment.txt"), StandardCharsets.UTF_8);
+        String fragment =
+                Files.readString(
+                        Dumps.realDump("x1e80100-fault-fragment.txt"), StandardCharsets.UTF_8);
         Devcoredump d = DevcoredumpReader.read("---\n" + fragment);
-        assertEquals(Map.of("ttbr0", "0000000919306000", "iova", "0000000100c17000", "dir", "WRITE",
-                "type", "UNKNOWN", "source", "CP"), d.faultInfo());
-        assertEquals(Map.of("ttbr0", "000000090ca40000", "asid", "0",
-                "ptes", "000000095db47003 000000095db48003 0000000914c8f003 00000008fd7f0f47"), d.pgtableFaultInfo());
+        assertEquals(
+                Map.of(
+                        "ttbr0",
+                        "0000000919306000",
+                        "iova",
+                        "0000000100c17000",
+                        "dir",
+                        "WRITE",
+                        "type",
+                        "UNKNOWN",
+                        "source",
+                        "CP"),
+                d.faultInfo());
+        assertEquals(
+                Map.of(
+                        "ttbr0",
+                        "000000090ca40000",
+                        "asid",
+                        "0",
+                        "ptes",
+                        "000000095db47003 000000095db48003 0000000914c8f003 00000008fd7f0f47"),
+                d.pgtableFaultInfo());
     }
 
     @Test
     void linesOffTheKernelsFormatAreRefusedWithTheirLineNumber() {
-        String good = "---\nbos:\n  - iova: 0x0000000100000000\n    size: 4096\n    name: " + " ".repeat(32) + "\n";
+        String good =
+                "---\nbos:\n  - iova: 0x0000000100000000\n    size: 4096\n    name: "
+                        + " ".repeat(32)
+                        + "\n";
         String[][] bad = {
-                {good.replace("0x0000000100000000", "0x100000000"), "line 3"},
-                {good.replace("    size: 4096", "    size: 0x1000"), "line 4"},
-                {good.replace(" ".repeat(32), "short"), "line 5"},
-                {"---\nfault-info:\n  - iova=100c17000\n", "line 3"},
-                {"---\npgtable-fault-info:\n  - ptes: 0 0 0 0\n", "line 3"},
-                {"---\nvm-log:\n  - map:1: 0x1000-0x2000\n", "line 3"},
-                {"---\ntime: 12.5\n", "line 2"},
-                {"kernel: x\n", "line 1"}};
+            {good.replace("0x0000000100000000", "0x100000000"), "line 3"},
+            {good.replace("    size: 4096", "    size: 0x1000"), "line 4"},
+            {good.replace(" ".repeat(32), "short"), "line 5"},
+            {"---\nfault-info:\n  - iova=100c17000\n", "line 3"},
+            {"---\npgtable-fault-info:\n  - ptes: 0 0 0 0\n", "line 3"},
+            {"---\nvm-log:\n  - map:1: 0x1000-0x2000\n", "line 3"},
+            {"---\ntime: 12.5\n", "line 2"},
+            {"kernel: x\n", "line 1"}
+        };
         for (String[] c : bad) {
-            MalformedDevcoredumpException e = assertThrows(MalformedDevcoredumpException.class,
-                    () -> DevcoredumpReader.read(c[0]), c[0]);
+            MalformedDevcoredumpException e =
+                    assertThrows(
+                            MalformedDevcoredumpException.class,
+                            () -> DevcoredumpReader.read(c[0]),
+                            c[0]);
             assertTrue(e.getMessage().startsWith(c[1] + ":"), e.getMessage());
         }
     }

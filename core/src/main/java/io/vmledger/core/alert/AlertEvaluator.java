@@ -3,7 +3,6 @@ package io.vmledger.core.alert;
 import io.vmledger.core.event.Event;
 import io.vmledger.core.event.EventSubjects;
 import io.vmledger.core.event.Madv;
-import io.vmledger.core.event.VmBindOp;
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.fold.OpResult;
 import io.vmledger.core.fold.Outcome;
@@ -16,8 +15,8 @@ import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.FbRecord;
 import io.vmledger.core.state.PageTableStats;
-import io.vmledger.core.state.Vma;
 import io.vmledger.core.state.VmRecord;
+import io.vmledger.core.state.Vma;
 import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.Cursor;
 import java.util.ArrayList;
@@ -32,19 +31,21 @@ import java.util.Objects;
  *
  * <ol>
  *   <li>{@link #touched} before the fold: the BOs and VMs the event may change, read while the
- *       tables still know them (a released dma-buf's BO, a closing file's handles and VMAs);</li>
+ *       tables still know them (a released dma-buf's BO, a closing file's handles and VMAs);
  *   <li>{@link #afterFold}: re-evaluates the lifetime conditions of those subjects only, keeping
  *       {@link AlertTables#watch()} equal to "subjects whose condition holds now, since when",
- *       updates the device's mapped bytes, and returns the alerts the event itself raises
- *       ({@link AlertRule#MAPPINGS_AT_CLOSE}, {@link AlertRule#MAPPED_GROWTH});</li>
- *   <li>{@link #sweep} from time to time: raises every watched condition that has held for
- *       {@link AlertThresholds#afterUs()} of the device's own latest event time, once.</li>
+ *       updates the device's mapped bytes, and returns the alerts the event itself raises ({@link
+ *       AlertRule#MAPPINGS_AT_CLOSE}, {@link AlertRule#MAPPED_GROWTH});
+ *   <li>{@link #sweep} from time to time: raises every watched condition that has held for {@link
+ *       AlertThresholds#afterUs()} of the device's own latest event time, once.
  * </ol>
+ *
  * All time is event time, per device: devices' clocks are independent.
  */
 public final class AlertEvaluator {
     /** Bytes of one populated PTE (§5.1: VM_BIND maps 4 KiB pages). */
     static final long PAGE = 4096;
+
     private static final CompositeKey DEVICE_KEY = CompositeKey.of(0);
     private static final int TABLE_ENTRIES = 512;
 
@@ -198,12 +199,14 @@ public final class AlertEvaluator {
     /** A closing file's handles and the BOs of its VM's VMAs: the close drops all of them. */
     private static void closing(long file, DeviceTables tables, Touched t) {
         t.vm(file);
-        try (Cursor<Integer> c = tables.handles().range(CompositeKey.of(file, 0), CompositeKey.lastOf(file))) {
+        try (Cursor<Integer> c =
+                tables.handles().range(CompositeKey.of(file, 0), CompositeKey.lastOf(file))) {
             while (c.hasNext()) {
                 t.bo(DeviceTables.handleBo(c.next().getKey()));
             }
         }
-        try (Cursor<Vma> c = tables.vas().range(CompositeKey.of(file, 0), CompositeKey.lastOf(file))) {
+        try (Cursor<Vma> c =
+                tables.vas().range(CompositeKey.of(file, 0), CompositeKey.lastOf(file))) {
             while (c.hasNext()) {
                 t.bo(c.next().getValue().va().bo());
             }
@@ -215,8 +218,12 @@ public final class AlertEvaluator {
      * subjects (plus those the outcome names) and the mapped bytes, and returns the alerts the
      * event raises by itself. Rejected and duplicate events change nothing and raise nothing.
      */
-    public List<Alert> afterFold(Event event, Outcome outcome, Touched touched, DeviceTables tables,
-                                 AlertTables alerts) {
+    public List<Alert> afterFold(
+            Event event,
+            Outcome outcome,
+            Touched touched,
+            DeviceTables tables,
+            AlertTables alerts) {
         if (outcome.status() != Status.OK) {
             return List.of();
         }
@@ -239,7 +246,13 @@ public final class AlertEvaluator {
             BoRecord b = tables.bos().get(CompositeKey.of(bo));
             for (AlertRule rule : AlertRule.values()) {
                 if (rule.aboutBo()) {
-                    watch(alerts, rule, bo, holds(rule, b, tables), outcome, rule == AlertRule.PIN_LEAK ? fb : null);
+                    watch(
+                            alerts,
+                            rule,
+                            bo,
+                            holds(rule, b, tables),
+                            outcome,
+                            rule == AlertRule.PIN_LEAK ? fb : null);
                 }
             }
         }
@@ -278,23 +291,39 @@ public final class AlertEvaluator {
             return false;
         }
         return switch (rule) {
-            case HANDLE_LEAK -> b.handles() > 0 && b.dmabuf() == null && b.vmas() == 0 && b.pins() == 0
-                    && b.vmaps() == 0 && b.madv() == Madv.WILLNEED;
+            case HANDLE_LEAK ->
+                    b.handles() > 0
+                            && b.dmabuf() == null
+                            && b.vmas() == 0
+                            && b.pins() == 0
+                            && b.vmaps() == 0
+                            && b.madv() == Madv.WILLNEED;
             case PIN_LEAK -> b.pins() > 0;
             case VMAP_LEAK -> b.vmaps() > 0;
-            case BO_KEPT_BY_MAPPINGS -> b.handles() == 0 && b.dmabuf() == null && b.vmas() > 0 && b.pins() == 0
-                    && b.vmaps() == 0;
-            case DISPLAY_VMA_UNREFERENCED -> b.vmaRef() == 0 && b.vmas() > 0 && hasDisplayVma(b.bo(), tables);
+            case BO_KEPT_BY_MAPPINGS ->
+                    b.handles() == 0
+                            && b.dmabuf() == null
+                            && b.vmas() > 0
+                            && b.pins() == 0
+                            && b.vmaps() == 0;
+            case DISPLAY_VMA_UNREFERENCED ->
+                    b.vmaRef() == 0 && b.vmas() > 0 && hasDisplayVma(b.bo(), tables);
             default -> throw new IllegalArgumentException(rule + " is not a BO rule");
         };
     }
 
     private static boolean hasDisplayVma(long bo, DeviceTables tables) {
-        return tables.boVas().ceiling(CompositeKey.of(bo, DeviceModel.KMS_VM, 0),
-                CompositeKey.lastOf(bo, DeviceModel.KMS_VM)) != null;
+        return tables.boVas()
+                        .ceiling(
+                                CompositeKey.of(bo, DeviceModel.KMS_VM, 0),
+                                CompositeKey.lastOf(bo, DeviceModel.KMS_VM))
+                != null;
     }
 
-    /** Whether VM {@code vm}'s page tables are bloated: at least the minimum pages and above ratio × need. */
+    /**
+     * Whether VM {@code vm}'s page tables are bloated: at least the minimum pages and above ratio ×
+     * need.
+     */
     boolean bloated(long vm, DeviceTables tables) {
         VmRecord r = tables.vms().get(CompositeKey.of(vm));
         PageTableStats s = tables.ptStats().get(CompositeKey.of(vm));
@@ -302,7 +331,8 @@ public final class AlertEvaluator {
             return false;
         }
         long pages = pages(s);
-        return pages >= thresholds.pagetableMinPages() && pages > thresholds.pagetableRatio() * neededPages(s.ptes());
+        return pages >= thresholds.pagetableMinPages()
+                && pages > thresholds.pagetableRatio() * neededPages(s.ptes());
     }
 
     private static long pages(PageTableStats s) {
@@ -324,8 +354,16 @@ public final class AlertEvaluator {
         return (a + b - 1) / b;
     }
 
-    /** Starts or ends the watch of {@code rule} on {@code subject}; a holding watch keeps its start. */
-    private static void watch(AlertTables alerts, AlertRule rule, long subject, boolean holds, Outcome o, Long detail) {
+    /**
+     * Starts or ends the watch of {@code rule} on {@code subject}; a holding watch keeps its start.
+     */
+    private static void watch(
+            AlertTables alerts,
+            AlertRule rule,
+            long subject,
+            boolean holds,
+            Outcome o,
+            Long detail) {
         CompositeKey key = AlertTables.watchKey(rule, subject);
         Watch w = alerts.watch().get(key);
         if (holds && w == null) {
@@ -335,7 +373,10 @@ public final class AlertEvaluator {
         }
     }
 
-    /** Brings VM {@code vm}'s share of the device's mapped bytes up to date; returns the change in bytes. */
+    /**
+     * Brings VM {@code vm}'s share of the device's mapped bytes up to date; returns the change in
+     * bytes.
+     */
     private static long recount(long vm, DeviceTables tables, AlertTables alerts) {
         PageTableStats s = tables.ptStats().get(CompositeKey.of(vm));
         long now = s == null ? 0 : s.ptes();
@@ -353,12 +394,17 @@ public final class AlertEvaluator {
         return (now - was) * PAGE;
     }
 
-    /** {@link AlertRule#MAPPINGS_AT_CLOSE}: the VMAs the close tore down in the file's own VM, if any. */
+    /**
+     * {@link AlertRule#MAPPINGS_AT_CLOSE}: the VMAs the close tore down in the file's own VM, if
+     * any.
+     */
     private static Alert mappingsAtClose(long file, Outcome o) {
         long count = 0;
         long bytes = 0;
         for (Effect e : o.effects()) {
-            if (e.kind() == Effect.Kind.VMA_TORN_DOWN && e.vm() != null && e.vm() == file
+            if (e.kind() == Effect.Kind.VMA_TORN_DOWN
+                    && e.vm() != null
+                    && e.vm() == file
                     && VmLog.CLOSE.equals(e.reason())) {
                 count++;
                 bytes += e.range();
@@ -367,15 +413,31 @@ public final class AlertEvaluator {
         if (count == 0) {
             return null;
         }
-        return new Alert(AlertRule.MAPPINGS_AT_CLOSE, o.device(), file, null,
-                "file " + file + " closed with " + count + " mapping(s) (" + bytes + " bytes) left in VM " + file,
-                count, 0, bytes, o.ts(), o.ts(), o.seq());
+        return new Alert(
+                AlertRule.MAPPINGS_AT_CLOSE,
+                o.device(),
+                file,
+                null,
+                "file "
+                        + file
+                        + " closed with "
+                        + count
+                        + " mapping(s) ("
+                        + bytes
+                        + " bytes) left in VM "
+                        + file,
+                count,
+                0,
+                bytes,
+                o.ts(),
+                o.ts(),
+                o.seq());
     }
 
     /**
      * {@link AlertRule#MAPPED_GROWTH}: adds {@code delta} to the device's mapped bytes and, at the
-     * end of each step, extends or ends the run of new highs; raised once per run that spans
-     * {@link AlertThresholds#GROWTH_STEPS} steps and grew at least the minimum.
+     * end of each step, extends or ends the run of new highs; raised once per run that spans {@link
+     * AlertThresholds#GROWTH_STEPS} steps and grew at least the minimum.
      */
     private Alert growth(Outcome o, long delta, AlertTables alerts) {
         MappedGrowth g = alerts.growth().get(DEVICE_KEY);
@@ -389,16 +451,44 @@ public final class AlertEvaluator {
                 long runStart = first ? next.stepStart() : next.runStart();
                 long runFrom = first ? next.high() : next.runFrom();
                 long runSeq = first ? o.seq() : next.runSeq();
-                boolean raise = !next.raised() && rising >= AlertThresholds.GROWTH_STEPS
-                        && m - runFrom >= thresholds.growthMinBytes();
+                boolean raise =
+                        !next.raised()
+                                && rising >= AlertThresholds.GROWTH_STEPS
+                                && m - runFrom >= thresholds.growthMinBytes();
                 if (raise) {
-                    alert = new Alert(AlertRule.MAPPED_GROWTH, o.device(), null, null,
-                            "mapped bytes grew from " + runFrom + " to " + m + " over " + seconds(o.ts() - runStart)
-                                    + ", a new high at each of " + rising + " steps of "
-                                    + seconds(thresholds.growthStepUs()),
-                            m - runFrom, thresholds.growthMinBytes(), m, runStart, o.ts(), runSeq);
+                    alert =
+                            new Alert(
+                                    AlertRule.MAPPED_GROWTH,
+                                    o.device(),
+                                    null,
+                                    null,
+                                    "mapped bytes grew from "
+                                            + runFrom
+                                            + " to "
+                                            + m
+                                            + " over "
+                                            + seconds(o.ts() - runStart)
+                                            + ", a new high at each of "
+                                            + rising
+                                            + " steps of "
+                                            + seconds(thresholds.growthStepUs()),
+                                    m - runFrom,
+                                    thresholds.growthMinBytes(),
+                                    m,
+                                    runStart,
+                                    o.ts(),
+                                    runSeq);
                 }
-                next = new MappedGrowth(m, o.ts(), m, rising, runStart, runFrom, runSeq, next.raised() || raise);
+                next =
+                        new MappedGrowth(
+                                m,
+                                o.ts(),
+                                m,
+                                rising,
+                                runStart,
+                                runFrom,
+                                runSeq,
+                                next.raised() || raise);
             } else {
                 next = new MappedGrowth(m, o.ts(), next.high(), 0, o.ts(), m, o.seq(), false);
             }
@@ -410,9 +500,9 @@ public final class AlertEvaluator {
     }
 
     /**
-     * Raises every watched condition of the device that has held for the lifetime threshold by
-     * its latest event time and was not raised yet (checked once more against the state), marking
-     * it raised.
+     * Raises every watched condition of the device that has held for the lifetime threshold by its
+     * latest event time and was not raised yet (checked once more against the state), marking it
+     * raised.
      */
     public List<Alert> sweep(String device, DeviceTables tables, AlertTables alerts) {
         DeviceRecord d = tables.device().get(DEVICE_KEY);
@@ -424,7 +514,8 @@ public final class AlertEvaluator {
         try (Cursor<Watch> c = alerts.watch().range(CompositeKey.of(0), CompositeKey.lastOf(-1L))) {
             while (c.hasNext()) {
                 Map.Entry<CompositeKey, Watch> e = c.next();
-                if (!e.getValue().raised() && now - e.getValue().sinceTs() >= thresholds.afterUs()) {
+                if (!e.getValue().raised()
+                        && now - e.getValue().sinceTs() >= thresholds.afterUs()) {
                     due.add(e);
                 }
             }
@@ -437,11 +528,15 @@ public final class AlertEvaluator {
             BoRecord b = rule.aboutBo() ? tables.bos().get(CompositeKey.of(subject)) : null;
             boolean holds = rule.aboutBo() ? holds(rule, b, tables) : bloated(subject, tables);
             if (!holds) {
-                // Every event that can end a condition re-evaluates it; this only guards the alert's truth.
+                // Every event that can end a condition re-evaluates it; this only guards the
+                // alert's truth.
                 alerts.watch().delete(e.getKey());
                 continue;
             }
-            out.add(rule.aboutBo() ? boAlert(device, rule, b, w, now) : bloatAlert(device, subject, tables, w, now));
+            out.add(
+                    rule.aboutBo()
+                            ? boAlert(device, rule, b, w, now)
+                            : bloatAlert(device, subject, tables, w, now));
             alerts.watch().put(e.getKey(), w.markRaised());
         }
         return out;
@@ -449,35 +544,105 @@ public final class AlertEvaluator {
 
     private Alert boAlert(String device, AlertRule rule, BoRecord b, Watch w, long now) {
         String held = " for " + seconds(now - w.sinceTs());
-        String what = "BO " + b.bo() + " (" + b.size() + " bytes" + (b.name() == null ? "" : ", '" + b.name() + "'")
-                + ")";
-        String evidence = switch (rule) {
-            case HANDLE_LEAK -> what + " held only by " + b.handles() + " GEM handle(s)" + held
-                    + ": no mapping, pin, vmap or dma-buf";
-            case PIN_LEAK -> what + " pinned (" + b.pins() + " pin(s)"
-                    + (w.detail() == null ? "" : ", fb " + w.detail()) + ")" + held + " without fb_cleanup";
-            case VMAP_LEAK -> what + " vmapped (" + b.vmaps() + ")" + held + " without vunmap";
-            case BO_KEPT_BY_MAPPINGS -> what + " has no handle or dma-buf left but stays alive through "
-                    + b.vmas() + " mapping(s)" + held;
-            case DISPLAY_VMA_UNREFERENCED -> what + " keeps a display-VM VMA with vma_ref 0" + held
-                    + " (the kernel tears it down when vma_ref reaches 0)";
-            default -> throw new IllegalArgumentException(rule + " is not a BO rule");
-        };
-        Long vm = rule == AlertRule.PIN_LEAK || rule == AlertRule.DISPLAY_VMA_UNREFERENCED ? DeviceModel.KMS_VM : null;
-        return new Alert(rule, device, vm, b.bo(), evidence, now - w.sinceTs(), thresholds.afterUs(), b.size(),
-                w.sinceTs(), now, w.sinceSeq());
+        String what =
+                "BO "
+                        + b.bo()
+                        + " ("
+                        + b.size()
+                        + " bytes"
+                        + (b.name() == null ? "" : ", '" + b.name() + "'")
+                        + ")";
+        String evidence =
+                switch (rule) {
+                    case HANDLE_LEAK ->
+                            what
+                                    + " held only by "
+                                    + b.handles()
+                                    + " GEM handle(s)"
+                                    + held
+                                    + ": no mapping, pin, vmap or dma-buf";
+                    case PIN_LEAK ->
+                            what
+                                    + " pinned ("
+                                    + b.pins()
+                                    + " pin(s)"
+                                    + (w.detail() == null ? "" : ", fb " + w.detail())
+                                    + ")"
+                                    + held
+                                    + " without fb_cleanup";
+                    case VMAP_LEAK ->
+                            what + " vmapped (" + b.vmaps() + ")" + held + " without vunmap";
+                    case BO_KEPT_BY_MAPPINGS ->
+                            what
+                                    + " has no handle or dma-buf left but stays alive through "
+                                    + b.vmas()
+                                    + " mapping(s)"
+                                    + held;
+                    case DISPLAY_VMA_UNREFERENCED ->
+                            what
+                                    + " keeps a display-VM VMA with vma_ref 0"
+                                    + held
+                                    + " (the kernel tears it down when vma_ref reaches 0)";
+                    default -> throw new IllegalArgumentException(rule + " is not a BO rule");
+                };
+        Long vm =
+                rule == AlertRule.PIN_LEAK || rule == AlertRule.DISPLAY_VMA_UNREFERENCED
+                        ? DeviceModel.KMS_VM
+                        : null;
+        return new Alert(
+                rule,
+                device,
+                vm,
+                b.bo(),
+                evidence,
+                now - w.sinceTs(),
+                thresholds.afterUs(),
+                b.size(),
+                w.sinceTs(),
+                now,
+                w.sinceSeq());
     }
 
     private Alert bloatAlert(String device, long vm, DeviceTables tables, Watch w, long now) {
         PageTableStats s = tables.ptStats().get(CompositeKey.of(vm));
         long pages = pages(s);
         long need = neededPages(s.ptes());
-        long limit = Math.max(thresholds.pagetableMinPages(), (long) Math.floor(thresholds.pagetableRatio() * need));
-        String evidence = "VM " + vm + " has " + pages + " page-table pages (L1 " + s.l1() + ", L2 " + s.l2()
-                + ", L3 " + s.l3() + ") for " + s.ptes() + " PTEs (" + s.ptes() * PAGE + " bytes mapped), where "
-                + need + " would do" + " for " + seconds(now - w.sinceTs());
-        return new Alert(AlertRule.PAGETABLE_BLOAT, device, vm, null, evidence, pages, limit, s.ptes() * PAGE,
-                w.sinceTs(), now, w.sinceSeq());
+        long limit =
+                Math.max(
+                        thresholds.pagetableMinPages(),
+                        (long) Math.floor(thresholds.pagetableRatio() * need));
+        String evidence =
+                "VM "
+                        + vm
+                        + " has "
+                        + pages
+                        + " page-table pages (L1 "
+                        + s.l1()
+                        + ", L2 "
+                        + s.l2()
+                        + ", L3 "
+                        + s.l3()
+                        + ") for "
+                        + s.ptes()
+                        + " PTEs ("
+                        + s.ptes() * PAGE
+                        + " bytes mapped), where "
+                        + need
+                        + " would do"
+                        + " for "
+                        + seconds(now - w.sinceTs());
+        return new Alert(
+                AlertRule.PAGETABLE_BLOAT,
+                device,
+                vm,
+                null,
+                evidence,
+                pages,
+                limit,
+                s.ptes() * PAGE,
+                w.sinceTs(),
+                now,
+                w.sinceSeq());
     }
 
     private static String seconds(long us) {

@@ -5,11 +5,11 @@ import io.vmledger.core.Coded;
 import java.util.Locale;
 
 /**
- * The leak and anomaly rules, with the name and severity every alert of the rule carries.
- * Lifetime rules hold for a subject (a BO or a VM) and are raised when they kept holding for
- * {@link AlertThresholds#afterUs()} of the device's own event time; the others are raised by
- * one event ({@link #MAPPINGS_AT_CLOSE}) or by a trend ({@link #MAPPED_GROWTH}). Alert watch
- * keys carry the rule by {@link #code()}.
+ * The leak and anomaly rules, with the name and severity every alert of the rule carries. Lifetime
+ * rules hold for a subject (a BO or a VM) and are raised when they kept holding for {@link
+ * AlertThresholds#afterUs()} of the device's own event time; the others are raised by one event
+ * ({@link #MAPPINGS_AT_CLOSE}) or by a trend ({@link #MAPPED_GROWTH}). Alert watch keys carry the
+ * rule by {@link #code()}.
  */
 public enum AlertRule implements Coded {
     /** A live BO held only by GEM handles (no VMA, pin, vmap or dma-buf), not marked purgeable. */
@@ -20,9 +20,14 @@ public enum AlertRule implements Coded {
     VMAP_LEAK(2, Severity.WARNING, true),
     /** A live BO with no handle and no dma-buf, alive only through its VMAs (no pin, no vmap). */
     BO_KEPT_BY_MAPPINGS(3, Severity.WARNING, true),
-    /** A BO with a display-VM VMA while its {@code vma_ref} is 0 (§4: the kernel tears it down at 0). */
+    /**
+     * A BO with a display-VM VMA while its {@code vma_ref} is 0 (§4: the kernel tears it down at
+     * 0).
+     */
     DISPLAY_VMA_UNREFERENCED(4, Severity.WARNING, true),
-    /** A VM whose page-table pages are far above what its populated PTEs need (§5.2 pre-allocation). */
+    /**
+     * A VM whose page-table pages are far above what its populated PTEs need (§5.2 pre-allocation).
+     */
     PAGETABLE_BLOAT(5, Severity.WARNING, true),
     /** A file closed with mappings left in its VM (normal at process exit). */
     MAPPINGS_AT_CLOSE(6, Severity.INFO, false),

@@ -7,13 +7,14 @@ import io.vmledger.core.store.OrderedTable;
 
 /**
  * The alert state of one device, as named ordered tables beside its {@link DeviceTables}: the
- * engine keeps them in changelogged stores so that a restart neither loses nor repeats alerts.
- * The watch table holds only subjects whose lifetime condition holds now, so scanning it is
- * cheap however many BOs the device has.
+ * engine keeps them in changelogged stores so that a restart neither loses nor repeats alerts. The
+ * watch table holds only subjects whose lifetime condition holds now, so scanning it is cheap
+ * however many BOs the device has.
  */
 public final class AlertTables {
     /** Table names, also store places of the engine. */
     public static final String WATCH = "alert-watch";
+
     public static final String GROWTH = "alert-growth";
     public static final String VM_MAPPED = "alert-vm-mapped";
 
@@ -29,15 +30,18 @@ public final class AlertTables {
 
     /** A device's alert state in memory. */
     public static AlertTables inMemory() {
-        return new AlertTables(new DeviceTables.TableSource() {
-            @Override
-            public <V> OrderedTable<V> table(String name) {
-                return new BTreeTable<>();
-            }
-        });
+        return new AlertTables(
+                new DeviceTables.TableSource() {
+                    @Override
+                    public <V> OrderedTable<V> table(String name) {
+                        return new BTreeTable<>();
+                    }
+                });
     }
 
-    /** {@code (rule code, subject)} → the lifetime condition holding for that subject (BO or VM id). */
+    /**
+     * {@code (rule code, subject)} → the lifetime condition holding for that subject (BO or VM id).
+     */
     public OrderedTable<Watch> watch() {
         return watch;
     }
@@ -51,7 +55,8 @@ public final class AlertTables {
     public static AlertRule watchRule(CompositeKey key) {
         long code = key.a();
         if (code != (int) code) {
-            throw new IllegalArgumentException("alert watch key of unknown rule code " + Long.toUnsignedString(code));
+            throw new IllegalArgumentException(
+                    "alert watch key of unknown rule code " + Long.toUnsignedString(code));
         }
         return AlertRule.ofCode((int) code);
     }
@@ -66,7 +71,10 @@ public final class AlertTables {
         return growth;
     }
 
-    /** {@code (vm)} → populated PTEs of the VM when last counted into the device's mapped bytes (absent = 0). */
+    /**
+     * {@code (vm)} → populated PTEs of the VM when last counted into the device's mapped bytes
+     * (absent = 0).
+     */
     public OrderedTable<Long> vmMapped() {
         return vmMapped;
     }

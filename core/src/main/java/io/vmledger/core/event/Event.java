@@ -3,8 +3,8 @@ package io.vmledger.core.event;
 import java.util.List;
 
 /**
- * A device event as the domain core sees it: one record per trace type
- * (trace-and-replay.md §1). All addresses, sizes, offsets, flags and ids are u64 bits.
+ * A device event as the domain core sees it: one record per trace type (trace-and-replay.md §1).
+ * All addresses, sizes, offsets, flags and ids are u64 bits.
  */
 public sealed interface Event {
 
@@ -15,9 +15,9 @@ public sealed interface Event {
     <R> R accept(Visitor<R> visitor);
 
     /**
-     * One method per event type: the dispatch every consumer of events (the fold, the alert
-     * rules, the audit) goes through, so that a new event type is a compile error wherever it is
-     * not handled yet, rather than a runtime throw at the end of an {@code instanceof} chain.
+     * One method per event type: the dispatch every consumer of events (the fold, the alert rules,
+     * the audit) goes through, so that a new event type is a compile error wherever it is not
+     * handled yet, rather than a runtime throw at the end of an {@code instanceof} chain.
      */
     interface Visitor<R> {
         R fileOpen(FileOpen e);
@@ -64,7 +64,8 @@ public sealed interface Event {
     }
 
     /** Open of the DRM device; the context's VM gets vm id {@code file}. */
-    record FileOpen(long file, boolean vmBind, long vaStart, long vaSize, boolean prr) implements Event {
+    record FileOpen(long file, boolean vmBind, long vaStart, long vaSize, boolean prr)
+            implements Event {
         public String type() {
             return "file_open";
         }
@@ -183,7 +184,9 @@ public sealed interface Event {
         }
     }
 
-    /** PRIME handle→fd: first export of a dma-buf object; {@code file} (nullable) is the exporter. */
+    /**
+     * PRIME handle→fd: first export of a dma-buf object; {@code file} (nullable) is the exporter.
+     */
     record DmabufExport(long bo, long dmabuf, Long file) implements Event {
         public String type() {
             return "dmabuf_export";
@@ -292,7 +295,8 @@ public sealed interface Event {
     }
 
     /** An IOMMU fault. */
-    record GpuFault(long file, long iova, boolean write, String faultType, String source) implements Event {
+    record GpuFault(long file, long iova, boolean write, String faultType, String source)
+            implements Event {
         public String type() {
             return "gpu_fault";
         }

@@ -4,8 +4,8 @@ import io.vmledger.core.CodeTable;
 import io.vmledger.core.Coded;
 
 /**
- * A BO's madvise state (MSM_MADV_WILLNEED, MSM_MADV_DONTNEED, __MSM_MADV_PURGED). BO state
- * values carry it by {@link #code()}.
+ * A BO's madvise state (MSM_MADV_WILLNEED, MSM_MADV_DONTNEED, __MSM_MADV_PURGED). BO state values
+ * carry it by {@link #code()}.
  */
 public enum Madv implements Coded {
     /** Backing pages wanted (the default). */

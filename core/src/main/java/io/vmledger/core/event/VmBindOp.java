@@ -7,10 +7,13 @@ package io.vmledger.core.event;
 public record VmBindOp(long op, Long bo, long objOffset, long iova, long range, long flags) {
     /** MSM_VM_BIND_OP_UNMAP. */
     public static final long UNMAP = 0;
+
     /** MSM_VM_BIND_OP_MAP. */
     public static final long MAP = 1;
+
     /** MSM_VM_BIND_OP_MAP_NULL. */
     public static final long MAP_NULL = 2;
+
     /** MSM_VM_BIND_OP_DUMP, the only valid op flag. */
     public static final long FLAG_DUMP = 1;
 

@@ -1,11 +1,12 @@
 package io.vmledger.core.fold;
 
 /**
- * A further consequence of an event, beyond its steps: a BO freed, a display VMA kept or torn
- * down, a VM made unusable or closed, a coredump captured, a kernel quirk modelled. Fields that
- * do not apply are null.
+ * A further consequence of an event, beyond its steps: a BO freed, a display VMA kept or torn down,
+ * a VM made unusable or closed, a coredump captured, a kernel quirk modelled. Fields that do not
+ * apply are null.
  */
-public record Effect(Kind kind, Long vm, Long bo, Long iova, Long range, String reason, Long count) {
+public record Effect(
+        Kind kind, Long vm, Long bo, Long iova, Long range, String reason, Long count) {
 
     /** Effect kinds, printed in lower case. */
     public enum Kind {

@@ -7,14 +7,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The working set of one event being folded: the device's tables, the effects the event
- * caused so far, and the BOs whose references changed (checked for freeing at the end).
+ * The working set of one event being folded: the device's tables, the effects the event caused so
+ * far, and the BOs whose references changed (checked for freeing at the end).
  */
 public final class FoldContext {
     private final DeviceTables tables;
     private final FoldConfig config;
     private final List<Effect> effects = new ArrayList<>();
-    /** BOs that lost a reference during this event, in the order they did; freed at the end if unreferenced. */
+
+    /**
+     * BOs that lost a reference during this event, in the order they did; freed at the end if
+     * unreferenced.
+     */
     private final Set<Long> released = new LinkedHashSet<>();
 
     public FoldContext(DeviceTables tables, FoldConfig config) {

@@ -1,6 +1,8 @@
 package io.vmledger.core.fold;
 
-/** What happened to an input event: every input ends in exactly one of these (trace-and-replay §3). */
+/**
+ * What happened to an input event: every input ends in exactly one of these (trace-and-replay §3).
+ */
 public enum Status {
     /** Applied. */
     OK,

@@ -1,18 +1,16 @@
 package io.vmledger.core.gpuvm;
 
 /**
- * One step drm_gpuvm's split algorithms emit (kernel-semantics §1.4, §1.5).
- * A driver applies each step immediately and in order.
+ * One step drm_gpuvm's split algorithms emit (kernel-semantics §1.4, §1.5). A driver applies each
+ * step immediately and in order.
  */
 public sealed interface SplitStep {
 
     /** Insert {@code va}: exactly the request; always the last step of a map. */
-    record Map(Va va) implements SplitStep {
-    }
+    record Map(Va va) implements SplitStep {}
 
     /** Remove {@code va} entirely; {@code keep} is gpuvm's "contiguous with the request" hint. */
-    record Unmap(Va va, boolean keep) implements SplitStep {
-    }
+    record Unmap(Va va, boolean keep) implements SplitStep {}
 
     /**
      * Remove {@code unmap} and re-insert the remainders {@code prev} (below the request) and/or

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * A drm_gpuva: {@code [addr, addr + range)} mapping {@code bo} at {@code offset}, or a NULL
- * (sparse, MAP_NULL/PRR) mapping when {@code bo} is null. All numbers are u64 bits.
- * {@code dump} is msm's {@code MSM_VMA_DUMP} user flag (kernel-semantics §3.10).
+ * (sparse, MAP_NULL/PRR) mapping when {@code bo} is null. All numbers are u64 bits. {@code dump} is
+ * msm's {@code MSM_VMA_DUMP} user flag (kernel-semantics §3.10).
  */
 public record Va(long addr, long range, Long bo, long offset, boolean dump) {
 

@@ -3,8 +3,8 @@ package io.vmledger.core.gpuvm;
 import io.vmledger.core.U64;
 
 /**
- * A VM's VA window {@code [start, start + size)}; msm creates every VM without a
- * kernel-reserved node, so {@link #rangeValid} is {@code drm_gpuvm_range_valid} (§1.2).
+ * A VM's VA window {@code [start, start + size)}; msm creates every VM without a kernel-reserved
+ * node, so {@link #rangeValid} is {@code drm_gpuvm_range_valid} (§1.2).
  */
 public record VmWindow(long start, long size) {
 

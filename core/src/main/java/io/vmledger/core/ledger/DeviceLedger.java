@@ -19,12 +19,12 @@ import java.util.List;
  * The core's one entry point: applies an event to a device's state and returns everything it
  * produced ({@link Applied}): the ledger outcome from the kernel model ({@link DeviceFold}), the
  * devcoredump it captured, the alerts it raised, and what it touched. {@code replay}, the tests,
- * the benchmarks, the audit's as-of fold and the Kafka Streams engine all call it, so that a
- * test of the core is a test of the engine.
+ * the benchmarks, the audit's as-of fold and the Kafka Streams engine all call it, so that a test
+ * of the core is a test of the engine.
  *
  * <p>Lifetime alerts (a leak that has lasted) are raised by {@link #sweep}, which a caller runs
- * from time to time: the engine every few seconds of stream time, {@code replay} after every
- * event. Either way each condition is raised once.
+ * from time to time: the engine every few seconds of stream time, {@code replay} after every event.
+ * Either way each condition is raised once.
  */
 public final class DeviceLedger {
     private static final CompositeKey DEVICE_KEY = CompositeKey.of(0);
@@ -44,9 +44,13 @@ public final class DeviceLedger {
         DeviceRecord before = state.tables().device().get(DEVICE_KEY);
         Touched touched = alerts.touched(event, state.tables());
         Outcome outcome = fold.apply(device, seq, ts, event, state.tables());
-        CrashState crash = CrashCapture.captures(outcome)
-                ? CrashCapture.capture(outcome, event, new DeviceQueries(state.tables(), config)) : null;
-        List<Alert> raised = alerts.afterFold(event, outcome, touched, state.tables(), state.alerts());
+        CrashState crash =
+                CrashCapture.captures(outcome)
+                        ? CrashCapture.capture(
+                                outcome, event, new DeviceQueries(state.tables(), config))
+                        : null;
+        List<Alert> raised =
+                alerts.afterFold(event, outcome, touched, state.tables(), state.alerts());
         state.flush();
         return new Applied(outcome, before == null ? 0 : before.lastSeq(), touched, crash, raised);
     }

@@ -8,25 +8,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything the core keeps of one device: the kernel model's tables and the alert rules'
- * tables, both over one {@link DeviceTables.TableSource}. Three forms: in memory
- * ({@code replay}), directly over the engine's stores with per-event write-back
- * ({@link #over}), or as the engine's working set ({@link #mirroring}): heap tables loaded
- * from the stores on first use, whose changes reach the stores at the end of every event.
+ * Everything the core keeps of one device: the kernel model's tables and the alert rules' tables,
+ * both over one {@link DeviceTables.TableSource}. Three forms: in memory ({@code replay}), directly
+ * over the engine's stores with per-event write-back ({@link #over}), or as the engine's working
+ * set ({@link #mirroring}): heap tables loaded from the stores on first use, whose changes reach
+ * the stores at the end of every event.
  */
 public final class DeviceState {
     private final DeviceTables tables;
     private final AlertTables alerts;
+
     /** The heap tables of a working-set device (empty otherwise). */
     private final List<MirroredTable<?>> mirrored;
 
-    private DeviceState(DeviceTables.TableSource source, List<MirroredTable<?>> mirrored, boolean writeBack) {
+    private DeviceState(
+            DeviceTables.TableSource source, List<MirroredTable<?>> mirrored, boolean writeBack) {
         this.tables = new DeviceTables(writeBack ? DeviceTables.withWriteBack(source) : source);
         this.alerts = new AlertTables(source);
         this.mirrored = mirrored;
     }
 
-    /** A device's state directly over {@code source}, the kernel model's writes buffered per event. */
+    /**
+     * A device's state directly over {@code source}, the kernel model's writes buffered per event.
+     */
     public static DeviceState over(DeviceTables.TableSource source) {
         return new DeviceState(source, List.of(), true);
     }
@@ -38,20 +42,20 @@ public final class DeviceState {
 
     /**
      * A device's state in the heap, loaded from {@code durable} (one ordered scan per table, when
-     * an event first uses the table);
-     * every change reaches {@code durable} at {@link #flush()}, which the façade calls at the
-     * end of every event and sweep.
+     * an event first uses the table); every change reaches {@code durable} at {@link #flush()},
+     * which the façade calls at the end of every event and sweep.
      */
     public static DeviceState mirroring(DeviceTables.TableSource durable) {
         List<MirroredTable<?>> heap = new ArrayList<>();
-        DeviceTables.TableSource source = new DeviceTables.TableSource() {
-            @Override
-            public <V> OrderedTable<V> table(String name) {
-                MirroredTable<V> t = new MirroredTable<>(durable.<V>table(name));
-                heap.add(t);
-                return t;
-            }
-        };
+        DeviceTables.TableSource source =
+                new DeviceTables.TableSource() {
+                    @Override
+                    public <V> OrderedTable<V> table(String name) {
+                        MirroredTable<V> t = new MirroredTable<>(durable.<V>table(name));
+                        heap.add(t);
+                        return t;
+                    }
+                };
         // the constructor creates the tables, and so fills heap
         return new DeviceState(source, heap, false);
     }
@@ -79,7 +83,10 @@ public final class DeviceState {
         }
     }
 
-    /** Entries held in the heap for this device (0 unless mirroring): what its working-set cost is counted in. */
+    /**
+     * Entries held in the heap for this device (0 unless mirroring): what its working-set cost is
+     * counted in.
+     */
     public long heapEntries() {
         long n = 0;
         for (MirroredTable<?> t : mirrored) {

@@ -14,10 +14,10 @@ import java.util.TreeMap;
 
 /**
  * The façade over many devices with in-memory state: what {@code vmledger replay}, the tests and
- * the benchmarks run. Lifetime alerts are swept per device whenever its event time has moved
- * {@code sweepEveryUs} past its last sweep (0: after every event, the strictest schedule, which
- * {@code replay} uses; the engine sweeps every {@link #ENGINE_SWEEP_US} of stream time).
- * Devices are kept in ascending id order.
+ * the benchmarks run. Lifetime alerts are swept per device whenever its event time has moved {@code
+ * sweepEveryUs} past its last sweep (0: after every event, the strictest schedule, which {@code
+ * replay} uses; the engine sweeps every {@link #ENGINE_SWEEP_US} of stream time). Devices are kept
+ * in ascending id order.
  */
 public final class InMemoryLedger {
     /** The engine's sweep interval, in microseconds of event time. */
@@ -50,7 +50,8 @@ public final class InMemoryLedger {
             if (!swept.isEmpty()) {
                 List<Alert> all = new ArrayList<>(a.alerts());
                 all.addAll(swept);
-                return new Applied(a.outcome(), a.seqBefore(), a.touched(), a.crash(), List.copyOf(all));
+                return new Applied(
+                        a.outcome(), a.seqBefore(), a.touched(), a.crash(), List.copyOf(all));
             }
         }
         return a;

@@ -8,18 +8,18 @@ import io.vmledger.core.fold.Effect;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.FileRecord;
-import io.vmledger.core.state.Vma;
 import io.vmledger.core.state.VmRecord;
+import io.vmledger.core.state.Vma;
 import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.Cursor;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * BO lifecycle (kernel-semantics §4): GEM handles per file, dma-buf export/import/release,
- * {@code vma_ref} and the display VM's lazy teardown, madvise and purge, vmap counts, and the
- * final free when the last reference goes. Each public method is one event; it validates
- * everything first and returns a {@link Rejection} (nothing changed) or null (applied).
+ * BO lifecycle (kernel-semantics §4): GEM handles per file, dma-buf export/import/release, {@code
+ * vma_ref} and the display VM's lazy teardown, madvise and purge, vmap counts, and the final free
+ * when the last reference goes. Each public method is one event; it validates everything first and
+ * returns a {@link Rejection} (nothing changed) or null (applied).
  */
 public final class BoRegistry {
     /** Longest debug name: 31 characters plus the NUL of the kernel's 32-byte field. */
@@ -74,7 +74,9 @@ public final class BoRegistry {
             return notOpen(file);
         }
         if (m.handles(file, bo) == 0) {
-            return Rejection.of(Errno.EINVAL, "file " + U64.toString(file) + " holds no handle on bo " + U64.toString(bo));
+            return Rejection.of(
+                    Errno.EINVAL,
+                    "file " + U64.toString(file) + " holds no handle on bo " + U64.toString(bo));
         }
         dropHandle(f, bo);
         return null;
@@ -83,7 +85,10 @@ public final class BoRegistry {
     /** Closes every handle {@code file} holds, in ascending BO order (file close, §3.7). */
     public void closeAllHandles(FileRecord f) {
         List<long[]> held = new ArrayList<>();
-        try (Cursor<Integer> c = m.tables().handles().range(CompositeKey.of(f.file(), 0), CompositeKey.lastOf(f.file()))) {
+        try (Cursor<Integer> c =
+                m.tables()
+                        .handles()
+                        .range(CompositeKey.of(f.file(), 0), CompositeKey.lastOf(f.file()))) {
             while (c.hasNext()) {
                 var e = c.next();
                 held.add(new long[] {DeviceTables.handleBo(e.getKey()), e.getValue()});
@@ -110,10 +115,10 @@ public final class BoRegistry {
     }
 
     /**
-     * GEM_MADVISE, or with {@link Madv#PURGED} the shrinker's purge, which the trace reports as
-     * an observed fact: it is applied whatever the advice was, but a pinned or exported BO is
-     * never on the shrinker's purgeable list, so that is refused. The VMAs stay but are unmapped
-     * (reason {@code purge}). A purged BO stays purged whatever userspace advises later.
+     * GEM_MADVISE, or with {@link Madv#PURGED} the shrinker's purge, which the trace reports as an
+     * observed fact: it is applied whatever the advice was, but a pinned or exported BO is never on
+     * the shrinker's purgeable list, so that is refused. The VMAs stay but are unmapped (reason
+     * {@code purge}). A purged BO stays purged whatever userspace advises later.
      */
     public Rejection madvise(long bo, Madv madv) {
         BoRecord b = m.liveBo(bo);
@@ -122,8 +127,12 @@ public final class BoRegistry {
         }
         if (madv == Madv.PURGED) {
             if (b.pins() > 0 || b.dmabuf() != null) {
-                return Rejection.of(Errno.EINVAL, "bo " + U64.toString(bo) + " cannot be purged: it is "
-                        + (b.pins() > 0 ? "pinned" : "exported"));
+                return Rejection.of(
+                        Errno.EINVAL,
+                        "bo "
+                                + U64.toString(bo)
+                                + " cannot be purged: it is "
+                                + (b.pins() > 0 ? "pinned" : "exported"));
             }
             purge(b);
             return null;
@@ -144,15 +153,24 @@ public final class BoRegistry {
             return Rejection.of(Errno.EPERM, "bo " + U64.toString(bo) + " is MSM_BO_NO_SHARE");
         }
         if (m.tables().dmabufs().get(CompositeKey.of(dmabuf)) != null) {
-            return Rejection.of(Errno.EEXIST, "dma-buf " + U64.toString(dmabuf) + " is already live");
+            return Rejection.of(
+                    Errno.EEXIST, "dma-buf " + U64.toString(dmabuf) + " is already live");
         }
         if (b.dmabuf() != null) {
-            return Rejection.of(Errno.EEXIST, "bo " + U64.toString(bo) + " is already exported as dma-buf "
-                    + U64.toString(b.dmabuf()));
+            return Rejection.of(
+                    Errno.EEXIST,
+                    "bo "
+                            + U64.toString(bo)
+                            + " is already exported as dma-buf "
+                            + U64.toString(b.dmabuf()));
         }
         if (file != null && (m.openFile(file) == null || m.handles(file, bo) == 0)) {
-            return Rejection.of(Errno.EBADF, "exporting file " + U64.toString(file) + " holds no handle on bo "
-                    + U64.toString(bo));
+            return Rejection.of(
+                    Errno.EBADF,
+                    "exporting file "
+                            + U64.toString(file)
+                            + " holds no handle on bo "
+                            + U64.toString(bo));
         }
         m.tables().dmabufs().put(CompositeKey.of(dmabuf), bo);
         m.putBo(b.withDmabuf(dmabuf).withVmaRef(b.vmaRef() + 1));
@@ -163,9 +181,9 @@ public final class BoRegistry {
     }
 
     /**
-     * PRIME import on the same device: msm's self-import returns the original object; a file
-     * that already knows the dma-buf gets its existing handle back and nothing changes,
-     * otherwise a new handle is created (which raises {@code vma_ref}).
+     * PRIME import on the same device: msm's self-import returns the original object; a file that
+     * already knows the dma-buf gets its existing handle back and nothing changes, otherwise a new
+     * handle is created (which raises {@code vma_ref}).
      */
     public Rejection importDmabuf(long file, long dmabuf) {
         if (m.openFile(file) == null) {
@@ -192,7 +210,8 @@ public final class BoRegistry {
         }
         m.tables().dmabufs().delete(CompositeKey.of(dmabuf));
         List<CompositeKey> known = new ArrayList<>();
-        try (Cursor<Boolean> c = m.tables().prime().range(CompositeKey.of(dmabuf, 0), CompositeKey.lastOf(dmabuf))) {
+        try (Cursor<Boolean> c =
+                m.tables().prime().range(CompositeKey.of(dmabuf, 0), CompositeKey.lastOf(dmabuf))) {
             while (c.hasNext()) {
                 known.add(c.next().getKey());
             }
@@ -266,8 +285,8 @@ public final class BoRegistry {
 
     /**
      * Deletes one handle: with its last handle on the BO the file forgets the BO's dma-buf, a
-     * legacy context tears down the BO's VMAs in its VM (reason {@code close}), and
-     * {@code vma_ref} drops.
+     * legacy context tears down the BO's VMAs in its VM (reason {@code close}), and {@code vma_ref}
+     * drops.
      */
     private void dropHandle(FileRecord f, long bo) {
         int left = m.handles(f.file(), bo) - 1;
@@ -300,8 +319,15 @@ public final class BoRegistry {
             if (vma.mapped()) {
                 m.unmapNow(vm, vma, VmLog.PURGE);
                 m.vaSpace().update(vm.vm(), new Vma(vma.va(), false));
-                m.ctx().effect(Effect.vma(Effect.Kind.VMA_UNMAPPED, vm.vm(), b.bo(), vma.va().addr(),
-                        vma.va().range(), VmLog.PURGE));
+                m.ctx()
+                        .effect(
+                                Effect.vma(
+                                        Effect.Kind.VMA_UNMAPPED,
+                                        vm.vm(),
+                                        b.bo(),
+                                        vma.va().addr(),
+                                        vma.va().range(),
+                                        VmLog.PURGE));
             }
         }
     }
@@ -318,15 +344,20 @@ public final class BoRegistry {
     }
 
     /**
-     * Pinning a BO needs its backing pages, which a DONTNEED or purged BO does not get: EBUSY
-     * (§3.3 step 14). {@code where} says which pin it was, e.g. {@code " at index 2"}.
+     * Pinning a BO needs its backing pages, which a DONTNEED or purged BO does not get: EBUSY (§3.3
+     * step 14). {@code where} says which pin it was, e.g. {@code " at index 2"}.
      */
     static Rejection pinRefusal(BoRecord b, String where) {
         if (b.madv() == Madv.WILLNEED) {
             return null;
         }
-        return Rejection.of(Errno.EBUSY, "bo " + U64.toString(b.bo()) + where + " cannot be pinned: "
-                + b.madv().name().toLowerCase(java.util.Locale.ROOT));
+        return Rejection.of(
+                Errno.EBUSY,
+                "bo "
+                        + U64.toString(b.bo())
+                        + where
+                        + " cannot be pinned: "
+                        + b.madv().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     static Rejection notOpen(long file) {

@@ -8,9 +8,9 @@ import io.vmledger.core.fold.Effect;
 import io.vmledger.core.gpuvm.VmWindow;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.FileRecord;
-import io.vmledger.core.state.Vma;
 import io.vmledger.core.state.VmMode;
 import io.vmledger.core.state.VmRecord;
+import io.vmledger.core.state.Vma;
 import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.Cursor;
 import java.util.ArrayList;
@@ -21,11 +21,13 @@ import java.util.List;
  * (§3.2), the display VM, legacy {@code get_iova}, and the crash paths (fault, hang; §3.6, §3.9).
  *
  * <p>VM lifecycle:
+ *
  * <pre>
  *   file_open ──► usable ──(gpu_hang of a VM_BIND context / failed job)──► unusable
  *                   │                                                        │
  *                   └───────────────────(file_close)──────────► closed ◄─────┘
  * </pre>
+ *
  * A closed file id is never reopened: ids are unique per device.
  */
 public final class Contexts {
@@ -43,16 +45,26 @@ public final class Contexts {
             return Rejection.of(Errno.EINVAL, "file 0 is reserved: vm id 0 is the display VM");
         }
         if (m.tables().files().get(CompositeKey.of(e.file())) != null) {
-            return Rejection.of(Errno.EEXIST, "file " + U64.toString(e.file()) + " was already opened on this device");
+            return Rejection.of(
+                    Errno.EEXIST,
+                    "file " + U64.toString(e.file()) + " was already opened on this device");
         }
         Rejection w = checkWindow(e.vaStart(), e.vaSize());
         if (w != null) {
             return w;
         }
-        m.tables().files().put(CompositeKey.of(e.file()), new FileRecord(e.file(), e.vmBind(), true));
+        m.tables()
+                .files()
+                .put(CompositeKey.of(e.file()), new FileRecord(e.file(), e.vmBind(), true));
         m.tables().queues().put(CompositeKey.of(e.file(), 0), Boolean.FALSE);
-        m.putVm(new VmRecord(e.file(), e.vmBind() ? VmMode.VM_BIND : VmMode.MANAGED,
-                new VmWindow(e.vaStart(), e.vaSize()), e.prr(), false, false));
+        m.putVm(
+                new VmRecord(
+                        e.file(),
+                        e.vmBind() ? VmMode.VM_BIND : VmMode.MANAGED,
+                        new VmWindow(e.vaStart(), e.vaSize()),
+                        e.prr(),
+                        false,
+                        false));
         return null;
     }
 
@@ -65,7 +77,14 @@ public final class Contexts {
         if (w != null) {
             return w;
         }
-        m.putVm(new VmRecord(DeviceModel.KMS_VM, VmMode.KMS, new VmWindow(e.vaStart(), e.vaSize()), false, false, false));
+        m.putVm(
+                new VmRecord(
+                        DeviceModel.KMS_VM,
+                        VmMode.KMS,
+                        new VmWindow(e.vaStart(), e.vaSize()),
+                        false,
+                        false,
+                        false));
         return null;
     }
 
@@ -80,7 +99,8 @@ public final class Contexts {
         }
         CompositeKey k = CompositeKey.of(e.file(), e.queue());
         if (m.tables().queues().get(k) != null) {
-            return Rejection.of(Errno.EEXIST, "submitqueue " + U64.toString(e.queue()) + " already exists");
+            return Rejection.of(
+                    Errno.EEXIST, "submitqueue " + U64.toString(e.queue()) + " already exists");
         }
         m.tables().queues().put(k, e.vmBind());
         return null;
@@ -93,17 +113,18 @@ public final class Contexts {
         }
         CompositeKey k = CompositeKey.of(e.file(), e.queue());
         if (e.queue() == 0 || m.tables().queues().get(k) == null) {
-            return Rejection.of(Errno.ENOENT, "no removable submitqueue " + U64.toString(e.queue()));
+            return Rejection.of(
+                    Errno.ENOENT, "no removable submitqueue " + U64.toString(e.queue()));
         }
         m.tables().queues().delete(k);
         return null;
     }
 
     /**
-     * file_close: every handle is closed (ascending BO order), the queues go, then a VM_BIND VM
-     * is torn down (§3.7): each remaining VA, ascending, is unmapped synchronously if mapped
-     * (VM-log reason {@code close}, queue 0) and removed, dropping its BO reference. The VM is
-     * then destroyed with its page tables.
+     * file_close: every handle is closed (ascending BO order), the queues go, then a VM_BIND VM is
+     * torn down (§3.7): each remaining VA, ascending, is unmapped synchronously if mapped (VM-log
+     * reason {@code close}, queue 0) and removed, dropping its BO reference. The VM is then
+     * destroyed with its page tables.
      */
     public Rejection close(Event.FileClose e) {
         FileRecord f = m.openFile(e.file());
@@ -112,7 +133,10 @@ public final class Contexts {
         }
         bos.closeAllHandles(f);
         List<CompositeKey> queues = new ArrayList<>();
-        try (Cursor<Boolean> c = m.tables().queues().range(CompositeKey.of(e.file(), 0), CompositeKey.lastOf(e.file()))) {
+        try (Cursor<Boolean> c =
+                m.tables()
+                        .queues()
+                        .range(CompositeKey.of(e.file(), 0), CompositeKey.lastOf(e.file()))) {
             while (c.hasNext()) {
                 queues.add(c.next().getKey());
             }
@@ -124,7 +148,9 @@ public final class Contexts {
         }
         m.pageTable().destroy(vm.vm());
         m.putVm(m.vm(vm.vm()).markClosed());
-        m.tables().files().put(CompositeKey.of(e.file()), new FileRecord(f.file(), f.vmBind(), false));
+        m.tables()
+                .files()
+                .put(CompositeKey.of(e.file()), new FileRecord(f.file(), f.vmBind(), false));
         m.ctx().effect(Effect.vm(Effect.Kind.VM_CLOSED, vm.vm(), null));
         return null;
     }
@@ -139,7 +165,12 @@ public final class Contexts {
             return Rejection.of(Errno.EINVAL, "GET_IOVA is rejected on a VM_BIND context");
         }
         if (m.handles(e.file(), e.bo()) == 0) {
-            return Rejection.of(Errno.ENOENT, "file " + U64.toString(e.file()) + " holds no handle on bo " + U64.toString(e.bo()));
+            return Rejection.of(
+                    Errno.ENOENT,
+                    "file "
+                            + U64.toString(e.file())
+                            + " holds no handle on bo "
+                            + U64.toString(e.bo()));
         }
         VmRecord vm = m.vm(e.file());
         BoRecord b = m.liveBo(e.bo());
@@ -183,7 +214,8 @@ public final class Contexts {
      */
     private static Rejection checkWindow(long start, long size) {
         if (size == 0 || U64.addOverflows(start, size)) {
-            return Rejection.of(Errno.EINVAL, "invalid VA window " + U64.hex(start) + " + " + U64.hex(size));
+            return Rejection.of(
+                    Errno.EINVAL, "invalid VA window " + U64.hex(start) + " + " + U64.hex(size));
         }
         return null;
     }

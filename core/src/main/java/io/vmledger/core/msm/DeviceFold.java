@@ -13,13 +13,13 @@ import io.vmledger.core.store.CompositeKey;
 import java.util.List;
 
 /**
- * The kernel model's fold: applies one device event to that device's tables with the msm
- * driver's rules and returns its ledger {@link Outcome}. Callers go through the core's façade
- * ({@code io.vmledger.core.ledger.DeviceLedger}), which adds the alert rules and dump capture.
+ * The kernel model's fold: applies one device event to that device's tables with the msm driver's
+ * rules and returns its ledger {@link Outcome}. Callers go through the core's façade ({@code
+ * io.vmledger.core.ledger.DeviceLedger}), which adds the alert rules and dump capture.
  *
- * <p>An event whose seq is not above the device's last seq is a duplicate and changes nothing.
- * A rejected event changes nothing either (every handler validates before it writes). An
- * absent {@code ts} is the device's previous event time.
+ * <p>An event whose seq is not above the device's last seq is a duplicate and changes nothing. A
+ * rejected event changes nothing either (every handler validates before it writes). An absent
+ * {@code ts} is the device's previous event time.
  */
 public final class DeviceFold {
     private static final CompositeKey DEVICE_KEY = CompositeKey.of(0);
@@ -42,7 +42,18 @@ public final class DeviceFold {
         long lastTs = rec == null ? 0 : rec.lastTs();
         long time = ts != null ? ts : lastTs;
         if (rec != null && Long.compareUnsigned(seq, rec.lastSeq()) <= 0) {
-            return new Outcome(device, seq, event.type(), time, Status.DUPLICATE, null, null, null, null, null, List.of());
+            return new Outcome(
+                    device,
+                    seq,
+                    event.type(),
+                    time,
+                    Status.DUPLICATE,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    List.of());
         }
         tables.device().put(DEVICE_KEY, new DeviceRecord(seq, time));
         FoldContext ctx = new FoldContext(tables, config);
@@ -50,17 +61,37 @@ public final class DeviceFold {
         Rules rules = new Rules(m);
         Rejection rejection = event.accept(rules);
         if (rejection != null) {
-            return new Outcome(device, seq, event.type(), time, Status.ERROR, rejection.errno(), rejection.reason(),
-                    rules.preallocPages, null, null, List.of());
+            return new Outcome(
+                    device,
+                    seq,
+                    event.type(),
+                    time,
+                    Status.ERROR,
+                    rejection.errno(),
+                    rejection.reason(),
+                    rules.preallocPages,
+                    null,
+                    null,
+                    List.of());
         }
         rules.bos.freeUnreferenced();
-        return new Outcome(device, seq, event.type(), time, Status.OK, null, null, rules.preallocPages,
-                rules.preallocUsed, rules.ops, List.copyOf(ctx.effects()));
+        return new Outcome(
+                device,
+                seq,
+                event.type(),
+                time,
+                Status.OK,
+                null,
+                null,
+                rules.preallocPages,
+                rules.preallocUsed,
+                rules.ops,
+                List.copyOf(ctx.effects()));
     }
 
     /**
-     * The msm rule each event type runs, against one event's device model: the rejection, if
-     * any, and for a VM_BIND the job's pre-allocation and the steps of its ops.
+     * The msm rule each event type runs, against one event's device model: the rejection, if any,
+     * and for a VM_BIND the job's pre-allocation and the steps of its ops.
      */
     private static final class Rules implements Event.Visitor<Rejection> {
         private final DeviceModel m;

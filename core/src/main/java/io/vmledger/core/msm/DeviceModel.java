@@ -5,14 +5,14 @@ import io.vmledger.core.fold.FoldContext;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.FileRecord;
-import io.vmledger.core.state.Vma;
 import io.vmledger.core.state.VmMode;
 import io.vmledger.core.state.VmRecord;
+import io.vmledger.core.state.Vma;
 import io.vmledger.core.store.CompositeKey;
 
 /**
- * The msm driver model of one device while one event is folded: the shared parts (VA space,
- * page tables, VM log) the event handlers use, over the device's tables.
+ * The msm driver model of one device while one event is folded: the shared parts (VA space, page
+ * tables, VM log) the event handlers use, over the device's tables.
  */
 public final class DeviceModel {
     /** vm id of the display (KMS) VM. */
@@ -87,12 +87,19 @@ public final class DeviceModel {
     public void tearDown(VmRecord vm, Vma vma, String reason) {
         unmapNow(vm, vma, reason);
         vaSpace.remove(vm.vm(), vma);
-        ctx.effect(Effect.vma(Effect.Kind.VMA_TORN_DOWN, vm.vm(), vma.va().bo(), vma.va().addr(), vma.va().range(), reason));
+        ctx.effect(
+                Effect.vma(
+                        Effect.Kind.VMA_TORN_DOWN,
+                        vm.vm(),
+                        vma.va().bo(),
+                        vma.va().addr(),
+                        vma.va().range(),
+                        reason));
     }
 
     /**
-     * Unmaps a VMA's PTEs if mapped, logging {@code reason} with queue 0 on a logged VM, and
-     * clears them in the page table. Used by every kernel-initiated unmap (close, purge, vma_put).
+     * Unmaps a VMA's PTEs if mapped, logging {@code reason} with queue 0 on a logged VM, and clears
+     * them in the page table. Used by every kernel-initiated unmap (close, purge, vma_put).
      */
     public void unmapNow(VmRecord vm, Vma vma, String reason) {
         if (!vma.mapped()) {

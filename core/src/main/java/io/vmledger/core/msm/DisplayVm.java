@@ -8,20 +8,20 @@ import io.vmledger.core.fold.Effect;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.FbRecord;
-import io.vmledger.core.state.Vma;
 import io.vmledger.core.state.VmRecord;
+import io.vmledger.core.state.Vma;
 import io.vmledger.core.store.CompositeKey;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * KMS framebuffers on the display VM (kernel-semantics §4): prepares are refcounted per fb; the
- * first raises each plane BO's {@code vma_ref} and pins it in the display VM (reusing a kept
- * VMA at the same iova), the last cleanup unpins each plane, keeps its VMA mapped (lazy) and
- * drops {@code vma_ref}, which tears the VMA down once nothing could reuse it.
+ * first raises each plane BO's {@code vma_ref} and pins it in the display VM (reusing a kept VMA at
+ * the same iova), the last cleanup unpins each plane, keeps its VMA mapped (lazy) and drops {@code
+ * vma_ref}, which tears the VMA down once nothing could reuse it.
  *
- * <p>vmledger holds an fb's planes only while it is prepared: the trace has no ADDFB/RMFB, so
- * an fb id may name other BOs once fully cleaned up.
+ * <p>vmledger holds an fb's planes only while it is prepared: the trace has no ADDFB/RMFB, so an fb
+ * id may name other BOs once fully cleaned up.
  */
 public final class DisplayVm {
     private final DeviceModel m;
@@ -41,13 +41,16 @@ public final class DisplayVm {
             return Rejection.of(Errno.ENODEV, "the device has no display VM (kms_vm)");
         }
         if (e.bos().isEmpty() || (e.iovas() != null && e.iovas().size() != e.bos().size())) {
-            return Rejection.of(Errno.EINVAL, "an fb needs one bo per plane and, if given, one iova per plane");
+            return Rejection.of(
+                    Errno.EINVAL, "an fb needs one bo per plane and, if given, one iova per plane");
         }
         CompositeKey key = CompositeKey.of(e.fb());
         FbRecord fb = m.tables().fbs().get(key);
         if (fb != null && fb.prepareCount() > 0) {
             if (!fb.bos().equals(e.bos())) {
-                return Rejection.of(Errno.EINVAL, "fb " + U64.toString(e.fb()) + " is prepared with bos " + fb.bos());
+                return Rejection.of(
+                        Errno.EINVAL,
+                        "fb " + U64.toString(e.fb()) + " is prepared with bos " + fb.bos());
             }
             m.tables().fbs().put(key, new FbRecord(e.fb(), fb.bos(), fb.prepareCount() + 1));
             return null;
@@ -77,7 +80,15 @@ public final class DisplayVm {
             BoRecord b = m.liveBo(bo);
             Vma reused = m.vaSpace().ofBo(bo, kms.vm()).stream().findFirst().orElse(null);
             if (reused != null) {
-                m.ctx().effect(Effect.vma(Effect.Kind.VMA_REUSED, kms.vm(), bo, reused.va().addr(), reused.va().range(), null));
+                m.ctx()
+                        .effect(
+                                Effect.vma(
+                                        Effect.Kind.VMA_REUSED,
+                                        kms.vm(),
+                                        bo,
+                                        reused.va().addr(),
+                                        reused.va().range(),
+                                        null));
             } else {
                 Va p = planned.stream().filter(v -> v.sameObject(bo)).findFirst().orElseThrow();
                 mapper.map(kms, b, p.addr());
@@ -104,7 +115,15 @@ public final class DisplayVm {
             m.putBo(b.withPins(b.pins() - 1));
             bos.vmaPut(bo);
             for (Vma vma : m.vaSpace().ofBo(bo, DeviceModel.KMS_VM)) {
-                m.ctx().effect(Effect.vma(Effect.Kind.VMA_KEPT, DeviceModel.KMS_VM, bo, vma.va().addr(), vma.va().range(), null));
+                m.ctx()
+                        .effect(
+                                Effect.vma(
+                                        Effect.Kind.VMA_KEPT,
+                                        DeviceModel.KMS_VM,
+                                        bo,
+                                        vma.va().addr(),
+                                        vma.va().range(),
+                                        null));
             }
         }
         return null;

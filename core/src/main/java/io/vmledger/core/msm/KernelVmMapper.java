@@ -6,18 +6,18 @@ import io.vmledger.core.U64;
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.state.BoRecord;
-import io.vmledger.core.state.Vma;
 import io.vmledger.core.state.VmRecord;
+import io.vmledger.core.state.Vma;
 import java.util.List;
 
 /**
  * Whole-BO mappings in kernel-managed VMs (the legacy per-process VMs and the display VM): the
- * kernel picks the address (drm_mm) unless the trace recorded it, maps the BO with 4 KiB
- * leaves, and reuses an existing VMA of the BO in that VM.
+ * kernel picks the address (drm_mm) unless the trace recorded it, maps the BO with 4 KiB leaves,
+ * and reuses an existing VMA of the BO in that VM.
  *
- * <p>Address choice when the trace has none: just above the VM's highest VMA if the BO fits
- * there, else the lowest page-aligned hole. The kernel's drm_mm hole choice depends on its
- * internals; traces that need exact addresses record {@code iova}.
+ * <p>Address choice when the trace has none: just above the VM's highest VMA if the BO fits there,
+ * else the lowest page-aligned hole. The kernel's drm_mm hole choice depends on its internals;
+ * traces that need exact addresses record {@code iova}.
  */
 public final class KernelVmMapper {
     private final DeviceModel m;
@@ -28,8 +28,8 @@ public final class KernelVmMapper {
 
     /**
      * Where {@code bo} is or would be mapped in {@code vm}: the existing VMA's address, or the
-     * requested/allocated address for a new one. Rejects a requested address that contradicts
-     * the existing VMA, lies outside the window or overlaps another VMA.
+     * requested/allocated address for a new one. Rejects a requested address that contradicts the
+     * existing VMA, lies outside the window or overlaps another VMA.
      *
      * @param planned VAs about to be created in this same event (not yet in the VA space)
      */
@@ -38,8 +38,16 @@ public final class KernelVmMapper {
         if (!existing.isEmpty()) {
             long at = existing.get(0).va().addr();
             if (requested != null && requested != at) {
-                return Rejection.of(Errno.EINVAL, "bo " + U64.toString(bo.bo()) + " is already mapped at "
-                        + U64.hex(at) + " in vm " + U64.toString(vm.vm()) + ", not " + U64.hex(requested));
+                return Rejection.of(
+                        Errno.EINVAL,
+                        "bo "
+                                + U64.toString(bo.bo())
+                                + " is already mapped at "
+                                + U64.hex(at)
+                                + " in vm "
+                                + U64.toString(vm.vm())
+                                + ", not "
+                                + U64.hex(requested));
             }
             out[0] = at;
             return null;
@@ -47,8 +55,14 @@ public final class KernelVmMapper {
         for (Va p : planned) {
             if (p.sameObject(bo.bo())) {
                 if (requested != null && requested != p.addr()) {
-                    return Rejection.of(Errno.EINVAL, "bo " + U64.toString(bo.bo()) + " is mapped at " + U64.hex(p.addr())
-                            + " for another plane, not " + U64.hex(requested));
+                    return Rejection.of(
+                            Errno.EINVAL,
+                            "bo "
+                                    + U64.toString(bo.bo())
+                                    + " is mapped at "
+                                    + U64.hex(p.addr())
+                                    + " for another plane, not "
+                                    + U64.hex(requested));
                 }
                 out[0] = p.addr();
                 return null;
@@ -57,18 +71,35 @@ public final class KernelVmMapper {
         if (requested == null) {
             Long at = allocate(vm, bo.size(), planned);
             if (at == null) {
-                return Rejection.of(Errno.ENOSPC, "no room for " + U64.hex(bo.size()) + " bytes in vm " + U64.toString(vm.vm()));
+                return Rejection.of(
+                        Errno.ENOSPC,
+                        "no room for "
+                                + U64.hex(bo.size())
+                                + " bytes in vm "
+                                + U64.toString(vm.vm()));
             }
             out[0] = at;
             return null;
         }
         if (!U64.pageAligned(requested) || !vm.window().rangeValid(requested, bo.size())) {
-            return Rejection.of(Errno.EINVAL, "iova " + U64.hex(requested) + " + " + U64.hex(bo.size())
-                    + " is not a page-aligned range inside vm " + U64.toString(vm.vm()));
+            return Rejection.of(
+                    Errno.EINVAL,
+                    "iova "
+                            + U64.hex(requested)
+                            + " + "
+                            + U64.hex(bo.size())
+                            + " is not a page-aligned range inside vm "
+                            + U64.toString(vm.vm()));
         }
         if (occupied(vm, requested, bo.size(), planned)) {
-            return Rejection.of(Errno.EEXIST, "iova " + U64.hex(requested) + " + " + U64.hex(bo.size())
-                    + " overlaps an existing mapping in vm " + U64.toString(vm.vm()));
+            return Rejection.of(
+                    Errno.EEXIST,
+                    "iova "
+                            + U64.hex(requested)
+                            + " + "
+                            + U64.hex(bo.size())
+                            + " overlaps an existing mapping in vm "
+                            + U64.toString(vm.vm()));
         }
         out[0] = requested;
         return null;
@@ -92,7 +123,8 @@ public final class KernelVmMapper {
             return true;
         }
         for (Va p : planned) {
-            if (Long.compareUnsigned(p.addr(), addr + size) < 0 && Long.compareUnsigned(p.end(), addr) > 0) {
+            if (Long.compareUnsigned(p.addr(), addr + size) < 0
+                    && Long.compareUnsigned(p.end(), addr) > 0) {
                 return true;
             }
         }

@@ -9,11 +9,11 @@ import io.vmledger.core.store.OrderedTable;
 import java.util.Map;
 
 /**
- * The io-pgtable-arm model of a VM's GPU page table (kernel-semantics §5.1, §5.4): 48-bit VA,
- * 4 KiB granule, the root allocated with the VM, L1/L2/L3 tables allocated on first use, 4 KiB
- * leaves only. A map over a populated PTE fails ({@code EEXIST}); tables are never freed by a
- * 4 KiB unmap (VM_BIND VMs), while the block-sized unmaps of kernel-managed VMs free the tables
- * under fully covered 2 MiB / 1 GiB regions. Counters per VM are kept in {@code ptStats}.
+ * The io-pgtable-arm model of a VM's GPU page table (kernel-semantics §5.1, §5.4): 48-bit VA, 4 KiB
+ * granule, the root allocated with the VM, L1/L2/L3 tables allocated on first use, 4 KiB leaves
+ * only. A map over a populated PTE fails ({@code EEXIST}); tables are never freed by a 4 KiB unmap
+ * (VM_BIND VMs), while the block-sized unmaps of kernel-managed VMs free the tables under fully
+ * covered 2 MiB / 1 GiB regions. Counters per VM are kept in {@code ptStats}.
  */
 public final class PageTable {
     /** VA bits covered by one entry of the table above an L1, L2 and L3 table. */
@@ -35,11 +35,17 @@ public final class PageTable {
         OK,
         /** A target PTE was already populated: nothing written (msm undoes the partial map). */
         EEXIST,
-        /** The job's pre-allocated table pool ran out: no PTE written, the tables allocated until then stay. */
+        /**
+         * The job's pre-allocated table pool ran out: no PTE written, the tables allocated until
+         * then stay.
+         */
         POOL_EXHAUSTED
     }
 
-    /** The job's pool of pre-allocated table pages (§5.2); {@code null} pool = kernel-managed VM, no limit. */
+    /**
+     * The job's pool of pre-allocated table pages (§5.2); {@code null} pool = kernel-managed VM, no
+     * limit.
+     */
     public static final class Pool {
         private long remaining;
 
@@ -54,13 +60,12 @@ public final class PageTable {
     }
 
     /**
-     * The walk of one address down a VM's tree (§5.1), as msm's software walk for a fault does:
-     * how many tables below the root exist on its path ({@code tables}: 0 to 3, L1 then L2 then
-     * L3) and, when its 4 KiB page is populated, what the leaf maps ({@code bo} null = the PRR
-     * page; {@code offset} = the page's offset in the BO).
+     * The walk of one address down a VM's tree (§5.1), as msm's software walk for a fault does: how
+     * many tables below the root exist on its path ({@code tables}: 0 to 3, L1 then L2 then L3)
+     * and, when its 4 KiB page is populated, what the leaf maps ({@code bo} null = the PRR page;
+     * {@code offset} = the page's offset in the BO).
      */
-    public record Walk(int tables, boolean populated, Long bo, long offset) {
-    }
+    public record Walk(int tables, boolean populated, Long bo, long offset) {}
 
     /** The walk of {@code iova} in {@code vm}'s page table. */
     public Walk walk(long vm, long iova) {
@@ -74,7 +79,8 @@ public final class PageTable {
         }
         long page = U64.alignDown(iova, 12);
         long start = DeviceTables.pteStart(run.getKey());
-        return new Walk(present, true, run.getValue().bo(), run.getValue().offset() + (page - start));
+        return new Walk(
+                present, true, run.getValue().bo(), run.getValue().offset() + (page - start));
     }
 
     /** The counters of {@code vm}. */
@@ -84,9 +90,9 @@ public final class PageTable {
     }
 
     /**
-     * Maps {@code [iova, iova + range)} onto {@code bo} (null = PRR page) with 4 KiB leaves.
-     * Tables on the way down are allocated (from {@code pool} when given) up to the first
-     * populated page, where the map fails; allocated tables stay either way.
+     * Maps {@code [iova, iova + range)} onto {@code bo} (null = PRR page) with 4 KiB leaves. Tables
+     * on the way down are allocated (from {@code pool} when given) up to the first populated page,
+     * where the map fails; allocated tables stay either way.
      */
     public MapResult map(long vm, long iova, long range, Long bo, long offset, Pool pool) {
         long end = iova + range;
@@ -109,7 +115,11 @@ public final class PageTable {
         if (total > 0) {
             for (int level = 0; level < 3; level++) {
                 if (need[level] > 0) {
-                    tables.add(vm, level + 1, iova >>> SHIFTS[level], ((limit - 1) >>> SHIFTS[level]) + 1);
+                    tables.add(
+                            vm,
+                            level + 1,
+                            iova >>> SHIFTS[level],
+                            ((limit - 1) >>> SHIFTS[level]) + 1);
                 }
             }
             if (pool != null) {
@@ -126,10 +136,10 @@ public final class PageTable {
     }
 
     /**
-     * Clears the PTEs of {@code [iova, iova + range)}; returns the bytes that were populated.
-     * With {@code blockUnmap} (kernel-managed VMs, whose page sizes include 2 MiB and 1 GiB) the
-     * L3 tables of fully covered 2 MiB regions and the L2 tables of fully covered 1 GiB regions
-     * are freed as well.
+     * Clears the PTEs of {@code [iova, iova + range)}; returns the bytes that were populated. With
+     * {@code blockUnmap} (kernel-managed VMs, whose page sizes include 2 MiB and 1 GiB) the L3
+     * tables of fully covered 2 MiB regions and the L2 tables of fully covered 1 GiB regions are
+     * freed as well.
      */
     public long unmap(long vm, long iova, long range, boolean blockUnmap) {
         long end = iova + range;
@@ -154,7 +164,10 @@ public final class PageTable {
         return tables.countPresent(vm, 3, lo, hi) == hi - lo;
     }
 
-    /** Frees the tables of {@code level} whose whole region ({@code 2^shift} bytes) lies in {@code [iova, end)}. */
+    /**
+     * Frees the tables of {@code level} whose whole region ({@code 2^shift} bytes) lies in {@code
+     * [iova, end)}.
+     */
     private long freeCovered(long vm, int level, long iova, long end, int shift) {
         long first = U64.alignUp(iova, shift);
         if (Long.compareUnsigned(first, iova) < 0) {

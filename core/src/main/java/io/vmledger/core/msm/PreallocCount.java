@@ -6,13 +6,12 @@ import java.util.List;
 
 /**
  * The page-table pre-allocation count of a VM_BIND job (kernel-semantics §5.2): the worst-case
- * number of new L1, L2 and L3 tables, summed over runs of MAP/MAP_NULL ops. UNMAPs are ignored;
- * an op joins the current run when it starts in the 2 MiB window where the previous one ended.
- * It counts requested ranges only, never existing tables: an upper bound.
+ * number of new L1, L2 and L3 tables, summed over runs of MAP/MAP_NULL ops. UNMAPs are ignored; an
+ * op joins the current run when it starts in the 2 MiB window where the previous one ended. It
+ * counts requested ranges only, never existing tables: an upper bound.
  */
 public final class PreallocCount {
-    private PreallocCount() {
-    }
+    private PreallocCount() {}
 
     /** Tables a range {@code [iova, iova + len)} may need: spans(39) + spans(30) + spans(21). */
     public static long forRange(long iova, long len) {
@@ -28,7 +27,9 @@ public final class PreallocCount {
             if (op.op() == VmBindOp.UNMAP) {
                 continue;
             }
-            if (last != null && U64.alignDown(last.iova() + last.range(), 21) == U64.alignDown(op.iova(), 21)) {
+            if (last != null
+                    && U64.alignDown(last.iova() + last.range(), 21)
+                            == U64.alignDown(op.iova(), 21)) {
                 last = op;
                 continue;
             }

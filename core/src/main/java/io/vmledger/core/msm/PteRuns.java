@@ -25,24 +25,31 @@ final class PteRuns {
      * starting last at or below {@code hi - 1} answers the common "nothing there" case alone.
      */
     Long firstPopulated(long vm, long lo, long hi) {
-        Map.Entry<CompositeKey, PteRun> last = runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, hi - 1));
+        Map.Entry<CompositeKey, PteRun> last =
+                runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, hi - 1));
         if (last == null || Long.compareUnsigned(last.getValue().end(), lo) <= 0) {
             return null;
         }
         if (Long.compareUnsigned(DeviceTables.pteStart(last.getKey()), lo) <= 0) {
             return lo;
         }
-        Map.Entry<CompositeKey, PteRun> below = runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, lo));
+        Map.Entry<CompositeKey, PteRun> below =
+                runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, lo));
         if (below != null && Long.compareUnsigned(below.getValue().end(), lo) > 0) {
             return lo;
         }
-        Map.Entry<CompositeKey, PteRun> above = runs.ceiling(CompositeKey.of(vm, lo), CompositeKey.of(vm, hi - 1));
+        Map.Entry<CompositeKey, PteRun> above =
+                runs.ceiling(CompositeKey.of(vm, lo), CompositeKey.of(vm, hi - 1));
         return above == null ? null : DeviceTables.pteStart(above.getKey());
     }
 
-    /** The run containing address {@code addr}, keyed by its start ({@link DeviceTables#pteStart}), or null. */
+    /**
+     * The run containing address {@code addr}, keyed by its start ({@link DeviceTables#pteStart}),
+     * or null.
+     */
     Map.Entry<CompositeKey, PteRun> runAt(long vm, long addr) {
-        Map.Entry<CompositeKey, PteRun> e = runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, addr));
+        Map.Entry<CompositeKey, PteRun> e =
+                runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, addr));
         return e != null && Long.compareUnsigned(e.getValue().end(), addr) > 0 ? e : null;
     }
 
@@ -60,8 +67,10 @@ final class PteRuns {
             return hi - lo;
         }
         List<Map.Entry<CompositeKey, PteRun>> hit = new ArrayList<>(2);
-        Map.Entry<CompositeKey, PteRun> below = runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, lo));
-        if (below != null && DeviceTables.pteStart(below.getKey()) != lo
+        Map.Entry<CompositeKey, PteRun> below =
+                runs.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, lo));
+        if (below != null
+                && DeviceTables.pteStart(below.getKey()) != lo
                 && Long.compareUnsigned(below.getValue().end(), lo) > 0) {
             hit.add(below);
         }
@@ -82,7 +91,9 @@ final class PteRuns {
                 runs.put(CompositeKey.of(vm, start), new PteRun(lo, r.bo(), r.offset()));
             }
             if (Long.compareUnsigned(r.end(), hi) > 0) {
-                runs.put(CompositeKey.of(vm, hi), new PteRun(r.end(), r.bo(), r.offset() + (hi - start)));
+                runs.put(
+                        CompositeKey.of(vm, hi),
+                        new PteRun(r.end(), r.bo(), r.offset() + (hi - start)));
             }
         }
         return cleared;

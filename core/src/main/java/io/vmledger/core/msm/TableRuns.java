@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The set of allocated page tables of one level of a VM, kept as coalesced runs of table
- * indices: key {@code (vm, level, first)} → end (exclusive). A table index is
- * {@code iova >>> shift} for the level's coverage (39, 30 or 21 bits), so a mapping of any size
- * costs O(log n + runs touched), not O(tables).
+ * The set of allocated page tables of one level of a VM, kept as coalesced runs of table indices:
+ * key {@code (vm, level, first)} → end (exclusive). A table index is {@code iova >>> shift} for the
+ * level's coverage (39, 30 or 21 bits), so a mapping of any size costs O(log n + runs touched), not
+ * O(tables).
  */
 final class TableRuns {
     private final OrderedTable<Long> runs;
@@ -23,13 +23,15 @@ final class TableRuns {
 
     /** Whether table {@code idx} exists. */
     boolean contains(long vm, int level, long idx) {
-        Map.Entry<CompositeKey, Long> e = runs.floor(CompositeKey.of(vm, level, 0), CompositeKey.of(vm, level, idx));
+        Map.Entry<CompositeKey, Long> e =
+                runs.floor(CompositeKey.of(vm, level, 0), CompositeKey.of(vm, level, idx));
         return e != null && Long.compareUnsigned(e.getValue(), idx) > 0;
     }
 
     /** How many of the indices {@code [lo, hi)} exist. */
     long countPresent(long vm, int level, long lo, long hi) {
-        Map.Entry<CompositeKey, Long> covering = runs.floor(CompositeKey.of(vm, level, 0), CompositeKey.of(vm, level, lo));
+        Map.Entry<CompositeKey, Long> covering =
+                runs.floor(CompositeKey.of(vm, level, 0), CompositeKey.of(vm, level, lo));
         if (covering != null && covering.getValue() >= hi) {
             return hi - lo;
         }
@@ -40,7 +42,10 @@ final class TableRuns {
         return n;
     }
 
-    /** Adds indices {@code [lo, hi)}, coalescing with neighbours ({@link #countPresent} says how many are new). */
+    /**
+     * Adds indices {@code [lo, hi)}, coalescing with neighbours ({@link #countPresent} says how
+     * many are new).
+     */
     void add(long vm, int level, long lo, long hi) {
         long newLo = lo;
         long newHi = hi;
@@ -88,13 +93,17 @@ final class TableRuns {
      */
     private List<long[]> overlapping(long vm, int level, long lo, long hi, boolean touching) {
         List<long[]> out = new ArrayList<>(2);
-        Map.Entry<CompositeKey, Long> below = runs.floor(CompositeKey.of(vm, level, 0), CompositeKey.of(vm, level, lo));
+        Map.Entry<CompositeKey, Long> below =
+                runs.floor(CompositeKey.of(vm, level, 0), CompositeKey.of(vm, level, lo));
         if (below != null && (touching ? below.getValue() >= lo : below.getValue() > lo)) {
             out.add(new long[] {DeviceTables.ptTableFirst(below.getKey()), below.getValue()});
         }
         long lastStart = touching ? hi : hi - 1;
         if (lastStart > lo) {
-            try (Cursor<Long> c = runs.range(CompositeKey.of(vm, level, lo + 1), CompositeKey.of(vm, level, lastStart))) {
+            try (Cursor<Long> c =
+                    runs.range(
+                            CompositeKey.of(vm, level, lo + 1),
+                            CompositeKey.of(vm, level, lastStart))) {
                 while (c.hasNext()) {
                     Map.Entry<CompositeKey, Long> e = c.next();
                     out.add(new long[] {DeviceTables.ptTableFirst(e.getKey()), e.getValue()});

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The VMAs of a device's VMs: an ordered map {@code (vm, addr) → Vma} plus the per-BO index
- * {@code (bo, vm, addr)} (the kernel's vm_bo lists) and each BO's VMA count, which is the hard
- * reference mappings hold on a BO (§2). Lookups are one floor lookup plus a range scan:
- * O(log n + k) for k VMAs touched.
+ * The VMAs of a device's VMs: an ordered map {@code (vm, addr) → Vma} plus the per-BO index {@code
+ * (bo, vm, addr)} (the kernel's vm_bo lists) and each BO's VMA count, which is the hard reference
+ * mappings hold on a BO (§2). Lookups are one floor lookup plus a range scan: O(log n + k) for k
+ * VMAs touched.
  */
 public final class VaSpace {
     private final FoldContext ctx;
@@ -45,7 +45,8 @@ public final class VaSpace {
         List<Vma> out = new ArrayList<>(4);
         long last = addr + range - 1;
         if (addr != 0) {
-            Map.Entry<CompositeKey, Vma> below = vas.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, addr - 1));
+            Map.Entry<CompositeKey, Vma> below =
+                    vas.floor(CompositeKey.of(vm, 0), CompositeKey.of(vm, addr - 1));
             if (below != null && Long.compareUnsigned(below.getValue().va().end(), addr) > 0) {
                 out.add(below.getValue());
             }
@@ -78,7 +79,8 @@ public final class VaSpace {
     /** The VMAs mapping {@code bo} in {@code vm}, ascending. */
     public List<Vma> ofBo(long bo, long vm) {
         List<Vma> out = new ArrayList<>(1);
-        try (Cursor<Boolean> c = boVas.range(CompositeKey.of(bo, vm, 0), CompositeKey.lastOf(bo, vm))) {
+        try (Cursor<Boolean> c =
+                boVas.range(CompositeKey.of(bo, vm, 0), CompositeKey.lastOf(bo, vm))) {
             while (c.hasNext()) {
                 out.add(vas.get(CompositeKey.of(vm, DeviceTables.boVaAddr(c.next().getKey()))));
             }
@@ -86,7 +88,10 @@ public final class VaSpace {
         return out;
     }
 
-    /** The {@link DeviceTables#vas()} keys of every VMA mapping {@code bo}, ascending by vm then address. */
+    /**
+     * The {@link DeviceTables#vas()} keys of every VMA mapping {@code bo}, ascending by vm then
+     * address.
+     */
     public List<CompositeKey> keysOfBo(long bo) {
         List<CompositeKey> out = new ArrayList<>(2);
         try (Cursor<Boolean> c = boVas.range(CompositeKey.of(bo, 0, 0), CompositeKey.lastOf(bo))) {
@@ -125,7 +130,9 @@ public final class VaSpace {
         vas.put(CompositeKey.of(vm, head.va().addr()), head);
     }
 
-    /** Removes a VMA; a BO VMA drops its BO reference (the BO may be freed at the end of the event). */
+    /**
+     * Removes a VMA; a BO VMA drops its BO reference (the BO may be freed at the end of the event).
+     */
     public void remove(long vm, Vma vma) {
         Va va = vma.va();
         vas.delete(CompositeKey.of(vm, va.addr()));

@@ -10,19 +10,19 @@ import io.vmledger.core.fold.PtOp;
 import io.vmledger.core.gpuvm.GpuvmSplit;
 import io.vmledger.core.gpuvm.SplitStep;
 import io.vmledger.core.gpuvm.Va;
-import io.vmledger.core.state.Vma;
 import io.vmledger.core.state.VmMode;
 import io.vmledger.core.state.VmRecord;
+import io.vmledger.core.state.Vma;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The VM_BIND ioctl after validation (kernel-semantics §3.3 steps 12–16, §3.5, §3.6): the
- * pre-allocation count, the pin check, the prepare phase that runs drm_gpuvm's split for each op
- * in order and translates its steps into VMA updates and queued page-table ops, and the job run.
+ * pre-allocation count, the pin check, the prepare phase that runs drm_gpuvm's split for each op in
+ * order and translates its steps into VMA updates and queued page-table ops, and the job run.
  *
- * <p>The trace carries no scheduler events, so the job runs right after its ioctl, in ioctl
- * order: page-table ops are performed against the page-table model, each logged first.
+ * <p>The trace carries no scheduler events, so the job runs right after its ioctl, in ioctl order:
+ * page-table ops are performed against the page-table model, each logged first.
  */
 public final class VmBindIoctl {
     private final DeviceModel m;
@@ -32,8 +32,8 @@ public final class VmBindIoctl {
     }
 
     /** What an accepted or pin-rejected ioctl produced. */
-    public record Result(Rejection rejection, long preallocPages, long preallocUsed, List<OpResult> ops) {
-    }
+    public record Result(
+            Rejection rejection, long preallocPages, long preallocUsed, List<OpResult> ops) {}
 
     /** Runs a validated ioctl. */
     public Result run(Event.VmBind e) {
@@ -69,11 +69,19 @@ public final class VmBindIoctl {
         return null;
     }
 
-    /** The prepare phase for one op: gpuvm steps, applied at once, and the page-table ops they queue. */
+    /**
+     * The prepare phase for one op: gpuvm steps, applied at once, and the page-table ops they
+     * queue.
+     */
     private OpResult prepare(VmRecord vm, VmBindOp op, int index) {
         if (op.range() == 0) {
-            m.ctx().effect(Effect.kernelQuirk("op " + index + ": range 0 passes validation; its effect is"
-                    + " undefined in the kernel, vmledger applies nothing"));
+            m.ctx()
+                    .effect(
+                            Effect.kernelQuirk(
+                                    "op "
+                                            + index
+                                            + ": range 0 passes validation; its effect is"
+                                            + " undefined in the kernel, vmledger applies nothing"));
             return new OpResult(index, List.of(), List.of());
         }
         List<Vma> overlapping = m.vaSpace().overlapping(vm.vm(), op.iova(), op.range());
@@ -84,8 +92,13 @@ public final class VmBindIoctl {
         List<SplitStep> steps;
         Va req = null;
         if (op.isMap()) {
-            req = new Va(op.iova(), op.range(), op.op() == VmBindOp.MAP ? op.bo() : null, op.objOffset(),
-                    op.op() == VmBindOp.MAP && op.dump());
+            req =
+                    new Va(
+                            op.iova(),
+                            op.range(),
+                            op.op() == VmBindOp.MAP ? op.bo() : null,
+                            op.objOffset(),
+                            op.op() == VmBindOp.MAP && op.dump());
             steps = GpuvmSplit.smMap(vas, req);
         } else {
             steps = GpuvmSplit.smUnmap(vas, op.iova(), op.range());
@@ -108,14 +121,19 @@ public final class VmBindIoctl {
     }
 
     /**
-     * UNMAP step (§3.5). An in-place remap — {@code keep} on a MAP op whose request is exactly
-     * this VMA — keeps the VMA and its PTEs and only replaces the DUMP flag; returns true then so
-     * that the MAP step does nothing. Otherwise the PTEs are unmapped if mapped and the VMA removed.
+     * UNMAP step (§3.5). An in-place remap — {@code keep} on a MAP op whose request is exactly this
+     * VMA — keeps the VMA and its PTEs and only replaces the DUMP flag; returns true then so that
+     * the MAP step does nothing. Otherwise the PTEs are unmapped if mapped and the VMA removed.
      */
-    private boolean stepUnmap(VmRecord vm, Vma old, SplitStep.Unmap u, VmBindOp op, Va req, List<PtOp> pt) {
+    private boolean stepUnmap(
+            VmRecord vm, Vma old, SplitStep.Unmap u, VmBindOp op, Va req, List<PtOp> pt) {
         Va va = u.va();
-        if (u.keep() && op.op() == VmBindOp.MAP && va.sameObject(req.bo()) && va.offset() == req.offset()
-                && va.addr() == req.addr() && va.range() == req.range()) {
+        if (u.keep()
+                && op.op() == VmBindOp.MAP
+                && va.sameObject(req.bo())
+                && va.offset() == req.offset()
+                && va.addr() == req.addr()
+                && va.range() == req.range()) {
             m.vaSpace().update(vm.vm(), new Vma(va.withDump(req.dump()), old.mapped()));
             return true;
         }
@@ -148,28 +166,43 @@ public final class VmBindIoctl {
     /**
      * The job run (§3.6): on an unusable VM no MAP runs; otherwise each op is logged, then
      * performed; once a MAP fails, later MAPs are skipped while UNMAPs still run, and the VM
-     * becomes unusable. With jobs run right after their ioctl, a job never starts on an unusable
-     * VM and never fails a MAP (the pre-allocation is an upper bound, and every populated PTE it
-     * maps over was unmapped first); the paths model the kernel for completeness.
+     * becomes unusable. With jobs run right after their ioctl, a job never starts on an unusable VM
+     * and never fails a MAP (the pre-allocation is an upper bound, and every populated PTE it maps
+     * over was unmapped first); the paths model the kernel for completeness.
      */
     private void runJob(VmRecord vm, long queue, List<PtOp> job, PageTable.Pool pool) {
         boolean logged = m.vmLog().enabledFor(vm.mode() == VmMode.VM_BIND);
-        String failure = vm.unusable() ? "the VM is unusable: MAPs are skipped, UNMAPs still run" : null;
+        String failure =
+                vm.unusable() ? "the VM is unusable: MAPs are skipped, UNMAPs still run" : null;
         for (PtOp op : job) {
             if (op.map() && failure != null) {
                 continue;
             }
             if (logged) {
-                m.vmLog().append(vm.vm(), op.map() ? VmLog.MAP : VmLog.UNMAP, queue, op.iova(), op.range());
+                m.vmLog()
+                        .append(
+                                vm.vm(),
+                                op.map() ? VmLog.MAP : VmLog.UNMAP,
+                                queue,
+                                op.iova(),
+                                op.range());
             }
             if (!op.map()) {
                 m.pageTable().unmap(vm.vm(), op.iova(), op.range(), false);
                 continue;
             }
-            PageTable.MapResult r = m.pageTable().map(vm.vm(), op.iova(), op.range(), op.bo(), op.offset(), pool);
+            PageTable.MapResult r =
+                    m.pageTable().map(vm.vm(), op.iova(), op.range(), op.bo(), op.offset(), pool);
             if (r != PageTable.MapResult.OK) {
-                failure = "job map of " + U64.hex(op.iova()) + "+" + U64.hex(op.range()) + " failed: "
-                        + (r == PageTable.MapResult.EEXIST ? "PTE already populated (EEXIST)" : "pre-allocated pages exhausted");
+                failure =
+                        "job map of "
+                                + U64.hex(op.iova())
+                                + "+"
+                                + U64.hex(op.range())
+                                + " failed: "
+                                + (r == PageTable.MapResult.EEXIST
+                                        ? "PTE already populated (EEXIST)"
+                                        : "pre-allocated pages exhausted");
             }
         }
         if (failure != null && !vm.unusable()) {

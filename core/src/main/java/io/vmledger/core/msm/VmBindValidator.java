@@ -22,6 +22,7 @@ import java.util.List;
 public final class VmBindValidator {
     /** MSM_VM_BIND_FENCE_FD_IN | MSM_VM_BIND_FENCE_FD_OUT. */
     public static final long VALID_IOCTL_FLAGS = 0x3;
+
     private static final long U32_MAX = 0xffff_ffffL;
 
     private final DeviceModel m;
@@ -54,7 +55,9 @@ public final class VmBindValidator {
             return Rejection.of(Errno.ENOENT, "no submitqueue " + U64.toString(e.queue()));
         }
         if (!vmBindQueue) {
-            return Rejection.of(Errno.EINVAL, "submitqueue " + U64.toString(e.queue()) + " is not a VM_BIND queue");
+            return Rejection.of(
+                    Errno.EINVAL,
+                    "submitqueue " + U64.toString(e.queue()) + " is not a VM_BIND queue");
         }
         for (int i = 0; i < e.ops().size(); i++) {
             List<String> problems = opProblems(e.ops().get(i), vm);
@@ -71,7 +74,10 @@ public final class VmBindValidator {
         return null;
     }
 
-    /** Every §3.4 check that fails for one op, in the kernel's order (all EINVAL); null when none does. */
+    /**
+     * Every §3.4 check that fails for one op, in the kernel's order (all EINVAL); null when none
+     * does.
+     */
     static List<String> opProblems(VmBindOp op, VmRecord vm) {
         if (opValid(op, vm)) {
             return null;
@@ -98,7 +104,11 @@ public final class VmBindValidator {
             out.add("handle must be zero");
         }
         if (Long.compareUnsigned(op.op(), VmBindOp.MAP_NULL) > 0) {
-            out.add("invalid op " + (Long.compareUnsigned(op.op(), U32_MAX) > 0 ? U64.hex(op.op()) : U64.toString(op.op())));
+            out.add(
+                    "invalid op "
+                            + (Long.compareUnsigned(op.op(), U32_MAX) > 0
+                                    ? U64.hex(op.op())
+                                    : U64.toString(op.op())));
         }
         if (op.op() == VmBindOp.MAP_NULL && !vm.hasPrr()) {
             out.add("PRR not supported");
@@ -119,25 +129,40 @@ public final class VmBindValidator {
 
     /**
      * Handle lookup and the size check of a MAP op (§3.4). The kernel adds {@code range +
-     * obj_offset} without an overflow check; a wrapped sum that passes is accepted, as the
-     * kernel does, and reported as a kernel quirk.
+     * obj_offset} without an overflow check; a wrapped sum that passes is accepted, as the kernel
+     * does, and reported as a kernel quirk.
      */
     private Rejection lookup(long file, VmBindOp op, int index) {
         if (op.op() != VmBindOp.MAP) {
             return null;
         }
         if (m.handles(file, op.bo()) == 0) {
-            return Rejection.of(Errno.EINVAL, "invalid handle " + U64.toString(op.bo()) + " at index " + index);
+            return Rejection.of(
+                    Errno.EINVAL, "invalid handle " + U64.toString(op.bo()) + " at index " + index);
         }
         BoRecord b = m.liveBo(op.bo());
         long end = op.range() + op.objOffset();
         if (Long.compareUnsigned(end, b.size()) > 0) {
-            return Rejection.of(Errno.EINVAL, "invalid range: obj_offset " + U64.hex(op.objOffset()) + " + range "
-                    + U64.hex(op.range()) + " exceeds bo size " + U64.hex(b.size()) + " at index " + index);
+            return Rejection.of(
+                    Errno.EINVAL,
+                    "invalid range: obj_offset "
+                            + U64.hex(op.objOffset())
+                            + " + range "
+                            + U64.hex(op.range())
+                            + " exceeds bo size "
+                            + U64.hex(b.size())
+                            + " at index "
+                            + index);
         }
         if (U64.addOverflows(op.range(), op.objOffset())) {
-            m.ctx().effect(Effect.kernelQuirk("op " + index + ": obj_offset + range wraps u64 and passes the kernel's"
-                    + " unchecked size check; the map is accepted beyond the end of bo " + U64.toString(op.bo())));
+            m.ctx()
+                    .effect(
+                            Effect.kernelQuirk(
+                                    "op "
+                                            + index
+                                            + ": obj_offset + range wraps u64 and passes the kernel's"
+                                            + " unchecked size check; the map is accepted beyond the end of bo "
+                                            + U64.toString(op.bo())));
         }
         return null;
     }

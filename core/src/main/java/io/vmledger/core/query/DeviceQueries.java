@@ -12,8 +12,8 @@ import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.VmLogEntry;
 import io.vmledger.core.state.VmMode;
-import io.vmledger.core.state.Vma;
 import io.vmledger.core.state.VmRecord;
+import io.vmledger.core.state.Vma;
 import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.Cursor;
 import java.util.ArrayList;
@@ -51,7 +51,8 @@ public final class DeviceQueries {
 
     private List<VmRecord> vmRecords() {
         List<VmRecord> vms = new ArrayList<>();
-        try (Cursor<VmRecord> c = tables.vms().range(CompositeKey.of(0), CompositeKey.lastOf(-1L))) {
+        try (Cursor<VmRecord> c =
+                tables.vms().range(CompositeKey.of(0), CompositeKey.lastOf(-1L))) {
             while (c.hasNext()) {
                 vms.add(c.next().getValue());
             }
@@ -68,7 +69,10 @@ public final class DeviceQueries {
         return view(vm, vas);
     }
 
-    /** One VM's view without its VAs (they can be many: ask {@link #vas} for a window), or null if unknown. */
+    /**
+     * One VM's view without its VAs (they can be many: ask {@link #vas} for a window), or null if
+     * unknown.
+     */
     public VmView vmWithoutVas(long vm) {
         VmRecord r = tables.vms().get(CompositeKey.of(vm));
         return r == null ? null : view(r, List.of());
@@ -83,9 +87,8 @@ public final class DeviceQueries {
     public List<Va> vas(long vm, long from, long to) {
         List<Va> out = new ArrayList<>();
         long range = to - from + 1;
-        List<Vma> found = range == 0
-                ? model.vaSpace().all(vm)
-                : model.vaSpace().overlapping(vm, from, range);
+        List<Vma> found =
+                range == 0 ? model.vaSpace().all(vm) : model.vaSpace().overlapping(vm, from, range);
         for (Vma vma : found) {
             out.add(vma.va());
         }
@@ -111,7 +114,10 @@ public final class DeviceQueries {
         return log.kernelView(vm.vm());
     }
 
-    /** The newest VM-log entries of {@code vm} that touched {@code [lo, hi)} (see {@link VmLog#lastTouching}). */
+    /**
+     * The newest VM-log entries of {@code vm} that touched {@code [lo, hi)} (see {@link
+     * VmLog#lastTouching}).
+     */
     public VmLog.Touches lastTouching(long vm, long lo, long hi, int limit, long searchLimit) {
         return model.vmLog().lastTouching(vm, lo, hi, limit, searchLimit);
     }
@@ -129,8 +135,8 @@ public final class DeviceQueries {
     /**
      * The device's memory accounting, named as fdinfo names it (drm-total/shared/resident/
      * purgeable-memory), over live BOs: shared ones are exported as a dma-buf, resident ones have
-     * backing pages (mapped, pinned or vmapped, not purged), purgeable ones are resident and
-     * marked DONTNEED.
+     * backing pages (mapped, pinned or vmapped, not purged), purgeable ones are resident and marked
+     * DONTNEED.
      */
     public DeviceSummary summary() {
         long count = 0;
@@ -147,7 +153,8 @@ public final class DeviceQueries {
             if (b.dmabuf() != null) {
                 shared += b.size();
             }
-            boolean hasPages = b.madv() != Madv.PURGED && (b.vmas() > 0 || b.pins() > 0 || b.vmaps() > 0);
+            boolean hasPages =
+                    b.madv() != Madv.PURGED && (b.vmas() > 0 || b.pins() > 0 || b.vmaps() > 0);
             if (hasPages) {
                 resident += b.size();
                 if (b.madv() == Madv.DONTNEED) {
@@ -162,13 +169,15 @@ public final class DeviceQueries {
         VmLog log = model.vmLog();
         List<VmLogEntry> ring = log.ring(vm.vm());
         boolean omits = log.kernelView(vm.vm()).size() < ring.size();
-        return new VmView(vm, vas, model.pageTable().stats(vm.vm()), ring, log.count(vm.vm()), omits);
+        return new VmView(
+                vm, vas, model.pageTable().stats(vm.vm()), ring, log.count(vm.vm()), omits);
     }
 
     /** Every BO ever created (freed ones with {@code alive=false}), ascending by id. */
     public List<BoRecord> bos() {
         List<BoRecord> out = new ArrayList<>();
-        try (Cursor<BoRecord> c = tables.bos().range(CompositeKey.of(0), CompositeKey.lastOf(-1L))) {
+        try (Cursor<BoRecord> c =
+                tables.bos().range(CompositeKey.of(0), CompositeKey.lastOf(-1L))) {
             while (c.hasNext()) {
                 out.add(c.next().getValue());
             }

@@ -5,5 +5,4 @@ package io.vmledger.core.query;
  *
  * @param bos live BOs
  */
-public record DeviceSummary(long bos, long total, long shared, long resident, long purgeable) {
-}
+public record DeviceSummary(long bos, long total, long shared, long resident, long purgeable) {}

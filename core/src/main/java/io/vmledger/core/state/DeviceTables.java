@@ -1,10 +1,10 @@
 package io.vmledger.core.state;
 
 import io.vmledger.core.store.BTreeTable;
-import io.vmledger.core.store.CompositeKey;
-import io.vmledger.core.store.OrderedTable;
 import io.vmledger.core.store.BufferedTable;
+import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.MirroredTable;
+import io.vmledger.core.store.OrderedTable;
 import io.vmledger.core.store.WriteBackTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,16 +15,16 @@ import java.util.Set;
 /**
  * All state of one device, as named ordered tables (keys in each accessor's javadoc; the static
  * accessors beside it read a key's parts by name). The fold reads and writes only through these.
- * Where the tables live is up to a {@link TableSource}: in memory for replay
- * ({@link #inMemory()}), Kafka Streams stores in the engine.
+ * Where the tables live is up to a {@link TableSource}: in memory for replay ({@link #inMemory()}),
+ * Kafka Streams stores in the engine.
  *
- * <p>The small records an event rewrites many times (device, VMs, BOs, page-table counters) can
- * be buffered per event ({@link #withWriteBack}); the fold calls {@link #flush()} after every
- * event.
+ * <p>The small records an event rewrites many times (device, VMs, BOs, page-table counters) can be
+ * buffered per event ({@link #withWriteBack}); the fold calls {@link #flush()} after every event.
  */
 public final class DeviceTables {
     /** Table names, also the store names of the engine. */
     public static final String DEVICE = "device";
+
     public static final String VMS = "vms";
     public static final String VAS = "vas";
     public static final String BO_VAS = "bo-vas";
@@ -87,12 +87,14 @@ public final class DeviceTables {
 
     /** A device whose tables live in memory ({@link BTreeTable}s), with write-back. */
     public static DeviceTables inMemory() {
-        return new DeviceTables(withWriteBack(new TableSource() {
-            @Override
-            public <V> OrderedTable<V> table(String name) {
-                return new BTreeTable<>();
-            }
-        }));
+        return new DeviceTables(
+                withWriteBack(
+                        new TableSource() {
+                            @Override
+                            public <V> OrderedTable<V> table(String name) {
+                                return new BTreeTable<>();
+                            }
+                        }));
     }
 
     /** {@code source} with the frequently rewritten tables buffered in {@link WriteBackTable}s. */
@@ -106,7 +108,10 @@ public final class DeviceTables {
         };
     }
 
-    /** Writes what buffered tables ({@link WriteBackTable}, {@link MirroredTable}) held back during the event. */
+    /**
+     * Writes what buffered tables ({@link WriteBackTable}, {@link MirroredTable}) held back during
+     * the event.
+     */
     public void flush() {
         for (BufferedTable t : buffered) {
             t.flush();
@@ -197,7 +202,10 @@ public final class DeviceTables {
         return key.b();
     }
 
-    /** {@code (dmabuf, file)} → marker: the PRIME lookup tables of the files (which files know the dma-buf). */
+    /**
+     * {@code (dmabuf, file)} → marker: the PRIME lookup tables of the files (which files know the
+     * dma-buf).
+     */
     public OrderedTable<Boolean> prime() {
         return prime;
     }

@@ -1,8 +1,8 @@
 package io.vmledger.core.state;
 
 /**
- * Page-table counters of one VM, stored under key {@code (vm)}: tables allocated per level
- * below the root (L1 per 512 GiB, L2 per 1 GiB, L3 per 2 MiB region) and populated PTEs (§5.4).
+ * Page-table counters of one VM, stored under key {@code (vm)}: tables allocated per level below
+ * the root (L1 per 512 GiB, L2 per 1 GiB, L3 per 2 MiB region) and populated PTEs (§5.4).
  */
 public record PageTableStats(long l1, long l2, long l3, long ptes) {
     /** No tables, no PTEs. */

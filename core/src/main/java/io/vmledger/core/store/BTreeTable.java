@@ -8,31 +8,32 @@ import java.util.NoSuchElementException;
  * An {@link OrderedTable} on an in-memory B+tree laid out for cache locality.
  *
  * <h2>Layout</h2>
+ *
  * <ul>
  *   <li><b>Keys are primitives.</b> Every node holds its keys in three parallel {@code long[]}
  *       arrays {@code a}, {@code b}, {@code c} (the parts of a {@link CompositeKey}), stored with
  *       the sign bit flipped ({@code x ^ Long.MIN_VALUE}) so that a plain signed comparison of the
  *       stored longs is the unsigned order of {@link CompositeKey#compareTo}. A lookup flips the
- *       probe once and then binary-searches a node with no key objects, no {@code compareTo}
- *       calls and no pointer loads: the probed slots of one node sit in a few adjacent cache
- *       lines.</li>
+ *       probe once and then binary-searches a node with no key objects, no {@code compareTo} calls
+ *       and no pointer loads: the probed slots of one node sit in a few adjacent cache lines.
  *   <li><b>Leaves</b> ({@code Leaf}) hold up to {@value #LEAF_MAX} entries: the key arrays plus an
  *       {@code Object[]} of values. Leaves are doubly linked in key order, so a range scan walks
  *       arrays sequentially and {@code floor}/{@code ceiling} step to a neighbour leaf without
- *       re-descending.</li>
+ *       re-descending.
  *   <li><b>Inner nodes</b> ({@code Inner}) hold up to {@value #INNER_MAX} separator keys and one
- *       more child reference. Child {@code i} holds exactly the keys {@code k} with
- *       {@code sep[i-1] <= k < sep[i]}.</li>
+ *       more child reference. Child {@code i} holds exactly the keys {@code k} with {@code sep[i-1]
+ *       <= k < sep[i]}.
  *   <li><b>Fan-out</b> is {@value #LEAF_MAX} entries per leaf and {@value #INNER_MAX} separators
- *       per inner node, chosen by measurement ({@code OrderedTableBench} over 5k–1M entries
- *       against 16/16, 32/32, 32/64, 64/64, 128/128 and 128/64): a leaf's three key arrays are
- *       8 cache lines each, so a leaf search touches a handful of lines, and the wider inner
- *       nodes keep tables of up to ~250k entries at two inner levels (three node visits per
- *       lookup against ~18 for a red-black tree). Wider leaves made inserts and deletes slower
- *       (longer array shifts); narrower ones added a level.</li>
+ *       per inner node, chosen by measurement ({@code OrderedTableBench} over 5k–1M entries against
+ *       16/16, 32/32, 32/64, 64/64, 128/128 and 128/64): a leaf's three key arrays are 8 cache
+ *       lines each, so a leaf search touches a handful of lines, and the wider inner nodes keep
+ *       tables of up to ~250k entries at two inner levels (three node visits per lookup against ~18
+ *       for a red-black tree). Wider leaves made inserts and deletes slower (longer array shifts);
+ *       narrower ones added a level.
  * </ul>
  *
  * <h2>Why</h2>
+ *
  * A {@link java.util.TreeMap} lookup visits ~log2(n) nodes, each a separately allocated object
  * whose key is another object: two dependent cache misses per level once the table outgrows the
  * cache. Here a lookup touches three or four nodes, and inside a node the binary search runs over
@@ -40,27 +41,32 @@ import java.util.NoSuchElementException;
  * reference, at 50–100% leaf fill) against ~80 for a TreeMap entry plus the key object it keeps.
  *
  * <h2>Maintenance</h2>
+ *
  * Inserts split a full node; an insert at the very end of a node (ascending appends, the common
  * {@code (vm, n)} pattern) splits off a nearly empty right node instead of halving, so appended
  * runs leave full nodes behind. Deletes rebalance an underfull node (fewer than half of its
- * capacity) by merging it with a sibling when the two fit in one node, else by moving entries
- * from the sibling to even them out; an empty inner root is collapsed. Every node but the root
- * therefore holds at least one key, and the depth stays logarithmic.
+ * capacity) by merging it with a sibling when the two fit in one node, else by moving entries from
+ * the sibling to even them out; an empty inner root is collapsed. Every node but the root therefore
+ * holds at least one key, and the depth stays logarithmic.
  *
  * <h2>Allocation</h2>
- * {@link #get} never allocates; {@link #floor} and {@link #ceiling} allocate nothing on a miss
- * and a key plus an entry on a hit (keys are not stored as objects: returned keys are rebuilt from
- * the arrays and are {@code equals} to, not identical with, the key that was put). Per the
- * {@link OrderedTable} contract a {@link Cursor} is never held across writes, so cursors do no
+ *
+ * {@link #get} never allocates; {@link #floor} and {@link #ceiling} allocate nothing on a miss and
+ * a key plus an entry on a hit (keys are not stored as objects: returned keys are rebuilt from the
+ * arrays and are {@code equals} to, not identical with, the key that was put). Per the {@link
+ * OrderedTable} contract a {@link Cursor} is never held across writes, so cursors do no
  * concurrent-modification checks. Not thread-safe.
  */
 public final class BTreeTable<V> implements OrderedTable<V> {
     /** Most entries in a leaf. */
     static final int LEAF_MAX = 64;
+
     /** Most separator keys in an inner node (it then has one more child). */
     static final int INNER_MAX = 128;
+
     /** A non-root leaf with fewer entries is rebalanced. */
     private static final int LEAF_MIN = LEAF_MAX / 2;
+
     /** A non-root inner node with fewer separators is rebalanced. */
     private static final int INNER_MIN = INNER_MAX / 2;
 
@@ -79,7 +85,10 @@ public final class BTreeTable<V> implements OrderedTable<V> {
         }
     }
 
-    /** {@code System.arraycopy} of {@code len} keys (all three parts) from {@code src} to {@code dst}. */
+    /**
+     * {@code System.arraycopy} of {@code len} keys (all three parts) from {@code src} to {@code
+     * dst}.
+     */
     private static void copyKeys(Node src, int from, Node dst, int to, int len) {
         System.arraycopy(src.a, from, dst.a, to, len);
         System.arraycopy(src.b, from, dst.b, to, len);
@@ -106,12 +115,15 @@ public final class BTreeTable<V> implements OrderedTable<V> {
 
     /** A {@link Leaf} when {@link #height} is 0. */
     private Node root = new Leaf();
+
     /** Number of inner levels above the leaves. */
     private int height;
+
     private int size;
 
     /** The separator produced by the last split (sign-flipped). */
     private long splitA;
+
     private long splitB;
     private long splitC;
 
@@ -149,8 +161,13 @@ public final class BTreeTable<V> implements OrderedTable<V> {
             }
             i = leaf.n - 1;
         }
-        if (compare(leaf, i, from.a() ^ Long.MIN_VALUE, from.b() ^ Long.MIN_VALUE,
-                from.c() ^ Long.MIN_VALUE) < 0) {
+        if (compare(
+                        leaf,
+                        i,
+                        from.a() ^ Long.MIN_VALUE,
+                        from.b() ^ Long.MIN_VALUE,
+                        from.c() ^ Long.MIN_VALUE)
+                < 0) {
             return null;
         }
         return entry(leaf, i);
@@ -172,8 +189,13 @@ public final class BTreeTable<V> implements OrderedTable<V> {
             }
             i = 0;
         }
-        if (compare(leaf, i, to.a() ^ Long.MIN_VALUE, to.b() ^ Long.MIN_VALUE,
-                to.c() ^ Long.MIN_VALUE) > 0) {
+        if (compare(
+                        leaf,
+                        i,
+                        to.a() ^ Long.MIN_VALUE,
+                        to.b() ^ Long.MIN_VALUE,
+                        to.c() ^ Long.MIN_VALUE)
+                > 0) {
             return null;
         }
         return entry(leaf, i);
@@ -189,8 +211,12 @@ public final class BTreeTable<V> implements OrderedTable<V> {
         long c = from.c() ^ Long.MIN_VALUE;
         Leaf leaf = leafFor(a, b, c);
         int r = search(leaf, a, b, c);
-        return new RangeCursor<>(leaf, r >= 0 ? r : -r - 1,
-                to.a() ^ Long.MIN_VALUE, to.b() ^ Long.MIN_VALUE, to.c() ^ Long.MIN_VALUE);
+        return new RangeCursor<>(
+                leaf,
+                r >= 0 ? r : -r - 1,
+                to.a() ^ Long.MIN_VALUE,
+                to.b() ^ Long.MIN_VALUE,
+                to.c() ^ Long.MIN_VALUE);
     }
 
     /** The leaf whose key interval holds the (flipped) key. */
@@ -210,8 +236,8 @@ public final class BTreeTable<V> implements OrderedTable<V> {
     }
 
     /**
-     * Binary search of a node's flipped keys: the index of the key, or
-     * {@code -(insertion point) - 1}.
+     * Binary search of a node's flipped keys: the index of the key, or {@code -(insertion point) -
+     * 1}.
      */
     private static int search(Node x, long a, long b, long c) {
         long[] ka = x.a;
@@ -258,7 +284,9 @@ public final class BTreeTable<V> implements OrderedTable<V> {
     @SuppressWarnings("unchecked")
     private static <V> Map.Entry<CompositeKey, V> entry(Leaf leaf, int i) {
         return new AbstractMap.SimpleImmutableEntry<>(
-                new CompositeKey(leaf.a[i] ^ Long.MIN_VALUE, leaf.b[i] ^ Long.MIN_VALUE,
+                new CompositeKey(
+                        leaf.a[i] ^ Long.MIN_VALUE,
+                        leaf.b[i] ^ Long.MIN_VALUE,
                         leaf.c[i] ^ Long.MIN_VALUE),
                 (V) leaf.v[i]);
     }
@@ -425,8 +453,8 @@ public final class BTreeTable<V> implements OrderedTable<V> {
     }
 
     /**
-     * Fixes the underfull child {@code ci} of {@code in} (which has at least one separator):
-     * merges it with a sibling if both fit one node, else evens the two out.
+     * Fixes the underfull child {@code ci} of {@code in} (which has at least one separator): merges
+     * it with a sibling if both fit one node, else evens the two out.
      */
     private static void rebalance(Inner in, int ci, boolean leaves) {
         int p = ci > 0 ? ci - 1 : ci; // the separator between the pair
@@ -577,8 +605,8 @@ public final class BTreeTable<V> implements OrderedTable<V> {
     }
 
     /**
-     * Checks the structure (for tests): ascending keys, separator intervals, uniform leaf depth,
-     * no empty node but a root leaf, cleared spare slots, leaf links in key order and the entry count.
+     * Checks the structure (for tests): ascending keys, separator intervals, uniform leaf depth, no
+     * empty node but a root leaf, cleared spare slots, leaf links in key order and the entry count.
      *
      * @throws IllegalStateException on the first violation
      */

@@ -3,11 +3,10 @@ package io.vmledger.core.store;
 /**
  * A fixed-width key of up to three u64 parts, ordered unsigned part by part.
  *
- * <p>This is the one key type of every state table: {@code (vm, addr)} for VAs,
- * {@code (bo, vm, addr)} for the BO→VA index, {@code (file, bo)} for handles and so on.
- * Unused trailing parts are 0. Its byte form is the parts as big-endian u64s, so the byte
- * order a store such as RocksDB sorts by is exactly this order: address order is byte order
- * and an overlap lookup is a range scan.
+ * <p>This is the one key type of every state table: {@code (vm, addr)} for VAs, {@code (bo, vm,
+ * addr)} for the BO→VA index, {@code (file, bo)} for handles and so on. Unused trailing parts are
+ * 0. Its byte form is the parts as big-endian u64s, so the byte order a store such as RocksDB sorts
+ * by is exactly this order: address order is byte order and an overlap lookup is a range scan.
  */
 public record CompositeKey(long a, long b, long c) implements Comparable<CompositeKey> {
     /** The width of the byte form. */
@@ -64,7 +63,8 @@ public record CompositeKey(long a, long b, long c) implements Comparable<Composi
 
     /** Decodes {@link #toBytes()}. */
     public static CompositeKey fromBytes(byte[] bytes, int offset) {
-        return new CompositeKey(get(bytes, offset), get(bytes, offset + 8), get(bytes, offset + 16));
+        return new CompositeKey(
+                get(bytes, offset), get(bytes, offset + 8), get(bytes, offset + 16));
     }
 
     private static void put(byte[] out, int at, long v) {

@@ -4,10 +4,10 @@ import java.util.Map;
 
 /**
  * A table read and written in the heap ({@link BTreeTable}) with a durable copy elsewhere (the
- * engine's state store): on its first use it copies the durable table's entries (one ordered
- * scan; a table an event never uses is never read), every read is then a heap read, and the keys
- * an event changed reach the durable table once each, at {@link #flush()}. So the fold pays one
- * durable write per changed key per event and, once loaded, no durable read at all.
+ * engine's state store): on its first use it copies the durable table's entries (one ordered scan;
+ * a table an event never uses is never read), every read is then a heap read, and the keys an event
+ * changed reach the durable table once each, at {@link #flush()}. So the fold pays one durable
+ * write per changed key per event and, once loaded, no durable read at all.
  */
 public final class MirroredTable<V> implements OrderedTable<V>, BufferedTable {
     private static final CompositeKey FIRST = CompositeKey.of(0, 0, 0);
@@ -15,7 +15,9 @@ public final class MirroredTable<V> implements OrderedTable<V>, BufferedTable {
 
     /** The heap copy, null until the table is first used. */
     private BTreeTable<V> heap;
+
     private final OrderedTable<V> durable;
+
     /** Keys changed since the last flush. */
     private final PendingWrites<V> dirty = new PendingWrites<>();
 

@@ -3,12 +3,12 @@ package io.vmledger.core.store;
 import java.util.Map;
 
 /**
- * The storage interface the domain core folds into: an ordered key/value table over
- * {@link CompositeKey}s. The same fold runs on {@link BTreeTable} (replay, tests, benchmarks)
- * and on the Kafka Streams state stores of the engine.
+ * The storage interface the domain core folds into: an ordered key/value table over {@link
+ * CompositeKey}s. The same fold runs on {@link BTreeTable} (replay, tests, benchmarks) and on the
+ * Kafka Streams state stores of the engine.
  *
- * <p>Values are immutable; callers replace them with {@link #put}. A cursor must not be held
- * across writes to the same table: collect what you need, close it, then write.
+ * <p>Values are immutable; callers replace them with {@link #put}. A cursor must not be held across
+ * writes to the same table: collect what you need, close it, then write.
  */
 public interface OrderedTable<V> {
     /** The value under {@code key}, or null. */

@@ -4,9 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The changes an event made to a table and that have not reached it yet: the latest value of
- * each key written, or its removal. {@link WriteBackTable} and {@link MirroredTable} hold back
- * their writes in one, so each changed key reaches the table once per event.
+ * The changes an event made to a table and that have not reached it yet: the latest value of each
+ * key written, or its removal. {@link WriteBackTable} and {@link MirroredTable} hold back their
+ * writes in one, so each changed key reaches the table once per event.
  */
 final class PendingWrites<V> {
     private static final Object DELETED = new Object();

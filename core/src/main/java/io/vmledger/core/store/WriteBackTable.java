@@ -3,10 +3,10 @@ package io.vmledger.core.store;
 import java.util.Map;
 
 /**
- * A per-event write-back buffer in front of an {@link OrderedTable} for records an event reads
- * and rewrites many times (a BO's VMA count, a VM's page-table counters): point reads and writes
- * go to a hash map and reach the table once, at {@link #flush()}. Ordered reads flush first, so
- * they always see every write.
+ * A per-event write-back buffer in front of an {@link OrderedTable} for records an event reads and
+ * rewrites many times (a BO's VMA count, a VM's page-table counters): point reads and writes go to
+ * a hash map and reach the table once, at {@link #flush()}. Ordered reads flush first, so they
+ * always see every write.
  */
 public final class WriteBackTable<V> implements OrderedTable<V>, BufferedTable {
     private final OrderedTable<V> table;

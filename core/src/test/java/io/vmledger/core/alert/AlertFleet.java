@@ -12,29 +12,37 @@ import java.util.Random;
 import java.util.TreeSet;
 
 /**
- * A tiny seeded fleet workload for the alert tests, standing in for the fleet simulator: per
- * device a compositor flipping three scanout buffers at 30 Hz and a few VM_BIND apps that create,
- * map, vmap, export, unmap and close BOs in short bursts (VA packed per size class and reused,
- * every pin, vmap and dma-buf released within 3 s, every BO mapped in the burst that creates it),
- * apps that exit with mappings left and new ones that start. With {@code bugs} each device gets
- * the simulator's five bug kinds once, 20 s into its run, labelled with the rule that must
- * catch them. Events are merged by time over the devices, as a live fleet stream.
+ * A tiny seeded fleet workload for the alert tests, standing in for the fleet simulator: per device
+ * a compositor flipping three scanout buffers at 30 Hz and a few VM_BIND apps that create, map,
+ * vmap, export, unmap and close BOs in short bursts (VA packed per size class and reused, every
+ * pin, vmap and dma-buf released within 3 s, every BO mapped in the burst that creates it), apps
+ * that exit with mappings left and new ones that start. With {@code bugs} each device gets the
+ * simulator's five bug kinds once, 20 s into its run, labelled with the rule that must catch them.
+ * Events are merged by time over the devices, as a live fleet stream.
  */
 final class AlertFleet {
     /** One event of one device. */
-    record Line(String device, long seq, long ts, Event event) {
-    }
+    record Line(String device, long seq, long ts, Event event) {}
 
     /** A ground-truth label: an injected bug and the rule expected to catch it. */
-    record Truth(String kind, String device, long seq, long ts, Long bo, Long vm, Long fb, AlertRule rule) {
-    }
+    record Truth(
+            String kind,
+            String device,
+            long seq,
+            long ts,
+            Long bo,
+            Long vm,
+            Long fb,
+            AlertRule rule) {}
 
     static final long START = 1_767_225_600_000_000L;
     private static final long S = AlertThresholds.SECOND_US;
     private static final long PAGE = 0x1000;
     private static final long VA = 0x100000000L;
     private static final long GIB = 1L << 30;
-    private static final long[] SIZES = {PAGE, 4 * PAGE, 16 * PAGE, 64 * PAGE, 256 * PAGE, 1024 * PAGE};
+    private static final long[] SIZES = {
+        PAGE, 4 * PAGE, 16 * PAGE, 64 * PAGE, 256 * PAGE, 1024 * PAGE
+    };
     private static final int MAX_LIVE = 24;
 
     final List<Line> lines = new ArrayList<>();
@@ -43,9 +51,18 @@ final class AlertFleet {
     AlertFleet(long seed, int devices, long seconds, boolean bugs) {
         Random random = new Random(seed);
         for (int d = 0; d < devices; d++) {
-            new Device("dev-" + d, random.nextLong(), START + random.nextInt(1000) * 1000L, seconds, bugs).run();
+            new Device(
+                            "dev-" + d,
+                            random.nextLong(),
+                            START + random.nextInt(1000) * 1000L,
+                            seconds,
+                            bugs)
+                    .run();
         }
-        lines.sort(Comparator.comparingLong(Line::ts).thenComparing(Line::device).thenComparingLong(Line::seq));
+        lines.sort(
+                Comparator.comparingLong(Line::ts)
+                        .thenComparing(Line::device)
+                        .thenComparingLong(Line::seq));
     }
 
     private final class Device {
@@ -53,7 +70,8 @@ final class AlertFleet {
         private final Random random;
         private final long end;
         private final boolean bugs;
-        private final PriorityQueue<long[]> pending = new PriorityQueue<>(Comparator.comparingLong(p -> p[0]));
+        private final PriorityQueue<long[]> pending =
+                new PriorityQueue<>(Comparator.comparingLong(p -> p[0]));
         private final List<App> apps = new ArrayList<>();
         private long now;
         private long seq;
@@ -149,7 +167,9 @@ final class AlertFleet {
             return 1 + (long) (random.nextDouble() * max);
         }
 
-        /** vunmap ({@code [ts, 0, bo]}) or dma-buf release ({@code [ts, 1, dmabuf]}) that came due. */
+        /**
+         * vunmap ({@code [ts, 0, bo]}) or dma-buf release ({@code [ts, 1, dmabuf]}) that came due.
+         */
         private void release(long[] p) {
             emit(p[1] == 0 ? new Event.Vunmap(p[2]) : new Event.DmabufRelease(p[2]));
         }
@@ -161,22 +181,41 @@ final class AlertFleet {
             long slot = a.slot(cls);
             emit(new Event.BoNew(a.file, bo, size, 0, null));
             long iova = VA + cls * GIB + slot * size;
-            emit(new Event.VmBind(a.file, 1, 0, List.of(new VmBindOp(VmBindOp.MAP, bo, 0, iova, size, 0))));
+            emit(
+                    new Event.VmBind(
+                            a.file,
+                            1,
+                            0,
+                            List.of(new VmBindOp(VmBindOp.MAP, bo, 0, iova, size, 0))));
             a.live.addLast(new Bo(bo, cls, slot, iova, size));
         }
 
         private void free(App a, Bo b) {
-            emit(new Event.VmBind(a.file, 1, 0, List.of(new VmBindOp(VmBindOp.UNMAP, null, 0, b.iova, b.size, 0))));
+            emit(
+                    new Event.VmBind(
+                            a.file,
+                            1,
+                            0,
+                            List.of(new VmBindOp(VmBindOp.UNMAP, null, 0, b.iova, b.size, 0))));
             emit(new Event.HandleClose(a.file, b.bo));
             a.free.get(b.cls).add(b.slot);
         }
 
-        /** The simulator's five bug kinds: on the long-lived app, the compositor, and a new app with sparse mappings. */
+        /**
+         * The simulator's five bug kinds: on the long-lived app, the compositor, and a new app with
+         * sparse mappings.
+         */
         private void injectBugs() {
             App a = apps.get(0);
             Bo kept = create(a, "handle_leak");
-            emit(new Event.VmBind(a.file, 1, 0,
-                    List.of(new VmBindOp(VmBindOp.UNMAP, null, 0, kept.iova, kept.size, 0))));
+            emit(
+                    new Event.VmBind(
+                            a.file,
+                            1,
+                            0,
+                            List.of(
+                                    new VmBindOp(
+                                            VmBindOp.UNMAP, null, 0, kept.iova, kept.size, 0))));
             a.free.get(kept.cls).add(kept.slot);
             truth("handle_leak", kept.bo, null, null, AlertRule.HANDLE_LEAK);
 
@@ -211,7 +250,12 @@ final class AlertFleet {
             long slot = a.slot(0);
             long iova = VA + slot * PAGE;
             emit(new Event.BoNew(a.file, bo, PAGE, 0, name));
-            emit(new Event.VmBind(a.file, 1, 0, List.of(new VmBindOp(VmBindOp.MAP, bo, 0, iova, PAGE, 0))));
+            emit(
+                    new Event.VmBind(
+                            a.file,
+                            1,
+                            0,
+                            List.of(new VmBindOp(VmBindOp.MAP, bo, 0, iova, PAGE, 0))));
             return new Bo(bo, 0, slot, iova, PAGE);
         }
 

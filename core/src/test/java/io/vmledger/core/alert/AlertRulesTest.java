@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each alert rule on hand-written traces through the in-memory fold: raised once, when its
- * condition held for the threshold in device time, with its evidence; not raised when the
- * condition clears in time; raised again only after it cleared and held anew.
+ * condition held for the threshold in device time, with its evidence; not raised when the condition
+ * clears in time; raised again only after it cleared and held anew.
  */
 class AlertRulesTest {
     private static final String D = "dev";
@@ -25,6 +25,7 @@ class AlertRulesTest {
     private static final long T0 = 1_767_225_600L * S;
     private static final long VA = 0x100000000L;
     private static final long PAGE = 0x1000;
+
     /** A legacy file whose queues tick the clock. */
     private static final long TICKER = 99;
 
@@ -40,7 +41,10 @@ class AlertRulesTest {
         return o;
     }
 
-    /** Advances the device's clock to {@code seconds} after T0 with events that touch no BO or VM state. */
+    /**
+     * Advances the device's clock to {@code seconds} after T0 with events that touch no BO or VM
+     * state.
+     */
     private void tickTo(double seconds) {
         long until = T0 + (long) (seconds * S);
         if (!ticker) {
@@ -97,7 +101,9 @@ class AlertRulesTest {
         assertTrue(a.evidence().contains("1 GEM handle"), a.evidence());
         tickTo(90);
         assertEquals(1, ledger.alerts.size(), "raised once while it holds");
-        assertEquals(List.of(), ledger.warnings().stream().filter(w -> w.rule() != AlertRule.HANDLE_LEAK).toList());
+        assertEquals(
+                List.of(),
+                ledger.warnings().stream().filter(w -> w.rule() != AlertRule.HANDLE_LEAK).toList());
     }
 
     @Test
@@ -232,7 +238,11 @@ class AlertRulesTest {
         vmBindFile(2);
         tickTo(100);
         assertEquals(List.of(), ledger.warnings());
-        assertTrue(ledger.alertTables(D).watch().get(AlertTables.watchKey(AlertRule.PAGETABLE_BLOAT, 1)) == null);
+        assertTrue(
+                ledger.alertTables(D)
+                                .watch()
+                                .get(AlertTables.watchKey(AlertRule.PAGETABLE_BLOAT, 1))
+                        == null);
     }
 
     @Test
@@ -243,8 +253,12 @@ class AlertRulesTest {
         ok(new Event.FbPrepare(1, List.of(1L), null));
         ok(new Event.FbCleanup(1));
         tickTo(40);
-        assertEquals(List.of(), ledger.alerts, "a kept display VMA with a handle is the lazy teardown working");
-        // A kernel that forgot the teardown at vma_ref 0: the VMA stays while nothing references it.
+        assertEquals(
+                List.of(),
+                ledger.alerts,
+                "a kept display VMA with a handle is the lazy teardown working");
+        // A kernel that forgot the teardown at vma_ref 0: the VMA stays while nothing references
+        // it.
         var bos = ledger.ledger.tables(D).bos();
         BoRecord b = bos.get(CompositeKey.of(1));
         bos.put(CompositeKey.of(1), b.withVmaRef(0));

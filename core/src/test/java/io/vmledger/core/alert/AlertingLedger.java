@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The core's façade in memory, for tests of the alert rules: collects every alert it raises,
- * sweeping after every event (the strictest schedule; the engine sweeps every few seconds of
- * stream time).
+ * sweeping after every event (the strictest schedule; the engine sweeps every few seconds of stream
+ * time).
  */
 public final class AlertingLedger {
     final InMemoryLedger ledger;

@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * every injected bug is caught by its rule on its device and subject, nothing else warns, and a
  * fleet without bugs raises no warning at all.
  *
- * <p>The same checks over the real fleet simulator and its ground truth are
- * {@code io.vmledger.engine.alert.SimulatedFleetAlertsTest} in streams-engine (core cannot see
- * the producer's simulator).
+ * <p>The same checks over the real fleet simulator and its ground truth are {@code
+ * io.vmledger.engine.alert.SimulatedFleetAlertsTest} in streams-engine (core cannot see the
+ * producer's simulator).
  */
 class FleetAlertsTest {
     private static final int DEVICES = 3;
@@ -50,13 +50,22 @@ class FleetAlertsTest {
         assertEquals(5 * DEVICES, fleet.truths.size());
         List<Alert> unexplained = new ArrayList<>(ledger.warnings());
         for (AlertFleet.Truth t : fleet.truths) {
-            Alert hit = ledger.warnings().stream()
-                    .filter(a -> a.rule() == t.rule() && a.device().equals(t.device()))
-                    .filter(a -> t.rule() == AlertRule.PAGETABLE_BLOAT
-                            ? Objects.equals(a.vm(), t.vm()) : Objects.equals(a.bo(), t.bo()))
-                    .findFirst().orElse(null);
-            assertTrue(hit != null, () -> "seed " + seed + ": " + t + " not detected; alerts " + ledger.alerts);
-            assertTrue(hit.firstSeen() >= t.ts() && hit.raised() - t.ts() <= 31 * AlertThresholds.SECOND_US,
+            Alert hit =
+                    ledger.warnings().stream()
+                            .filter(a -> a.rule() == t.rule() && a.device().equals(t.device()))
+                            .filter(
+                                    a ->
+                                            t.rule() == AlertRule.PAGETABLE_BLOAT
+                                                    ? Objects.equals(a.vm(), t.vm())
+                                                    : Objects.equals(a.bo(), t.bo()))
+                            .findFirst()
+                            .orElse(null);
+            assertTrue(
+                    hit != null,
+                    () -> "seed " + seed + ": " + t + " not detected; alerts " + ledger.alerts);
+            assertTrue(
+                    hit.firstSeen() >= t.ts()
+                            && hit.raised() - t.ts() <= 31 * AlertThresholds.SECOND_US,
                     () -> "seed " + seed + ": " + t + " raised late or early: " + hit);
             unexplained.remove(hit);
         }
@@ -77,7 +86,10 @@ class FleetAlertsTest {
             ledger.apply(l.device(), l.seq(), l.ts(), l.event());
             if (++n % 997 == 0 || n == fleet.lines.size()) {
                 for (String device : ledger.ledger.devices().keySet()) {
-                    assertEquals(fullScan(ledger, device), watched(ledger, device), "seed " + seed + " event " + n);
+                    assertEquals(
+                            fullScan(ledger, device),
+                            watched(ledger, device),
+                            "seed " + seed + " event " + n);
                 }
             }
         }
@@ -104,10 +116,16 @@ class FleetAlertsTest {
 
     private static Set<List<Long>> watched(AlertingLedger ledger, String device) {
         Set<List<Long>> out = new TreeSet<>(Comparator.comparing(Object::toString));
-        try (Cursor<Watch> c = ledger.alertTables(device).watch().range(CompositeKey.of(0), CompositeKey.lastOf(-1L))) {
+        try (Cursor<Watch> c =
+                ledger.alertTables(device)
+                        .watch()
+                        .range(CompositeKey.of(0), CompositeKey.lastOf(-1L))) {
             while (c.hasNext()) {
                 CompositeKey k = c.next().getKey();
-                out.add(List.of((long) AlertTables.watchRule(k).code(), AlertTables.watchSubject(k)));
+                out.add(
+                        List.of(
+                                (long) AlertTables.watchRule(k).code(),
+                                AlertTables.watchSubject(k)));
             }
         }
         return out;
@@ -120,7 +138,8 @@ class FleetAlertsTest {
         AlertingLedger ledger = run(fleet);
         assertEquals(List.of(), fleet.truths);
         assertEquals(List.of(), ledger.warnings(), "seed " + seed);
-        assertTrue(ledger.alerts.stream().allMatch(a -> a.rule() == AlertRule.MAPPINGS_AT_CLOSE),
+        assertTrue(
+                ledger.alerts.stream().allMatch(a -> a.rule() == AlertRule.MAPPINGS_AT_CLOSE),
                 ledger.alerts::toString);
     }
 }

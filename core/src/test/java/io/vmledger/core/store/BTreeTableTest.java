@@ -17,16 +17,29 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Seeded differential tests of {@link BTreeTable} against the TreeMap-backed {@link InMemoryTable}:
- * random put/replace/delete sequences over small and large key spaces, unsigned-high (negative)
- * key parts, keys differing only in one part, ascending appends with deletes from the front, and
+ * random put/replace/delete sequences over small and large key spaces, unsigned-high (negative) key
+ * parts, keys differing only in one part, ascending appends with deletes from the front, and
  * draining to empty. Every few ops both tables are compared on size, point reads, random
  * range/floor/ceiling queries and (less often) full iteration, and the tree's structure is
  * verified. Every assertion message carries the seed.
  */
 class BTreeTableTest {
     private static final long[] EDGES = {
-        0, 1, 2, 3, -1L, -2L, -3L, Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE,
-        Long.MAX_VALUE - 1, 0x100000000L, 0xffffffffL, 1L << 62, -(1L << 62)
+        0,
+        1,
+        2,
+        3,
+        -1L,
+        -2L,
+        -3L,
+        Long.MIN_VALUE,
+        Long.MIN_VALUE + 1,
+        Long.MAX_VALUE,
+        Long.MAX_VALUE - 1,
+        0x100000000L,
+        0xffffffffL,
+        1L << 62,
+        -(1L << 62)
     };
 
     /** A key generator over a key space. */
@@ -81,20 +94,27 @@ class BTreeTableTest {
     }
 
     /** ~ a few thousand keys: forces many splits and merges at a hovering size. */
-    private static final Keys SMALL = r -> new CompositeKey(
-            EDGES[r.nextInt(4) + 3], // -1, -2, -3, MIN: all unsigned-high
-            r.nextInt(40), r.nextInt(3) == 0 ? -1L - r.nextInt(20) : r.nextInt(20));
+    private static final Keys SMALL =
+            r ->
+                    new CompositeKey(
+                            EDGES[r.nextInt(4) + 3], // -1, -2, -3, MIN: all unsigned-high
+                            r.nextInt(40),
+                            r.nextInt(3) == 0 ? -1L - r.nextInt(20) : r.nextInt(20));
 
     /** Keys differing only in b or only in c, mixed with edge values. */
-    private static final Keys ONE_PART = r -> r.nextBoolean()
-            ? new CompositeKey(7, edgeOr(r, 5000), 0)
-            : new CompositeKey(7, 9, edgeOr(r, 5000));
+    private static final Keys ONE_PART =
+            r ->
+                    r.nextBoolean()
+                            ? new CompositeKey(7, edgeOr(r, 5000), 0)
+                            : new CompositeKey(7, 9, edgeOr(r, 5000));
 
     /** Wide random keys: every part random (half of them negative), plus edges. */
-    private static final Keys LARGE = r -> new CompositeKey(
-            r.nextInt(8) == 0 ? EDGES[r.nextInt(EDGES.length)] : r.nextLong() >> 40,
-            r.nextInt(3) == 0 ? EDGES[r.nextInt(EDGES.length)] : r.nextLong(),
-            r.nextInt(2) == 0 ? 0 : r.nextLong());
+    private static final Keys LARGE =
+            r ->
+                    new CompositeKey(
+                            r.nextInt(8) == 0 ? EDGES[r.nextInt(EDGES.length)] : r.nextLong() >> 40,
+                            r.nextInt(3) == 0 ? EDGES[r.nextInt(EDGES.length)] : r.nextLong(),
+                            r.nextInt(2) == 0 ? 0 : r.nextLong());
 
     // ------------------------------------------------------------------ tests
 
@@ -192,7 +212,8 @@ class BTreeTableTest {
         assertEquals(4, t.size());
         assertEquals("max2", t.get(hi));
         // unsigned order: lo < (MAX, -1, -1) < (MIN, 0, 0) < hi
-        assertEquals("below-mid", t.floor(lo, CompositeKey.of(Long.MAX_VALUE, -1L, -1L)).getValue());
+        assertEquals(
+                "below-mid", t.floor(lo, CompositeKey.of(Long.MAX_VALUE, -1L, -1L)).getValue());
         assertEquals("min", t.floor(lo, CompositeKey.of(Long.MAX_VALUE, -1L, -2L)).getValue());
         assertEquals("mid", t.floor(lo, CompositeKey.of(-2L)).getValue());
         assertEquals("below-mid", t.ceiling(CompositeKey.of(1), hi).getValue());
@@ -240,7 +261,8 @@ class BTreeTableTest {
     /** Deletes every key (in random order), checks emptiness, then reinserts. */
     private static void drainAndRefill(Pair p, Keys keys) {
         List<CompositeKey> all = new ArrayList<>();
-        try (Cursor<Long> c = p.ref.range(CompositeKey.of(0, 0, 0), CompositeKey.of(-1L, -1L, -1L))) {
+        try (Cursor<Long> c =
+                p.ref.range(CompositeKey.of(0, 0, 0), CompositeKey.of(-1L, -1L, -1L))) {
             c.forEachRemaining(e -> all.add(e.getKey()));
         }
         for (int i = all.size() - 1; i > 0; i--) {
@@ -288,21 +310,29 @@ class BTreeTableTest {
             CompositeKey from = r.nextInt(8) == 0 ? k2 : k; // sometimes from > to
             // sometimes a single element (or empty) range
             CompositeKey to = r.nextInt(6) == 0 ? from : from == k ? k2 : k;
-            assertEquals(ref.floor(from, to), t.floor(from, to), p.msg(() -> "floor " + from + " " + to));
-            assertEquals(ref.ceiling(from, to), t.ceiling(from, to),
+            assertEquals(
+                    ref.floor(from, to),
+                    t.floor(from, to),
+                    p.msg(() -> "floor " + from + " " + to));
+            assertEquals(
+                    ref.ceiling(from, to),
+                    t.ceiling(from, to),
                     p.msg(() -> "ceiling " + from + " " + to));
             CompositeKey lo = CompositeKey.of(0, 0, 0);
             CompositeKey hi = CompositeKey.of(-1L, -1L, -1L);
             assertEquals(ref.floor(lo, k), t.floor(lo, k), p.msg(() -> "floor from 0 to " + k));
-            assertEquals(ref.ceiling(k, hi), t.ceiling(k, hi), p.msg(() -> "ceiling " + k + " to -1"));
+            assertEquals(
+                    ref.ceiling(k, hi), t.ceiling(k, hi), p.msg(() -> "ceiling " + k + " to -1"));
             if (i < 4) {
                 assertRange(p, from, to, 2_000);
                 assertRange(p, CompositeKey.lastOf(k.a()), CompositeKey.lastOf(-1L), 300);
-                assertRange(p, CompositeKey.of(k.a(), k.b()), CompositeKey.lastOf(k.a(), k.b()), 300);
+                assertRange(
+                        p, CompositeKey.of(k.a(), k.b()), CompositeKey.lastOf(k.a(), k.b()), 300);
             }
         }
         if (full) {
-            assertRange(p, CompositeKey.of(0, 0, 0), CompositeKey.of(-1L, -1L, -1L), Integer.MAX_VALUE);
+            assertRange(
+                    p, CompositeKey.of(0, 0, 0), CompositeKey.of(-1L, -1L, -1L), Integer.MAX_VALUE);
         }
     }
 
@@ -327,12 +357,16 @@ class BTreeTableTest {
 
     /** Compares up to {@code limit} entries of a range, then that both agree on having more. */
     private static void assertRange(Pair p, CompositeKey from, CompositeKey to, int limit) {
-        try (Cursor<Long> a = p.ref.range(from, to); Cursor<Long> b = p.tree.range(from, to)) {
+        try (Cursor<Long> a = p.ref.range(from, to);
+                Cursor<Long> b = p.tree.range(from, to)) {
             int n = 0;
             while (n < limit) {
                 boolean has = a.hasNext();
                 int at = n;
-                assertEquals(has, b.hasNext(), p.msg(() -> "range " + from + ".." + to + " hasNext at " + at));
+                assertEquals(
+                        has,
+                        b.hasNext(),
+                        p.msg(() -> "range " + from + ".." + to + " hasNext at " + at));
                 if (!has) {
                     return;
                 }
@@ -341,7 +375,8 @@ class BTreeTableTest {
                 assertEquals(x, y, p.msg(() -> "range " + from + ".." + to + " entry " + at));
                 n++;
             }
-            assertEquals(a.hasNext(), b.hasNext(), p.msg(() -> "range " + from + ".." + to + " tail"));
+            assertEquals(
+                    a.hasNext(), b.hasNext(), p.msg(() -> "range " + from + ".." + to + " tail"));
         }
     }
 }

@@ -5,7 +5,10 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
-/** The reference {@link OrderedTable}: a {@link TreeMap}, O(log n) point and range access. Tests hold {@link BTreeTable} against it. */
+/**
+ * The reference {@link OrderedTable}: a {@link TreeMap}, O(log n) point and range access. Tests
+ * hold {@link BTreeTable} against it.
+ */
 public final class InMemoryTable<V> implements OrderedTable<V> {
     private final NavigableMap<CompositeKey, V> map = new TreeMap<>();
 

@@ -10,11 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A {@link MirroredTable} against the reference {@link InMemoryTable}, with seeded random
- * writes and reads in "events" ended by a flush: every read answers as the reference does; the
- * durable table sees nothing of an event until its flush and then equals the reference; and a
- * table loaded anew from the durable copy (an evicted device, a restarted task) answers as the
- * reference too.
+ * A {@link MirroredTable} against the reference {@link InMemoryTable}, with seeded random writes
+ * and reads in "events" ended by a flush: every read answers as the reference does; the durable
+ * table sees nothing of an event until its flush and then equals the reference; and a table loaded
+ * anew from the durable copy (an evicted device, a restarted task) answers as the reference too.
  */
 class MirroredTableTest {
     private static final CompositeKey FIRST = CompositeKey.of(0, 0, 0);
@@ -50,17 +49,32 @@ class MirroredTableTest {
                         reference.delete(k);
                     }
                     case 3 -> assertEquals(reference.get(k), table.get(k), "seed " + seed + " get");
-                    case 4 -> assertEquals(reference.floor(lo, hi), table.floor(lo, hi), "seed " + seed + " floor");
-                    default -> assertEquals(range(reference, lo, hi), range(table, lo, hi), "seed " + seed + " range");
+                    case 4 ->
+                            assertEquals(
+                                    reference.floor(lo, hi),
+                                    table.floor(lo, hi),
+                                    "seed " + seed + " floor");
+                    default ->
+                            assertEquals(
+                                    range(reference, lo, hi),
+                                    range(table, lo, hi),
+                                    "seed " + seed + " range");
                 }
-                assertEquals(reference.ceiling(lo, hi), table.ceiling(lo, hi), "seed " + seed + " ceiling");
+                assertEquals(
+                        reference.ceiling(lo, hi),
+                        table.ceiling(lo, hi),
+                        "seed " + seed + " ceiling");
             }
-            assertEquals(durableBefore, all(durable), "seed " + seed + ": nothing reaches the durable copy before the flush");
+            assertEquals(
+                    durableBefore,
+                    all(durable),
+                    "seed " + seed + ": nothing reaches the durable copy before the flush");
             table.flush();
             assertEquals(all(reference), all(durable), "seed " + seed + " event " + event);
             assertEquals(all(reference).size(), table.size());
         }
-        assertEquals(all(reference), all(new MirroredTable<>(durable)), "seed " + seed + ": reloaded");
+        assertEquals(
+                all(reference), all(new MirroredTable<>(durable)), "seed " + seed + ": reloaded");
     }
 
     /** Keys from a small space, so that writes hit existing keys often. */

@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
- * A JMH-free timing harness (not a test) comparing {@link InMemoryTable} (TreeMap) with
- * {@link BTreeTable}. Run after {@code mvn -o -pl streams-engine test-compile}:
+ * A JMH-free timing harness (not a test) comparing {@link InMemoryTable} (TreeMap) with {@link
+ * BTreeTable}. Run after {@code mvn -o -pl streams-engine test-compile}:
  *
  * <pre>
  * java -cp streams-engine/target/classes:streams-engine/target/test-classes \
@@ -18,20 +18,19 @@ import java.util.function.Supplier;
  * </pre>
  *
  * Run one implementation per JVM ({@code treemap}, then {@code btree}) for figures that are not
- * skewed by the JIT profile of the other one (call sites become bimorphic).
- * Keys look like the fold's {@code (vm, addr)} keys: 16 VMs, page-aligned 47-bit addresses.
- * Every figure is ns per operation, the best of the rounds after two warm-up rounds (the best,
- * not the median, because shared build machines are noisy: a slower round measures the
- * neighbours). Pass {@code -XX:+UseParallelGC} or G1 (the default) as the engine runs; with G1
- * both tables pay its post-write barrier on every reference store into an old-gen node.
+ * skewed by the JIT profile of the other one (call sites become bimorphic). Keys look like the
+ * fold's {@code (vm, addr)} keys: 16 VMs, page-aligned 47-bit addresses. Every figure is ns per
+ * operation, the best of the rounds after two warm-up rounds (the best, not the median, because
+ * shared build machines are noisy: a slower round measures the neighbours). Pass {@code
+ * -XX:+UseParallelGC} or G1 (the default) as the engine runs; with G1 both tables pay its
+ * post-write barrier on every reference store into an old-gen node.
  */
 public final class OrderedTableBench {
     private static final int VMS = 16;
     private static final int LOOKUPS = 1_000_000;
     private static long sink;
 
-    private OrderedTableBench() {
-    }
+    private OrderedTableBench() {}
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -47,7 +46,8 @@ public final class OrderedTableBench {
     }
 
     /** Runs every workload for every implementation and prints a table. */
-    public static void run(Map<String, Supplier<OrderedTable<Long>>> impls, int rounds, int[] sizes) {
+    public static void run(
+            Map<String, Supplier<OrderedTable<Long>>> impls, int rounds, int[] sizes) {
         System.out.printf("%-34s", "workload (ns/op, best of rounds)");
         for (String name : impls.keySet()) {
             System.out.printf("%12s", name);
@@ -55,8 +55,15 @@ public final class OrderedTableBench {
         System.out.println();
         for (int n : sizes) {
             Keys keys = new Keys(n, 42);
-            String[] names = {"put random", "get hit", "get miss", "floor", "ceiling", "range <=8",
-                "delete 1e6 (hit+miss)"};
+            String[] names = {
+                "put random",
+                "get hit",
+                "get miss",
+                "floor",
+                "ceiling",
+                "range <=8",
+                "delete 1e6 (hit+miss)"
+            };
             double[][] res = new double[names.length][impls.size()];
             int col = 0;
             for (Supplier<OrderedTable<Long>> impl : impls.values()) {
@@ -138,8 +145,13 @@ public final class OrderedTableBench {
     private static double[] pointWorkloads(Supplier<OrderedTable<Long>> impl, Keys k) {
         OrderedTable<Long> t = impl.get();
         return new double[] {
-            puts(t, k.present), gets(t, k.lookup), gets(t, k.absent), floors(t, k), ceilings(t, k),
-            ranges(t, k), deletes(t, k.lookup)
+            puts(t, k.present),
+            gets(t, k.lookup),
+            gets(t, k.absent),
+            floors(t, k),
+            ceilings(t, k),
+            ranges(t, k),
+            deletes(t, k.lookup)
         };
     }
 
@@ -214,9 +226,9 @@ public final class OrderedTableBench {
     }
 
     /**
-     * Ascending appends per VM ({@code (vm, n)} with n increasing) with, per op, a get of a
-     * recent key and a floor; the oldest entry of a VM is deleted once it holds
-     * {@code window / VMS}. Returns ns per op (put + get + floor, plus the delete).
+     * Ascending appends per VM ({@code (vm, n)} with n increasing) with, per op, a get of a recent
+     * key and a floor; the oldest entry of a VM is deleted once it holds {@code window / VMS}.
+     * Returns ns per op (put + get + floor, plus the delete).
      */
     private static double appendMix(OrderedTable<Long> t, int window, int ops) {
         SplittableRandom r = new SplittableRandom(7);

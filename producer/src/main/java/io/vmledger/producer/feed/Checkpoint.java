@@ -11,11 +11,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The resume point of a replay: per device, the highest seq the broker has acknowledged. Saved
- * as a small JSON object ({@code {"device": seq, ...}}) replaced atomically, so an interrupted
- * {@code produce} run re-run with the same checkpoint sends only what was not acknowledged.
- * Events at or below a device's checkpoint are skipped. (Should an event be sent twice anyway,
- * e.g. acknowledged after the last save, the engine reports it as a duplicate by its seq.)
+ * The resume point of a replay: per device, the highest seq the broker has acknowledged. Saved as a
+ * small JSON object ({@code {"device": seq, ...}}) replaced atomically, so an interrupted {@code
+ * produce} run re-run with the same checkpoint sends only what was not acknowledged. Events at or
+ * below a device's checkpoint are skipped. (Should an event be sent twice anyway, e.g. acknowledged
+ * after the last save, the engine reports it as a duplicate by its seq.)
  */
 public final class Checkpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,10 +36,16 @@ public final class Checkpoint {
             return new Checkpoint(file, Map.of());
         }
         try {
-            Map<String, Long> saved = JSON.readValue(file.toFile(), new TypeReference<TreeMap<String, Long>>() { });
+            Map<String, Long> saved =
+                    JSON.readValue(file.toFile(), new TypeReference<TreeMap<String, Long>>() {});
             return new Checkpoint(file, Map.copyOf(saved));
         } catch (IOException e) {
-            throw new IOException("checkpoint " + file + " is not a JSON object of device to seq: " + e.getMessage(), e);
+            throw new IOException(
+                    "checkpoint "
+                            + file
+                            + " is not a JSON object of device to seq: "
+                            + e.getMessage(),
+                    e);
         }
     }
 

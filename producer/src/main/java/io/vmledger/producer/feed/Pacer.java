@@ -5,9 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Paces a replay by the trace's own event times: an event stamped {@code ts} is released once
- * {@code (ts - base) / speed} of wall time has passed since the replay began, so a trace plays
- * at its recorded rate ({@code 1x}), faster ({@code 10x}), or unpaced ({@link #UNPACED}). Events
- * at or before the base time, or without a time, are released at once.
+ * {@code (ts - base) / speed} of wall time has passed since the replay began, so a trace plays at
+ * its recorded rate ({@code 1x}), faster ({@code 10x}), or unpaced ({@link #UNPACED}). Events at or
+ * before the base time, or without a time, are released at once.
  */
 public final class Pacer {
     /** Sends as fast as the producer takes them. */
@@ -15,17 +15,18 @@ public final class Pacer {
 
     /** Waits; the system one sleeps the thread, tests substitute a recording one. */
     public interface Sleeper {
-        Sleeper SYSTEM = new Sleeper() {
-            @Override
-            public long nanoTime() {
-                return System.nanoTime();
-            }
+        Sleeper SYSTEM =
+                new Sleeper() {
+                    @Override
+                    public long nanoTime() {
+                        return System.nanoTime();
+                    }
 
-            @Override
-            public void sleepNanos(long nanos) throws InterruptedException {
-                TimeUnit.NANOSECONDS.sleep(nanos);
-            }
-        };
+                    @Override
+                    public void sleepNanos(long nanos) throws InterruptedException {
+                        TimeUnit.NANOSECONDS.sleep(nanos);
+                    }
+                };
 
         /** The current monotonic time. */
         long nanoTime();
@@ -77,7 +78,8 @@ public final class Pacer {
             factor = Double.NaN;
         }
         if (!(factor > 0) || Double.isInfinite(factor)) {
-            throw new IllegalArgumentException("speed must be 'max' or a positive factor like 1x or 10x, got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "speed must be 'max' or a positive factor like 1x or 10x, got '" + text + "'");
         }
         return factor;
     }

@@ -29,17 +29,19 @@ import java.util.function.Consumer;
 /**
  * Replays trace files to the events topic: every file on its own thread through one shared
  * idempotent publisher (one file per device, or files mixing devices), optionally paced by the
- * traces' own event times and resumed from a {@link Checkpoint}. Unreadable lines are reported
- * and not sent. Counts events and bytes read as it goes so a caller can show progress.
+ * traces' own event times and resumed from a {@link Checkpoint}. Unreadable lines are reported and
+ * not sent. Counts events and bytes read as it goes so a caller can show progress.
  *
  * <p>A device's events must all be in one file: files are read concurrently, so a device split
- * across files would reach Kafka out of seq order (the engine would then report the late ones
- * as duplicates). Such a device is reported once as a warning.
+ * across files would reach Kafka out of seq order (the engine would then report the late ones as
+ * duplicates). Such a device is reported once as a warning.
  */
 public final class TraceFeed {
-    /** What replaying one file gave: events sent, skipped as already sent, unreadable lines, or why it stopped. */
-    public record FileResult(String file, long sent, long skipped, long bad, String error) {
-    }
+    /**
+     * What replaying one file gave: events sent, skipped as already sent, unreadable lines, or why
+     * it stopped.
+     */
+    public record FileResult(String file, long sent, long skipped, long bad, String error) {}
 
     /** Receives the unreadable lines of a file (from several threads). */
     @FunctionalInterface
@@ -65,7 +67,11 @@ public final class TraceFeed {
      * @param speed trace seconds per wall second; 0 sends unpaced
      * @param checkpoint where acknowledged seqs are kept, or null for none
      */
-    public TraceFeed(EventPublisher publisher, double speed, Checkpoint checkpoint, BadLines badLines,
+    public TraceFeed(
+            EventPublisher publisher,
+            double speed,
+            Checkpoint checkpoint,
+            BadLines badLines,
             Consumer<String> warnings) {
         this.publisher = publisher;
         this.speed = speed;
@@ -75,12 +81,15 @@ public final class TraceFeed {
     }
 
     /**
-     * Replays every file ({@code "-"} is standard input) concurrently and waits until all are
-     * read and acknowledged, or until {@link #stop()}.
+     * Replays every file ({@code "-"} is standard input) concurrently and waits until all are read
+     * and acknowledged, or until {@link #stop()}.
      */
     public List<FileResult> feed(List<String> files) throws InterruptedException {
         totalBytes = sizeOf(files);
-        pacer = speed == 0 ? Pacer.UNPACED : Pacer.start(speed, firstTime(files), Pacer.Sleeper.SYSTEM);
+        pacer =
+                speed == 0
+                        ? Pacer.UNPACED
+                        : Pacer.start(speed, firstTime(files), Pacer.Sleeper.SYSTEM);
         pool = Executors.newFixedThreadPool(Math.max(1, Math.min(files.size(), 16)));
         Map<String, Future<FileResult>> running = new LinkedHashMap<>();
         try {
@@ -103,8 +112,8 @@ public final class TraceFeed {
     }
 
     /**
-     * Asks the feeding threads to stop after their current event (for Ctrl-C); threads waiting
-     * for an event's time or reading standard input are interrupted.
+     * Asks the feeding threads to stop after their current event (for Ctrl-C); threads waiting for
+     * an event's time or reading standard input are interrupted.
      */
     public void stop() {
         stopping = true;
@@ -119,7 +128,10 @@ public final class TraceFeed {
         return events.get();
     }
 
-    /** The part of the input read so far, 0..1; NaN when the input's size is unknown (standard input only). */
+    /**
+     * The part of the input read so far, 0..1; NaN when the input's size is unknown (standard input
+     * only).
+     */
     public double fraction() {
         long total = totalBytes;
         return total <= 0 ? Double.NaN : Math.min(1.0, (double) bytesRead.get() / total);
@@ -162,14 +174,24 @@ public final class TraceFeed {
     private void noteDevice(String device, String file) {
         String first = fileOfDevice.putIfAbsent(device, file);
         if (first != null && !first.equals(file) && devicesInSeveralFiles.add(device)) {
-            warnings.accept("device " + device + " appears in " + first + " and " + file
-                    + ": files are sent concurrently, so its events may arrive out of seq order");
+            warnings.accept(
+                    "device "
+                            + device
+                            + " appears in "
+                            + first
+                            + " and "
+                            + file
+                            + ": files are sent concurrently, so its events may arrive out of seq order");
         }
     }
 
     private BufferedReader open(String file) throws IOException {
-        InputStream raw = "-".equals(file) ? System.in : new Counting(Files.newInputStream(Path.of(file)), bytesRead);
-        return new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8), TraceReader.BUFFER_SIZE);
+        InputStream raw =
+                "-".equals(file)
+                        ? System.in
+                        : new Counting(Files.newInputStream(Path.of(file)), bytesRead);
+        return new BufferedReader(
+                new InputStreamReader(raw, StandardCharsets.UTF_8), TraceReader.BUFFER_SIZE);
     }
 
     private static long sizeOf(List<String> files) {

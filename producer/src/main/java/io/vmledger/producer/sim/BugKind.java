@@ -1,12 +1,14 @@
 package io.vmledger.producer.sim;
 
 /**
- * The bugs the simulator injects on purpose, each with the alert rule of the engine that must
- * catch it (the contract table of the helper brief), plus {@link #INVALID}: a deliberately
- * invalid ioctl the kernel rejects.
+ * The bugs the simulator injects on purpose, each with the alert rule of the engine that must catch
+ * it (the contract table of the helper brief), plus {@link #INVALID}: a deliberately invalid ioctl
+ * the kernel rejects.
  */
 public enum BugKind {
-    /** A GEM handle of a BO the process stopped using (no VMA, pin, vmap or dma-buf), never closed. */
+    /**
+     * A GEM handle of a BO the process stopped using (no VMA, pin, vmap or dma-buf), never closed.
+     */
     HANDLE_LEAK("handle_leak", "handle_leak"),
     /** An fb_prepare never balanced by an fb_cleanup: the plane BO stays pinned. */
     PIN_LEAK("pin_leak", "pin_leak"),

@@ -8,19 +8,18 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The display server. Its KMS file (a legacy context) allocates three scanout buffers
- * (SCANOUT | WC, width × height × 4 bytes, page-aligned) and a 64×64 cursor, exports each
- * scanout as a dma-buf that its GPU context (a VM_BIND file) imports and maps to render into.
- * While the screen has damage it page-flips at 60 Hz — {@code fb_prepare} of the next buffer at
- * commit, {@code fb_cleanup} of the one it replaces once the flip completed at vblank — so each
- * cleanup keeps the display-VM VMA (lazy teardown, kernel-semantics §4) and the next prepare of
- * that buffer reuses it; between bursts it idles for a few seconds. The cursor plane is prepared
- * while the pointer is shown (from the start, so the cursor BO has its display VMA from then on).
- * Every minute or two a mode change replaces the scanouts at a new resolution: unmapped and
- * closed in the GPU context, dma-bufs released, KMS handles closed, which drops {@code vma_ref}
- * to 0 and tears the display VMAs down ({@code vma_put}). Applications' swapchain images arrive
- * as dma-bufs: imported into the GPU context and mapped while the client lives, unmapped, closed
- * and released once it has gone.
+ * The display server. Its KMS file (a legacy context) allocates three scanout buffers (SCANOUT |
+ * WC, width × height × 4 bytes, page-aligned) and a 64×64 cursor, exports each scanout as a dma-buf
+ * that its GPU context (a VM_BIND file) imports and maps to render into. While the screen has
+ * damage it page-flips at 60 Hz — {@code fb_prepare} of the next buffer at commit, {@code
+ * fb_cleanup} of the one it replaces once the flip completed at vblank — so each cleanup keeps the
+ * display-VM VMA (lazy teardown, kernel-semantics §4) and the next prepare of that buffer reuses
+ * it; between bursts it idles for a few seconds. The cursor plane is prepared while the pointer is
+ * shown (from the start, so the cursor BO has its display VMA from then on). Every minute or two a
+ * mode change replaces the scanouts at a new resolution: unmapped and closed in the GPU context,
+ * dma-bufs released, KMS handles closed, which drops {@code vma_ref} to 0 and tears the display
+ * VMAs down ({@code vma_put}). Applications' swapchain images arrive as dma-bufs: imported into the
+ * GPU context and mapped while the client lives, unmapped, closed and released once it has gone.
  *
  * <p>Injected bug {@link BugKind#PIN_LEAK}: one unbalanced cursor {@code fb_prepare}, so the
  * cursor's framebuffer is never fully cleaned up and its BO stays pinned.
@@ -31,18 +30,23 @@ final class Compositor extends Workload {
     private static final long CURSOR_BYTES = 64 * 64 * 4;
     private static final long SCANOUT_FLAGS = Payloads.BO_SCANOUT | Payloads.BO_WC;
 
-    /** One scanout buffer: its BO (the same object in both files: self-import), dma-buf, fb id and VA in the GPU context. */
-    private record Scanout(long bo, long dmabuf, long fb, long iova, long size) {
-    }
+    /**
+     * One scanout buffer: its BO (the same object in both files: self-import), dma-buf, fb id and
+     * VA in the GPU context.
+     */
+    private record Scanout(long bo, long dmabuf, long fb, long iova, long size) {}
 
     private long kmsFile;
     private long gpuFile;
     private VaAllocator gpuVa;
     private final List<Scanout> scanouts = new ArrayList<>();
+
     /** Imported client buffers: dma-buf → VA in the GPU context. */
     private final Map<Long, Long> clients = new HashMap<>();
+
     /** Index of the scanout on screen (prepared), -1 before the first flip. */
     private int shown = -1;
+
     private long cursorBo;
     private long cursorFb;
     private boolean cursorShown;
@@ -105,7 +109,9 @@ final class Compositor extends Workload {
         for (SharedBuffer b = d.nextOffer(); b != null; b = d.nextOffer()) {
             d.emit(Payloads.importDmabuf(gpuFile, b.dmabuf()));
             long iova = gpuVa.allocate(b.size(), 0x10000);
-            d.emit(Payloads.vmBind(gpuFile, 1, List.of(Payloads.map(b.bo(), 0, iova, b.size(), false))));
+            d.emit(
+                    Payloads.vmBind(
+                            gpuFile, 1, List.of(Payloads.map(b.bo(), 0, iova, b.size(), false))));
             clients.put(b.dmabuf(), iova);
         }
         for (SharedBuffer b = d.nextWithdrawal(); b != null; b = d.nextWithdrawal()) {
@@ -117,7 +123,10 @@ final class Compositor extends Workload {
         }
     }
 
-    /** Three scanouts at a random mode: created, exported, imported by the GPU context and mapped there in one VM_BIND. */
+    /**
+     * Three scanouts at a random mode: created, exported, imported by the GPU context and mapped
+     * there in one VM_BIND.
+     */
     private void allocateScanouts(DeviceSim d) {
         int[] mode = MODES[d.rng().nextInt(MODES.length)];
         long size = VaAllocator.alignUp((long) mode[0] * mode[1] * 4, VaAllocator.PAGE);
@@ -164,7 +173,12 @@ final class Compositor extends Workload {
                 cursorShown = true;
             }
             if (d.takeBug(BugKind.PIN_LEAK)) {
-                d.emitBug(Payloads.fbPrepare(cursorFb, cursorBo), BugKind.PIN_LEAK, cursorBo, 0L, cursorFb);
+                d.emitBug(
+                        Payloads.fbPrepare(cursorFb, cursorBo),
+                        BugKind.PIN_LEAK,
+                        cursorBo,
+                        0L,
+                        cursorFb);
             }
             active = true;
             phaseEnd = d.now() + 800_000L + rng.nextLong(4_000_000L);

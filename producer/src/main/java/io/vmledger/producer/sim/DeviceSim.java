@@ -11,31 +11,41 @@ import java.util.SplittableRandom;
 /**
  * One simulated device: its clock, its seq counter, the ids it hands out, its workloads and the
  * bugs it will make. Events come out in device order with non-decreasing ts; each device has its
- * own {@link SplittableRandom} seeded from the fleet seed and its index, so its stream is the
- * same whatever the other devices do.
+ * own {@link SplittableRandom} seeded from the fleet seed and its index, so its stream is the same
+ * whatever the other devices do.
  *
- * <p>A device runs the display VM, a compositor, a resident system UI (a long-lived Vulkan
- * process, which also carries the injected process bugs) and a launcher that starts and lets
- * die Vulkan and GL applications.
+ * <p>A device runs the display VM, a compositor, a resident system UI (a long-lived Vulkan process,
+ * which also carries the injected process bugs) and a launcher that starts and lets die Vulkan and
+ * GL applications.
  */
 final class DeviceSim {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
-    /** Bugs are injected in this part of the expected run, so the device runs on long after them. */
+
+    /**
+     * Bugs are injected in this part of the expected run, so the device runs on long after them.
+     */
     private static final double BUG_WINDOW_FROM = 0.05;
+
     private static final double BUG_WINDOW_TO = 0.25;
     private static final long BUG_EARLIEST = 3_000_000L;
 
     private final String name;
     private final SplittableRandom rng;
     private final double invalidRate;
+
     /** When each bug this device carries is due (device time); removed once injected. */
     private final Map<BugKind, Long> bugsDue = new EnumMap<>(BugKind.class);
+
     private final ArrayDeque<SimEvent> pending = new ArrayDeque<>();
+
     /** Client buffers offered to the compositor, and those whose client went away, in order. */
     private final ArrayDeque<SharedBuffer> offered = new ArrayDeque<>();
+
     private final ArrayDeque<SharedBuffer> withdrawn = new ArrayDeque<>();
-    private final PriorityQueue<Queued> workloads = new PriorityQueue<>(
-            Comparator.comparingLong((Queued q) -> q.workload.wake).thenComparingLong(q -> q.order));
+    private final PriorityQueue<Queued> workloads =
+            new PriorityQueue<>(
+                    Comparator.comparingLong((Queued q) -> q.workload.wake)
+                            .thenComparingLong(q -> q.order));
     private long nextOrder;
     private long now;
     private long seq;
@@ -45,8 +55,7 @@ final class DeviceSim {
     private long nextFb = 40;
     private int apps;
 
-    private record Queued(Workload workload, long order) {
-    }
+    private record Queued(Workload workload, long order) {}
 
     DeviceSim(int index, SimConfig config) {
         this.name = SimConfig.deviceName(index);
@@ -103,7 +112,10 @@ final class DeviceSim {
         return now;
     }
 
-    /** Lets {@code micros} of device time pass inside a burst (e.g. between two ioctls of a process). */
+    /**
+     * Lets {@code micros} of device time pass inside a burst (e.g. between two ioctls of a
+     * process).
+     */
     void advance(long micros) {
         now += micros;
     }
@@ -162,7 +174,10 @@ final class DeviceSim {
         return invalidRate > 0 && rng.nextDouble() < invalidRate;
     }
 
-    /** True (once) when this device carries {@code kind} and its time has come: the caller injects it now. */
+    /**
+     * True (once) when this device carries {@code kind} and its time has come: the caller injects
+     * it now.
+     */
     boolean takeBug(BugKind kind) {
         Long due = bugsDue.get(kind);
         if (due == null || now < due) {
@@ -190,11 +205,18 @@ final class DeviceSim {
     private void emit(Object payload, BugKind kind, Long bo, Long vm, Long fb, String errno) {
         long s = ++seq;
         VmEvent e = new VmEvent(name, s, now, payload);
-        pending.add(new SimEvent(e, kind == null ? null : new GroundTruth(kind, name, s, now, bo, vm, fb, errno)));
+        pending.add(
+                new SimEvent(
+                        e,
+                        kind == null
+                                ? null
+                                : new GroundTruth(kind, name, s, now, bo, vm, fb, errno)));
         now += 2 + rng.nextInt(30);
     }
 
-    /** A bijective 64-bit mix (SplitMix64's finaliser) so neighbouring indices get unrelated seeds. */
+    /**
+     * A bijective 64-bit mix (SplitMix64's finaliser) so neighbouring indices get unrelated seeds.
+     */
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -10,15 +10,14 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
- * Runs a simulated fleet into a sink: paced to a number of events per wall-clock second (or as
- * fast as the sink takes them), bounded in wall time, until the fleet is done or a stop is
- * asked for; ground-truth labels go to their own sink. Used by {@code vmledger simulate} and
- * {@code vmledger demo}.
+ * Runs a simulated fleet into a sink: paced to a number of events per wall-clock second (or as fast
+ * as the sink takes them), bounded in wall time, until the fleet is done or a stop is asked for;
+ * ground-truth labels go to their own sink. Used by {@code vmledger simulate} and {@code vmledger
+ * demo}.
  */
 public final class FleetRun {
     /** What a run did: events emitted, labels per kind, and how long it took. */
-    public record Result(long events, Map<BugKind, Long> labels, double seconds) {
-    }
+    public record Result(long events, Map<BugKind, Long> labels, double seconds) {}
 
     /** Takes each event. */
     @FunctionalInterface
@@ -31,7 +30,7 @@ public final class FleetRun {
     private final long wallLimitNanos;
 
     /**
-     * @param rate           events per wall-clock second; 0 = as fast as possible
+     * @param rate events per wall-clock second; 0 = as fast as possible
      * @param wallLimitNanos stop after this much wall time; {@code Long.MAX_VALUE} for no limit
      */
     public FleetRun(SimConfig config, double rate, long wallLimitNanos) {
@@ -46,13 +45,17 @@ public final class FleetRun {
     /**
      * Runs the fleet.
      *
-     * @param events   every event, in fleet order
-     * @param labels   the ground-truth label of each injected bug or invalid ioctl
+     * @param events every event, in fleet order
+     * @param labels the ground-truth label of each injected bug or invalid ioctl
      * @param progress told the number of events emitted so far, after each one
-     * @param stop     polled before each event; true ends the run
+     * @param stop polled before each event; true ends the run
      */
-    public Result run(EventSink events, Consumer<GroundTruth> labels, LongConsumer progress,
-            BooleanSupplier stop) throws IOException {
+    public Result run(
+            EventSink events,
+            Consumer<GroundTruth> labels,
+            LongConsumer progress,
+            BooleanSupplier stop)
+            throws IOException {
         Map<BugKind, Long> counts = new EnumMap<>(BugKind.class);
         long start = System.nanoTime();
         long n = 0;

@@ -7,13 +7,13 @@ import java.util.SplittableRandom;
 
 /**
  * A legacy OpenGL process on a kernel-managed VM, the way Mesa's freedreno drives msm: every BO
- * gets its GPU address from {@code MSM_INFO_GET_IOVA} (the kernel places it), and closing the
- * last handle tears the VMA down implicitly. Freed BOs go to a userspace BO cache first
- * ({@code madvise dontneed}); a cached BO is reused within a second or two ({@code madvise
- * willneed}) or really closed; now and then the shrinker purges a cached BO, which the driver
- * notices on its next willneed and closes. Faults and hangs capture a devcoredump (a short vmap
- * of the command stream); a hang does not make a kernel-managed VM unusable, but the process
- * usually gives up. It exits with {@code file_close}, its mappings still in place.
+ * gets its GPU address from {@code MSM_INFO_GET_IOVA} (the kernel places it), and closing the last
+ * handle tears the VMA down implicitly. Freed BOs go to a userspace BO cache first ({@code madvise
+ * dontneed}); a cached BO is reused within a second or two ({@code madvise willneed}) or really
+ * closed; now and then the shrinker purges a cached BO, which the driver notices on its next
+ * willneed and closes. Faults and hangs capture a devcoredump (a short vmap of the command stream);
+ * a hang does not make a kernel-managed VM unusable, but the process usually gives up. It exits
+ * with {@code file_close}, its mappings still in place.
  */
 final class GlApp extends Workload {
     private static final long KIB = 1024;
@@ -22,7 +22,10 @@ final class GlApp extends Workload {
     private static final long CACHE_MICROS = 1_500_000;
     private static final int MAX_LIVE = 40;
 
-    /** A BO of this process: live, or in the BO cache since {@code cachedAt} (possibly purged meanwhile). */
+    /**
+     * A BO of this process: live, or in the BO cache since {@code cachedAt} (possibly purged
+     * meanwhile).
+     */
     private static final class Buffer {
         final long bo;
         final long size;
@@ -81,7 +84,13 @@ final class GlApp extends Workload {
         deathTime = d.now() + lifetime;
         d.emit(Payloads.fileOpen(file, false));
         cmdstream = d.newBo();
-        d.emit(Payloads.boNew(file, cmdstream, 64 * KIB, Payloads.BO_WC | Payloads.BO_GPU_READONLY, "glcmdstream"));
+        d.emit(
+                Payloads.boNew(
+                        file,
+                        cmdstream,
+                        64 * KIB,
+                        Payloads.BO_WC | Payloads.BO_GPU_READONLY,
+                        "glcmdstream"));
         d.emit(Payloads.getIova(file, cmdstream));
         for (int i = 0; i < 3; i++) {
             allocate(d);
@@ -165,8 +174,15 @@ final class GlApp extends Workload {
         long stranger = 2_000_000_000L + rng.nextInt(1_000_000);
         switch (rng.nextInt(4)) {
             case 0 -> d.emitInvalid(Payloads.getIova(file, stranger), "ENOENT", stranger, file);
-            case 1 -> d.emitInvalid(Payloads.vmBind(file, 0, List.of(Payloads.unmap(Payloads.VM_START, VaAllocator.PAGE))),
-                    "EINVAL", null, file);
+            case 1 ->
+                    d.emitInvalid(
+                            Payloads.vmBind(
+                                    file,
+                                    0,
+                                    List.of(Payloads.unmap(Payloads.VM_START, VaAllocator.PAGE))),
+                            "EINVAL",
+                            null,
+                            file);
             case 2 -> d.emitInvalid(Payloads.handleClose(file, stranger), "EINVAL", stranger, file);
             default -> d.emitInvalid(Payloads.vunmap(cmdstream), "EINVAL", cmdstream, file);
         }

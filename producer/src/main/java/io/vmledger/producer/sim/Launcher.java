@@ -3,8 +3,8 @@ package io.vmledger.producer.sim;
 import java.util.SplittableRandom;
 
 /**
- * Starts applications now and then, up to three at a time: Vulkan (six in ten) or GL, each
- * living 20–90 s of device time unless it hangs first.
+ * Starts applications now and then, up to three at a time: Vulkan (six in ten) or GL, each living
+ * 20–90 s of device time unless it hangs first.
  */
 final class Launcher extends Workload {
     private static final int MAX_APPS = 3;

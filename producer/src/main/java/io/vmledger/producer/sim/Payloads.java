@@ -24,25 +24,33 @@ import io.vmledger.schema.Vunmap;
 import java.util.List;
 
 /**
- * The event payloads the workloads emit (VmEvent payload records), with the msm uAPI constants
- * they use (kernel-semantics §3.1). Only construction: what is valid when is the workloads' job.
+ * The event payloads the workloads emit (VmEvent payload records), with the msm uAPI constants they
+ * use (kernel-semantics §3.1). Only construction: what is valid when is the workloads' job.
  */
 final class Payloads {
     /** MSM_BO_SCANOUT. */
     static final long BO_SCANOUT = 0x1;
+
     /** MSM_BO_GPU_READONLY. */
     static final long BO_GPU_READONLY = 0x2;
+
     /** MSM_BO_NO_SHARE: shares the VM's dma-resv; cannot be exported. */
     static final long BO_NO_SHARE = 0x4;
+
     /** MSM_BO_WC (write-combined), the usual choice for GPU buffers. */
     static final long BO_WC = 0x20000;
+
     /** MSM_BO_CACHED_COHERENT. */
     static final long BO_CACHED_COHERENT = 0x80000;
+
     /** Default VM window of a per-process VM (ADRENO_VM_START, 48-bit space). */
     static final long VM_START = 0x1_0000_0000L;
+
     static final long VM_SIZE = 0xffff_0000_0000L;
+
     /** The display VM's window: msm's KMS VM spans 4 GiB from 0x1000. */
     static final long KMS_START = 0x1000;
+
     static final long KMS_SIZE = 0xffff_f000L;
 
     private static final long OP_UNMAP = 0;
@@ -50,8 +58,7 @@ final class Payloads {
     private static final long OP_MAP_NULL = 2;
     private static final long OP_DUMP = 1;
 
-    private Payloads() {
-    }
+    private Payloads() {}
 
     static KmsVm kmsVm() {
         return new KmsVm(KMS_START, KMS_SIZE);
@@ -130,7 +137,8 @@ final class Payloads {
     }
 
     static GpuFault fault(long file, long iova, boolean write, String source) {
-        return new GpuFault(file, iova, write ? FaultDir.write : FaultDir.read, "TRANSLATION", source);
+        return new GpuFault(
+                file, iova, write ? FaultDir.write : FaultDir.read, "TRANSLATION", source);
     }
 
     static GpuHang hang(long file) {

@@ -7,22 +7,33 @@ import java.util.List;
 /**
  * What fleet to simulate.
  *
- * @param devices     number of devices (named {@code dev-00000}, {@code dev-00001}, ...)
- * @param maxEvents   stop after this many events over the fleet; 0 = no limit
- * @param spanMicros  stop at this much simulated time after {@code startMicros}; 0 = no limit
- * @param seed        the fleet seed: same seed and settings, same trace; each device derives its
- *                    own seed from it and its index, so a device's events do not depend on the
- *                    other devices
+ * @param devices number of devices (named {@code dev-00000}, {@code dev-00001}, ...)
+ * @param maxEvents stop after this many events over the fleet; 0 = no limit
+ * @param spanMicros stop at this much simulated time after {@code startMicros}; 0 = no limit
+ * @param seed the fleet seed: same seed and settings, same trace; each device derives its own seed
+ *     from it and its index, so a device's events do not depend on the other devices
  * @param startMicros simulated time of the first event, µs since the epoch
- * @param bugRate     probability that a device carries each injectable bug kind (one of each at most)
+ * @param bugRate probability that a device carries each injectable bug kind (one of each at most)
  * @param invalidRate probability that one application step also issues one invalid ioctl
  */
-public record SimConfig(int devices, long maxEvents, long spanMicros, long seed, long startMicros,
-                        double bugRate, double invalidRate) {
+public record SimConfig(
+        int devices,
+        long maxEvents,
+        long spanMicros,
+        long seed,
+        long startMicros,
+        double bugRate,
+        double invalidRate) {
     /** 2026-01-01T00:00:00Z: the fixed default start, so output is deterministic. */
-    public static final long DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond() * 1_000_000L;
-    /** Average events per simulated second of one device, used to estimate a run's length from its event count. */
+    public static final long DEFAULT_START =
+            Instant.parse("2026-01-01T00:00:00Z").getEpochSecond() * 1_000_000L;
+
+    /**
+     * Average events per simulated second of one device, used to estimate a run's length from its
+     * event count.
+     */
     public static final double NOMINAL_DEVICE_RATE = 110;
+
     /** Run length assumed for bug timing when neither events nor span bound the run: 10 minutes. */
     private static final long UNBOUNDED_SPAN = 600_000_000L;
 
@@ -39,9 +50,9 @@ public record SimConfig(int devices, long maxEvents, long spanMicros, long seed,
     }
 
     /**
-     * The expected simulated length of one device's run: the span if given, else the device's
-     * share of the events at {@link #NOMINAL_DEVICE_RATE}. Bugs are injected early in it so that
-     * the device runs on long enough after each bug for detection.
+     * The expected simulated length of one device's run: the span if given, else the device's share
+     * of the events at {@link #NOMINAL_DEVICE_RATE}. Bugs are injected early in it so that the
+     * device runs on long enough after each bug for detection.
      */
     public long expectedSpanMicros() {
         if (spanMicros > 0) {

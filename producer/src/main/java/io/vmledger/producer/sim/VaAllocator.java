@@ -6,8 +6,8 @@ import java.util.TreeMap;
 /**
  * Userspace's GPU VA heap for one VM_BIND VM, as a Vulkan driver keeps it: a free list of
  * page-aligned holes, first fit at the requested alignment, with freed ranges merged back into
- * their neighbours. Addresses it hands out never overlap, so every MAP the simulator issues
- * lands on free VA unless the workload means to overwrite.
+ * their neighbours. Addresses it hands out never overlap, so every MAP the simulator issues lands
+ * on free VA unless the workload means to overwrite.
  */
 final class VaAllocator {
     static final long PAGE = 0x1000;
@@ -19,7 +19,10 @@ final class VaAllocator {
         free.put(start, start + size);
     }
 
-    /** A free range of {@code size} bytes aligned to {@code align} (powers of two ≥ 4 KiB), now taken. */
+    /**
+     * A free range of {@code size} bytes aligned to {@code align} (powers of two ≥ 4 KiB), now
+     * taken.
+     */
     long allocate(long size, long align) {
         for (Map.Entry<Long, Long> hole : free.entrySet()) {
             long at = alignUp(hole.getKey(), align);

@@ -8,14 +8,15 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * A Vulkan process on a VM_BIND context, the way a driver like turnip drives msm: opt-in to
- * VM_BIND at open, one to three VM_BIND queues beside a render queue, and userspace-managed GPU
- * VA (a {@link VaAllocator} heap). It keeps a command-buffer BO mapped with
- * {@code MSM_VM_BIND_OP_DUMP} (so devcoredumps capture it) and a descriptor pool, and churns:
+ * A Vulkan process on a VM_BIND context, the way a driver like turnip drives msm: opt-in to VM_BIND
+ * at open, one to three VM_BIND queues beside a render queue, and userspace-managed GPU VA (a
+ * {@link VaAllocator} heap). It keeps a command-buffer BO mapped with {@code MSM_VM_BIND_OP_DUMP}
+ * (so devcoredumps capture it) and a descriptor pool, and churns:
+ *
  * <ul>
  *   <li>device-memory allocation ({@code vkdevmem}, {@code vkbuffer}, {@code vkimage}; WC or
- *       cached-coherent, often {@code NO_SHARE}), mapped whole or as several sub-allocation VAs
- *       of one BO, several BOs per ioctl with ops sorted by address or not (which changes the
+ *       cached-coherent, often {@code NO_SHARE}), mapped whole or as several sub-allocation VAs of
+ *       one BO, several BOs per ioctl with ops sorted by address or not (which changes the
  *       page-table pre-allocation count, §5.2);
  *   <li>frees (UNMAP every VA, then close the handle), partial unmaps that split a VA (REMAP);
  *   <li>sparse residency: a 32 MiB {@code MAP_NULL} reservation whose 64 KiB tiles are bound to
@@ -24,28 +25,36 @@ import java.util.TreeMap;
  *   <li>short-lived command buffers with DUMP, and DUMP toggles by an identical MAP (in-place
  *       remap, §3.5);
  *   <li>GPU faults (some on an address it unmapped a moment before: use after unmap), whose
- *       devcoredump capture vmaps the command buffer for a moment; rare hangs, after which the
- *       VM is unusable and the process exits, as real apps do;
+ *       devcoredump capture vmaps the command buffer for a moment; rare hangs, after which the VM
+ *       is unusable and the process exits, as real apps do;
  *   <li>two swapchain images exported as dma-bufs and offered to the compositor;
  *   <li>exit by {@code file_close} with its mappings still in place.
  * </ul>
+ *
  * Mapped bytes stay under a budget, so the process is in a steady state.
  *
- * <p>The {@link Kind#RESIDENT} process (the system UI) never exits, hangs or faults fatally;
- * it carries the injected bugs {@link BugKind#HANDLE_LEAK}, {@link BugKind#MAPPING_ONLY_BO},
- * {@link BugKind#PAGETABLE_BLOAT} and {@link BugKind#VMAP_LEAK}.
+ * <p>The {@link Kind#RESIDENT} process (the system UI) never exits, hangs or faults fatally; it
+ * carries the injected bugs {@link BugKind#HANDLE_LEAK}, {@link BugKind#MAPPING_ONLY_BO}, {@link
+ * BugKind#PAGETABLE_BLOAT} and {@link BugKind#VMAP_LEAK}.
  */
 final class VulkanApp extends Workload {
     /** Resident system UI or an ordinary application with a lifetime. */
-    enum Kind { RESIDENT, APP }
+    enum Kind {
+        RESIDENT,
+        APP
+    }
 
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
-    private static final long[] SIZES = {64 * KIB, 128 * KIB, 256 * KIB, 512 * KIB, MIB, 2 * MIB, 4 * MIB, 8 * MIB};
+    private static final long[] SIZES = {
+        64 * KIB, 128 * KIB, 256 * KIB, 512 * KIB, MIB, 2 * MIB, 4 * MIB, 8 * MIB
+    };
     private static final String[] FAULT_SOURCES = {"CP", "UCHE", "TP", "VFD", "CCU"};
     private static final long HEAP_SIZE = 1L << 40;
+
     /** Addresses above the heap are never mapped: where stray accesses fault. */
     private static final long HOLE = Payloads.VM_START + (2L << 40);
+
     private static final long TILE = 64 * KIB;
     private static final long SPARSE_SIZE = 32 * MIB;
     private static final long SPARSE_BACKING = 4 * MIB;
@@ -69,17 +78,22 @@ final class VulkanApp extends Workload {
         }
     }
 
-    /** A BO this process holds a handle on, with its VAs; {@code fixed} buffers live as long as the process. */
-    private record Buffer(long bo, long size, long flags, boolean cmd, boolean fixed, List<Mapping> maps) {
-    }
+    /**
+     * A BO this process holds a handle on, with its VAs; {@code fixed} buffers live as long as the
+     * process.
+     */
+    private record Buffer(
+            long bo, long size, long flags, boolean cmd, boolean fixed, List<Mapping> maps) {}
 
     private final Kind kind;
     private final long lifetime;
     private final List<Buffer> buffers = new ArrayList<>();
     private final List<Long> bindQueues = new ArrayList<>();
     private final List<SharedBuffer> swapchain = new ArrayList<>();
+
     /** Bound sparse tiles: tile index → 64 KiB chunk of the backing BO. */
     private final TreeMap<Integer, Integer> tiles = new TreeMap<>();
+
     private long file;
     private long renderQueue;
     private VaAllocator va;
@@ -145,7 +159,14 @@ final class VulkanApp extends Workload {
         renderQueue = queues + 1;
         d.emit(Payloads.queue(file, renderQueue, false));
         cmdbuf = create(d, 256 * KIB, Payloads.BO_WC, "vkcmdbuf", true, true);
-        Buffer descriptors = create(d, 64 * KIB, Payloads.BO_WC | Payloads.BO_NO_SHARE, "vkdescpool", false, true);
+        Buffer descriptors =
+                create(
+                        d,
+                        64 * KIB,
+                        Payloads.BO_WC | Payloads.BO_NO_SHARE,
+                        "vkdescpool",
+                        false,
+                        true);
         List<VmBindOp> ops = new ArrayList<>();
         mapWhole(cmdbuf, ops);
         mapWhole(descriptors, ops);
@@ -161,7 +182,14 @@ final class VulkanApp extends Workload {
         bind(d, ops);
         swapchain.forEach(d::offer);
         if (kind == Kind.APP && rng.nextBoolean()) {
-            sparseBacking = create(d, SPARSE_BACKING, Payloads.BO_WC | Payloads.BO_NO_SHARE, "vksparse", false, true);
+            sparseBacking =
+                    create(
+                            d,
+                            SPARSE_BACKING,
+                            Payloads.BO_WC | Payloads.BO_NO_SHARE,
+                            "vksparse",
+                            false,
+                            true);
             sparseBase = va.allocate(SPARSE_SIZE, PT_BLOCK);
             List<VmBindOp> sparseOps = new ArrayList<>();
             mapWhole(sparseBacking, sparseOps);
@@ -183,14 +211,26 @@ final class VulkanApp extends Workload {
         } else if (roll < 76) {
             sparse(d);
         } else if (roll < 88) {
-            Buffer cmd = create(d, (1 + rng.nextInt(2)) * 64 * KIB, Payloads.BO_WC, "vkcmdbuf", true, false);
+            Buffer cmd =
+                    create(
+                            d,
+                            (1 + rng.nextInt(2)) * 64 * KIB,
+                            Payloads.BO_WC,
+                            "vkcmdbuf",
+                            true,
+                            false);
             List<VmBindOp> ops = new ArrayList<>();
             mapWhole(cmd, ops);
             bind(d, ops);
         } else if (roll < 92) {
             toggleDump(d);
         } else if (roll < 94 && rng.nextInt(8) == 0) {
-            d.emit(Payloads.fault(file, HOLE + rng.nextLong(1L << 30) * VaAllocator.PAGE, rng.nextBoolean(), source(rng)));
+            d.emit(
+                    Payloads.fault(
+                            file,
+                            HOLE + rng.nextLong(1L << 30) * VaAllocator.PAGE,
+                            rng.nextBoolean(),
+                            source(rng)));
             capture(d, false);
         } else if (roll == 94 && kind == Kind.APP && rng.nextInt(20) == 0) {
             d.emit(Payloads.hang(file));
@@ -207,8 +247,9 @@ final class VulkanApp extends Workload {
         List<VmBindOp> ops = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long size = SIZES[rng.nextInt(SIZES.length)];
-            long flags = (rng.nextInt(4) == 0 ? Payloads.BO_CACHED_COHERENT : Payloads.BO_WC)
-                    | (rng.nextBoolean() ? Payloads.BO_NO_SHARE : 0);
+            long flags =
+                    (rng.nextInt(4) == 0 ? Payloads.BO_CACHED_COHERENT : Payloads.BO_WC)
+                            | (rng.nextBoolean() ? Payloads.BO_NO_SHARE : 0);
             String name = size >= 2 * MIB ? "vkdevmem" : rng.nextBoolean() ? "vkbuffer" : "vkimage";
             Buffer b = create(d, size, flags, name, false, false);
             if (size >= 2 * MIB && rng.nextInt(10) < 4) {
@@ -229,7 +270,10 @@ final class VulkanApp extends Workload {
         bind(d, ops);
     }
 
-    /** Frees one buffer: UNMAP of each of its VAs in one ioctl, then GEM_CLOSE; sometimes a late access faults. */
+    /**
+     * Frees one buffer: UNMAP of each of its VAs in one ioctl, then GEM_CLOSE; sometimes a late
+     * access faults.
+     */
     private void free(DeviceSim d) {
         List<Buffer> loose = buffers.stream().filter(b -> !b.fixed()).toList();
         if (loose.isEmpty()) {
@@ -260,7 +304,9 @@ final class VulkanApp extends Workload {
         List<Mapping> candidates = new ArrayList<>();
         for (Buffer b : buffers) {
             if (!b.cmd() && !b.fixed()) {
-                b.maps().stream().filter(m -> m.range >= 3 * VaAllocator.PAGE).forEach(candidates::add);
+                b.maps().stream()
+                        .filter(m -> m.range >= 3 * VaAllocator.PAGE)
+                        .forEach(candidates::add);
             }
         }
         if (candidates.isEmpty()) {
@@ -277,12 +323,20 @@ final class VulkanApp extends Workload {
         bind(d, List.of(Payloads.unmap(cut, cutRange)));
         va.release(cut, cutRange);
         mappedBytes -= cutRange;
-        owner.maps().add(new Mapping(m.iova + p2 * VaAllocator.PAGE, (pages - p2) * VaAllocator.PAGE,
-                m.offset + p2 * VaAllocator.PAGE, m.dump));
+        owner.maps()
+                .add(
+                        new Mapping(
+                                m.iova + p2 * VaAllocator.PAGE,
+                                (pages - p2) * VaAllocator.PAGE,
+                                m.offset + p2 * VaAllocator.PAGE,
+                                m.dump));
         m.range = p1 * VaAllocator.PAGE;
     }
 
-    /** Binds up to four free tiles of the sparse reservation to backing pages, or unbinds bound ones back to NULL. */
+    /**
+     * Binds up to four free tiles of the sparse reservation to backing pages, or unbinds bound ones
+     * back to NULL.
+     */
     private void sparse(DeviceSim d) {
         if (sparseBacking == null) {
             return;
@@ -299,7 +353,13 @@ final class VulkanApp extends Workload {
                 }
                 int chunk = rng.nextInt((int) (SPARSE_BACKING / TILE));
                 tiles.put(t, chunk);
-                ops.add(Payloads.map(sparseBacking.bo(), chunk * TILE, sparseBase + t * TILE, TILE, false));
+                ops.add(
+                        Payloads.map(
+                                sparseBacking.bo(),
+                                chunk * TILE,
+                                sparseBase + t * TILE,
+                                TILE,
+                                false));
             }
         } else {
             List<Integer> bound = new ArrayList<>(tiles.keySet());
@@ -323,7 +383,10 @@ final class VulkanApp extends Workload {
         bind(d, List.of(Payloads.map(b.bo(), m.offset, m.iova, m.range, m.dump)));
     }
 
-    /** The devcoredump capture after a fault or hang vmaps the command buffer to copy it; {@code leak} forgets the vunmap. */
+    /**
+     * The devcoredump capture after a fault or hang vmaps the command buffer to copy it; {@code
+     * leak} forgets the vunmap.
+     */
     private void capture(DeviceSim d, boolean leak) {
         if (leak) {
             d.emitBug(Payloads.vmap(cmdbuf.bo()), BugKind.VMAP_LEAK, cmdbuf.bo(), file, null);
@@ -334,7 +397,10 @@ final class VulkanApp extends Workload {
         d.emit(Payloads.vunmap(cmdbuf.bo()));
     }
 
-    /** The process ends: its file closes; the compositor lets go of its swapchain buffers afterwards. */
+    /**
+     * The process ends: its file closes; the compositor lets go of its swapchain buffers
+     * afterwards.
+     */
     private void exit(DeviceSim d) {
         d.emit(Payloads.fileClose(file));
         swapchain.forEach(d::withdraw);
@@ -349,8 +415,12 @@ final class VulkanApp extends Workload {
             d.emit(Payloads.boNew(file, bo, 256 * KIB, Payloads.BO_WC, "vkstaging"));
             bind(d, List.of(Payloads.map(bo, 0, iova, 256 * KIB, false)));
             d.advance(2_000 + rng.nextLong(10_000));
-            d.emitBug(Payloads.vmBind(file, queue(rng), List.of(Payloads.unmap(iova, 256 * KIB))),
-                    BugKind.HANDLE_LEAK, bo, file, null);
+            d.emitBug(
+                    Payloads.vmBind(file, queue(rng), List.of(Payloads.unmap(iova, 256 * KIB))),
+                    BugKind.HANDLE_LEAK,
+                    bo,
+                    file,
+                    null);
             va.release(iova, 256 * KIB);
         }
         if (d.takeBug(BugKind.MAPPING_ONLY_BO)) {
@@ -364,11 +434,19 @@ final class VulkanApp extends Workload {
         if (d.takeBug(BugKind.PAGETABLE_BLOAT)) {
             long bo = d.newBo();
             long region = va.allocate(BLOAT_PAGES * PT_BLOCK, PT_BLOCK);
-            d.emit(Payloads.boNew(file, bo, BLOAT_PAGES * VaAllocator.PAGE, Payloads.BO_WC, "vkdescbuf"));
+            d.emit(
+                    Payloads.boNew(
+                            file, bo, BLOAT_PAGES * VaAllocator.PAGE, Payloads.BO_WC, "vkdescbuf"));
             for (int first = 0; first < BLOAT_PAGES; first += BLOAT_OPS_PER_IOCTL) {
                 List<VmBindOp> ops = new ArrayList<>();
                 for (int p = first; p < first + BLOAT_OPS_PER_IOCTL; p++) {
-                    ops.add(Payloads.map(bo, p * VaAllocator.PAGE, region + p * PT_BLOCK, VaAllocator.PAGE, false));
+                    ops.add(
+                            Payloads.map(
+                                    bo,
+                                    p * VaAllocator.PAGE,
+                                    region + p * PT_BLOCK,
+                                    VaAllocator.PAGE,
+                                    false));
                 }
                 Object ioctl = Payloads.vmBind(file, queue(rng), ops);
                 if (first + BLOAT_OPS_PER_IOCTL >= BLOAT_PAGES) {
@@ -379,7 +457,12 @@ final class VulkanApp extends Workload {
             }
         }
         if (d.takeBug(BugKind.VMAP_LEAK)) {
-            d.emit(Payloads.fault(file, HOLE + rng.nextLong(1L << 30) * VaAllocator.PAGE, false, source(rng)));
+            d.emit(
+                    Payloads.fault(
+                            file,
+                            HOLE + rng.nextLong(1L << 30) * VaAllocator.PAGE,
+                            false,
+                            source(rng)));
             capture(d, true);
         }
     }
@@ -390,28 +473,83 @@ final class VulkanApp extends Workload {
         long q = queue(rng);
         long cmd = cmdbuf.bo();
         switch (rng.nextInt(7)) {
-            case 0 -> d.emitInvalid(Payloads.vmBind(file, q, List.of(Payloads.map(cmd, 0, HOLE + 0x800, VaAllocator.PAGE, false))),
-                    "EINVAL", cmd, file);
+            case 0 ->
+                    d.emitInvalid(
+                            Payloads.vmBind(
+                                    file,
+                                    q,
+                                    List.of(
+                                            Payloads.map(
+                                                    cmd,
+                                                    0,
+                                                    HOLE + 0x800,
+                                                    VaAllocator.PAGE,
+                                                    false))),
+                            "EINVAL",
+                            cmd,
+                            file);
             case 1 -> {
                 long foreign = 1_000_000_000L + rng.nextInt(1_000_000);
-                d.emitInvalid(Payloads.vmBind(file, q, List.of(Payloads.map(foreign, 0, HOLE, VaAllocator.PAGE, false))),
-                        "EINVAL", foreign, file);
+                d.emitInvalid(
+                        Payloads.vmBind(
+                                file,
+                                q,
+                                List.of(Payloads.map(foreign, 0, HOLE, VaAllocator.PAGE, false))),
+                        "EINVAL",
+                        foreign,
+                        file);
             }
-            case 2 -> d.emitInvalid(Payloads.vmBind(file, q, List.of(Payloads.map(cmd, 0, HOLE, cmdbuf.size() + VaAllocator.PAGE, false))),
-                    "EINVAL", cmd, file);
-            case 3 -> d.emitInvalid(Payloads.vmBind(file, renderQueue, List.of(Payloads.unmap(HOLE, VaAllocator.PAGE))),
-                    "EINVAL", null, file);
-            case 4 -> d.emitInvalid(Payloads.vmBind(file, MISSING_QUEUE, List.of(Payloads.unmap(HOLE, VaAllocator.PAGE))),
-                    "ENOENT", null, file);
+            case 2 ->
+                    d.emitInvalid(
+                            Payloads.vmBind(
+                                    file,
+                                    q,
+                                    List.of(
+                                            Payloads.map(
+                                                    cmd,
+                                                    0,
+                                                    HOLE,
+                                                    cmdbuf.size() + VaAllocator.PAGE,
+                                                    false))),
+                            "EINVAL",
+                            cmd,
+                            file);
+            case 3 ->
+                    d.emitInvalid(
+                            Payloads.vmBind(
+                                    file,
+                                    renderQueue,
+                                    List.of(Payloads.unmap(HOLE, VaAllocator.PAGE))),
+                            "EINVAL",
+                            null,
+                            file);
+            case 4 ->
+                    d.emitInvalid(
+                            Payloads.vmBind(
+                                    file,
+                                    MISSING_QUEUE,
+                                    List.of(Payloads.unmap(HOLE, VaAllocator.PAGE))),
+                            "ENOENT",
+                            null,
+                            file);
             case 5 -> {
-                Buffer noShare = buffers.stream().filter(b -> (b.flags() & Payloads.BO_NO_SHARE) != 0).findFirst().orElseThrow();
-                d.emitInvalid(Payloads.export(noShare.bo(), d.newDmabuf(), file), "EPERM", noShare.bo(), file);
+                Buffer noShare =
+                        buffers.stream()
+                                .filter(b -> (b.flags() & Payloads.BO_NO_SHARE) != 0)
+                                .findFirst()
+                                .orElseThrow();
+                d.emitInvalid(
+                        Payloads.export(noShare.bo(), d.newDmabuf(), file),
+                        "EPERM",
+                        noShare.bo(),
+                        file);
             }
             default -> d.emitInvalid(Payloads.getIova(file, cmd), "EINVAL", cmd, file);
         }
     }
 
-    private Buffer create(DeviceSim d, long size, long flags, String name, boolean cmd, boolean fixed) {
+    private Buffer create(
+            DeviceSim d, long size, long flags, String name, boolean cmd, boolean fixed) {
         Buffer b = new Buffer(d.newBo(), size, flags, cmd, fixed, new ArrayList<>());
         d.emit(Payloads.boNew(file, b.bo(), size, flags, name));
         buffers.add(b);

@@ -1,13 +1,14 @@
 package io.vmledger.producer.sim;
 
 /**
- * One simulated actor of a device (the compositor, an application, the launcher). The device
- * runs the workload whose {@link #wake} time is earliest; a step emits the events of one burst
- * of activity at the device clock, sets the next wake time and may finish the workload.
+ * One simulated actor of a device (the compositor, an application, the launcher). The device runs
+ * the workload whose {@link #wake} time is earliest; a step emits the events of one burst of
+ * activity at the device clock, sets the next wake time and may finish the workload.
  */
 abstract class Workload {
     /** Device time (µs) of the next step. */
     long wake;
+
     /** Set when the workload emitted its last event (e.g. the process exited). */
     boolean finished;
 

@@ -13,9 +13,9 @@ import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * Writes events to a trace file: JSON Lines ({@link TraceJson}, what {@code vmledger replay}
- * reads) or, when the file name ends in {@code .avro}, an Avro object container file of
- * {@link VmEvent} records (deflate-compressed blocks, the schema in the header).
+ * Writes events to a trace file: JSON Lines ({@link TraceJson}, what {@code vmledger replay} reads)
+ * or, when the file name ends in {@code .avro}, an Avro object container file of {@link VmEvent}
+ * records (deflate-compressed blocks, the schema in the header).
  */
 public final class TraceFileWriter implements AutoCloseable {
     private final BufferedWriter json;
@@ -35,7 +35,8 @@ public final class TraceFileWriter implements AutoCloseable {
     /** Creates (or truncates) {@code file}. */
     public static TraceFileWriter create(Path file) throws IOException {
         if (isAvro(file)) {
-            DataFileWriter<VmEvent> w = new DataFileWriter<>(new SpecificDatumWriter<>(VmEvent.class));
+            DataFileWriter<VmEvent> w =
+                    new DataFileWriter<>(new SpecificDatumWriter<>(VmEvent.class));
             w.setCodec(CodecFactory.deflateCodec(1));
             return new TraceFileWriter(null, w.create(VmEvent.getClassSchema(), file.toFile()));
         }

@@ -3,8 +3,8 @@ package io.vmledger.producer.trace;
 import io.vmledger.schema.VmEvent;
 
 /**
- * One non-blank, non-comment line of a JSON Lines trace as {@link TraceReader} delivers it:
- * either the event it holds or why it is a bad event (trace-and-replay.md section 3).
+ * One non-blank, non-comment line of a JSON Lines trace as {@link TraceReader} delivers it: either
+ * the event it holds or why it is a bad event (trace-and-replay.md section 3).
  */
 public sealed interface TraceLine permits TraceLine.Parsed, TraceLine.Bad {
 

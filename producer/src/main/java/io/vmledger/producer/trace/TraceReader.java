@@ -16,11 +16,11 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * Streams a JSON Lines trace (trace-and-replay.md section 1) one line at a time, never holding
- * more than one line in memory. Blank lines and lines whose first non-blank character is
- * {@code #} are skipped; every other line becomes a {@link TraceLine.Parsed} or, when
- * {@link TraceJson#parse} rejects it, a {@link TraceLine.Bad} with the reason. Line numbers are
- * 1-based physical lines; a UTF-8 byte order mark at the start is ignored.
+ * Streams a JSON Lines trace (trace-and-replay.md section 1) one line at a time, never holding more
+ * than one line in memory. Blank lines and lines whose first non-blank character is {@code #} are
+ * skipped; every other line becomes a {@link TraceLine.Parsed} or, when {@link TraceJson#parse}
+ * rejects it, a {@link TraceLine.Bad} with the reason. Line numbers are 1-based physical lines; a
+ * UTF-8 byte order mark at the start is ignored.
  *
  * <p>Read errors surface as {@link UncheckedIOException} from {@link #hasNext()}/{@link #next()}.
  * Not thread-safe.
@@ -37,9 +37,14 @@ public final class TraceReader implements Iterator<TraceLine>, Closeable {
     private TraceLine pending;
     private boolean eof;
 
-    /** Reads from {@code in}, adding a large buffer unless it already is a {@link BufferedReader}. */
+    /**
+     * Reads from {@code in}, adding a large buffer unless it already is a {@link BufferedReader}.
+     */
     public TraceReader(Reader in) {
-        this.in = in instanceof BufferedReader buffered ? buffered : new BufferedReader(in, BUFFER_SIZE);
+        this.in =
+                in instanceof BufferedReader buffered
+                        ? buffered
+                        : new BufferedReader(in, BUFFER_SIZE);
     }
 
     /**
@@ -49,8 +54,10 @@ public final class TraceReader implements Iterator<TraceLine>, Closeable {
      * @throws IOException if the file cannot be opened
      */
     public static BufferedReader open(String pathOrDash) throws IOException {
-        InputStream stream = "-".equals(pathOrDash) ? System.in : Files.newInputStream(Path.of(pathOrDash));
-        return new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8), BUFFER_SIZE);
+        InputStream stream =
+                "-".equals(pathOrDash) ? System.in : Files.newInputStream(Path.of(pathOrDash));
+        return new BufferedReader(
+                new InputStreamReader(stream, StandardCharsets.UTF_8), BUFFER_SIZE);
     }
 
     @Override

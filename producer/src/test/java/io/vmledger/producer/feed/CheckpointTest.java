@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The per-device resume point: kept across runs, only ever moving forward. */
 class CheckpointTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void aMissingFileResumesFromNothing() throws IOException {

@@ -33,16 +33,19 @@ class TraceReaderTest {
 
     @Test
     void skipsBlanksAndCommentsButCountsTheirLines() throws IOException {
-        String trace = String.join("\n",
-                "# a comment",
-                "",
-                "{\"device\":\"d1\",\"seq\":1,\"type\":\"vmap\",\"bo\":7}",
-                "   \t",
-                "   # indented comment",
-                "not json",
-                "{\"device\":\"d1\",\"seq\":2,\"type\":\"frobnicate\"}",
-                "{\"device\":\"d1\",\"seq\":3,\"type\":\"vmap\",\"bo\":\"0x8\"}   ",
-                "") + "\r\n{\"device\":\"d1\",\"seq\":4,\"type\":\"vmap\",\"bo\":\"-1\"}\r\n\n";
+        String trace =
+                String.join(
+                                "\n",
+                                "# a comment",
+                                "",
+                                "{\"device\":\"d1\",\"seq\":1,\"type\":\"vmap\",\"bo\":7}",
+                                "   \t",
+                                "   # indented comment",
+                                "not json",
+                                "{\"device\":\"d1\",\"seq\":2,\"type\":\"frobnicate\"}",
+                                "{\"device\":\"d1\",\"seq\":3,\"type\":\"vmap\",\"bo\":\"0x8\"}   ",
+                                "")
+                        + "\r\n{\"device\":\"d1\",\"seq\":4,\"type\":\"vmap\",\"bo\":\"-1\"}\r\n\n";
         List<TraceLine> lines = readAll(new StringReader(trace));
 
         assertEquals(List.of(3L, 6L, 7L, 8L, 10L), lines.stream().map(TraceLine::lineNo).toList());
@@ -52,7 +55,8 @@ class TraceReaderTest {
         assertEquals(new TraceLine.Bad(6, notJson.reason()), notJson);
         assertEquals(new TraceLine.Bad(7, "unknown type 'frobnicate'", "d1", 2L), lines.get(2));
         assertEquals(new Vmap(8L), ((TraceLine.Parsed) lines.get(3)).event().getPayload());
-        assertEquals(new TraceLine.Bad(10, "field 'bo': \"-1\" is not a u64", "d1", 4L), lines.get(4));
+        assertEquals(
+                new TraceLine.Bad(10, "field 'bo': \"-1\" is not a u64", "d1", 4L), lines.get(4));
     }
 
     @Test
@@ -80,8 +84,11 @@ class TraceReaderTest {
     @Test
     void opensFilesAsUtf8AndIgnoresAByteOrderMark(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("trace.jsonl");
-        Files.writeString(file, "\uFEFF{\"device\":\"d1\",\"seq\":1,\"type\":\"bo_new\",\"file\":1,\"bo\":2,\"size\":4096,"
-                + "\"name\":\"\u00e9t\u00e9\"}\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                file,
+                "\uFEFF{\"device\":\"d1\",\"seq\":1,\"type\":\"bo_new\",\"file\":1,\"bo\":2,\"size\":4096,"
+                        + "\"name\":\"\u00e9t\u00e9\"}\n",
+                StandardCharsets.UTF_8);
         List<TraceLine> lines;
         try (BufferedReader in = TraceReader.open(file.toString())) {
             lines = readAll(in);
@@ -93,7 +100,8 @@ class TraceReaderTest {
 
     @Test
     void openFailsForAMissingFile(@TempDir Path dir) {
-        assertThrows(IOException.class, () -> TraceReader.open(dir.resolve("absent.jsonl").toString()));
+        assertThrows(
+                IOException.class, () -> TraceReader.open(dir.resolve("absent.jsonl").toString()));
     }
 
     /** An infinite trace of vmap events: it can only be read by streaming. */

@@ -5,8 +5,7 @@ import io.vmledger.schema.Severity;
 
 /** Adapts the domain core's {@link Alert} to the Avro alert record ({@code Alert.avsc}). */
 public final class AlertEncoder {
-    private AlertEncoder() {
-    }
+    private AlertEncoder() {}
 
     /** The Avro record of {@code a}. */
     public static io.vmledger.schema.Alert encode(Alert a) {

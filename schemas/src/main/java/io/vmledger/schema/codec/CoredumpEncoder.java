@@ -18,8 +18,7 @@ import java.util.List;
 
 /** Adapts the domain core's {@link CrashState} to the Avro coredump record {@link Coredump}. */
 public final class CoredumpEncoder {
-    private CoredumpEncoder() {
-    }
+    private CoredumpEncoder() {}
 
     /** The coredump record of a crash state. */
     public static Coredump encode(CrashState s) {
@@ -40,10 +39,16 @@ public final class CoredumpEncoder {
                 .setSeq(s.seq())
                 .setTs(s.ts())
                 .setVm(s.vm())
-                .setReason(s.reason() == CrashState.Reason.FAULT ? CoredumpReason.fault : CoredumpReason.hang)
+                .setReason(
+                        s.reason() == CrashState.Reason.FAULT
+                                ? CoredumpReason.fault
+                                : CoredumpReason.hang)
                 .setVmMode(s.mode().label())
                 .setVmUnusable(s.unusable())
-                .setFault(f == null ? null : new CoredumpFault(f.iova(), f.write(), f.type(), f.source()))
+                .setFault(
+                        f == null
+                                ? null
+                                : new CoredumpFault(f.iova(), f.write(), f.type(), f.source()))
                 .setTtbr0(s.ttbr0())
                 .setAsid(s.asid())
                 .setPtes(s.ptes())
@@ -60,9 +65,16 @@ public final class CoredumpEncoder {
             history.add(new CoredumpTouch(e.op(), e.queue(), e.iova(), e.range(), r.seq(), r.ts()));
         }
         Va va = a.va();
-        return new CoredumpAttribution(a.iova(), match(a.match()),
-                va == null ? null : new CoredumpVa(va.addr(), va.range(), va.bo(), a.name(), va.offset()),
-                a.populated(), history, a.searched(), a.logTotal());
+        return new CoredumpAttribution(
+                a.iova(),
+                match(a.match()),
+                va == null
+                        ? null
+                        : new CoredumpVa(va.addr(), va.range(), va.bo(), a.name(), va.offset()),
+                a.populated(),
+                history,
+                a.searched(),
+                a.logTotal());
     }
 
     /**

@@ -31,14 +31,14 @@ import java.util.List;
 
 /** Adapts the Avro wire event ({@link VmEvent}'s payload) to the domain core's {@link Event}. */
 public final class EventDecoder {
-    private EventDecoder() {
-    }
+    private EventDecoder() {}
 
     /** The domain event of an Avro event's payload. */
     public static Event decode(VmEvent e) {
         Object p = e.getPayload();
         if (p instanceof FileOpen x) {
-            return new Event.FileOpen(x.getFile(), x.getVmBind(), x.getVaStart(), x.getVaSize(), x.getPrr());
+            return new Event.FileOpen(
+                    x.getFile(), x.getVmBind(), x.getVaStart(), x.getVaSize(), x.getPrr());
         } else if (p instanceof FileClose x) {
             return new Event.FileClose(x.getFile());
         } else if (p instanceof KmsVm x) {
@@ -56,7 +56,8 @@ public final class EventDecoder {
         } else if (p instanceof SetName x) {
             return new Event.SetName(x.getBo(), x.getName());
         } else if (p instanceof Madvise x) {
-            return new Event.Madvise(x.getBo(), Madv.valueOf(x.getMadv().name().toUpperCase(java.util.Locale.ROOT)));
+            return new Event.Madvise(
+                    x.getBo(), Madv.valueOf(x.getMadv().name().toUpperCase(java.util.Locale.ROOT)));
         } else if (p instanceof DmabufExport x) {
             return new Event.DmabufExport(x.getBo(), x.getDmabuf(), x.getFile());
         } else if (p instanceof DmabufImport x) {
@@ -70,20 +71,36 @@ public final class EventDecoder {
         } else if (p instanceof GetIova x) {
             return new Event.GetIova(x.getFile(), x.getBo(), x.getIova());
         } else if (p instanceof FbPrepare x) {
-            return new Event.FbPrepare(x.getFb(), List.copyOf(x.getBos()), x.getIovas() == null ? null : List.copyOf(x.getIovas()));
+            return new Event.FbPrepare(
+                    x.getFb(),
+                    List.copyOf(x.getBos()),
+                    x.getIovas() == null ? null : List.copyOf(x.getIovas()));
         } else if (p instanceof FbCleanup x) {
             return new Event.FbCleanup(x.getFb());
         } else if (p instanceof VmBind x) {
             List<VmBindOp> ops = new ArrayList<>(x.getOps().size());
             for (io.vmledger.schema.VmBindOp o : x.getOps()) {
-                ops.add(new VmBindOp(o.getOp(), o.getBo(), o.getObjOffset(), o.getIova(), o.getRange(), o.getFlags()));
+                ops.add(
+                        new VmBindOp(
+                                o.getOp(),
+                                o.getBo(),
+                                o.getObjOffset(),
+                                o.getIova(),
+                                o.getRange(),
+                                o.getFlags()));
             }
             return new Event.VmBind(x.getFile(), x.getQueue(), x.getFlags(), ops);
         } else if (p instanceof GpuFault x) {
-            return new Event.GpuFault(x.getFile(), x.getIova(), x.getDir() == FaultDir.write, x.getFaultType(), x.getSource());
+            return new Event.GpuFault(
+                    x.getFile(),
+                    x.getIova(),
+                    x.getDir() == FaultDir.write,
+                    x.getFaultType(),
+                    x.getSource());
         } else if (p instanceof GpuHang x) {
             return new Event.GpuHang(x.getFile());
         }
-        throw new IllegalArgumentException("no domain event for payload " + (p == null ? "null" : p.getClass().getName()));
+        throw new IllegalArgumentException(
+                "no domain event for payload " + (p == null ? "null" : p.getClass().getName()));
     }
 }

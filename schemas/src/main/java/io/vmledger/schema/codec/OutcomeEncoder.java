@@ -17,21 +17,21 @@ import java.util.List;
 
 /** Adapts the domain core's {@link Outcome} to the Avro ledger record {@link LedgerEntry}. */
 public final class OutcomeEncoder {
-    private OutcomeEncoder() {
-    }
+    private OutcomeEncoder() {}
 
     /** The ledger entry of an outcome. */
     public static LedgerEntry encode(Outcome o) {
-        LedgerEntry.Builder b = LedgerEntry.newBuilder()
-                .setDevice(o.device())
-                .setSeq(o.seq())
-                .setType(o.type())
-                .setTs(o.ts())
-                .setStatus(status(o.status()))
-                .setErrno(o.errno() == null ? null : o.errno().name())
-                .setReason(o.reason())
-                .setPreallocPages(o.preallocPages())
-                .setPreallocUsed(o.preallocUsed());
+        LedgerEntry.Builder b =
+                LedgerEntry.newBuilder()
+                        .setDevice(o.device())
+                        .setSeq(o.seq())
+                        .setType(o.type())
+                        .setTs(o.ts())
+                        .setStatus(status(o.status()))
+                        .setErrno(o.errno() == null ? null : o.errno().name())
+                        .setReason(o.reason())
+                        .setPreallocPages(o.preallocPages())
+                        .setPreallocUsed(o.preallocUsed());
         if (o.ops() != null) {
             List<OpOutcome> ops = new ArrayList<>(o.ops().size());
             for (OpResult r : o.ops()) {
@@ -41,7 +41,15 @@ public final class OutcomeEncoder {
         }
         List<io.vmledger.schema.Effect> effects = new ArrayList<>(o.effects().size());
         for (Effect e : o.effects()) {
-            effects.add(new io.vmledger.schema.Effect(e.kind().label(), e.vm(), e.bo(), e.iova(), e.range(), e.reason(), e.count()));
+            effects.add(
+                    new io.vmledger.schema.Effect(
+                            e.kind().label(),
+                            e.vm(),
+                            e.bo(),
+                            e.iova(),
+                            e.range(),
+                            e.reason(),
+                            e.count()));
         }
         return b.setEffects(effects).build();
     }
@@ -59,10 +67,18 @@ public final class OutcomeEncoder {
         };
     }
 
-    /** A bad input line: not decoded into an event; {@code device} and {@code seq} when they could be read. */
+    /**
+     * A bad input line: not decoded into an event; {@code device} and {@code seq} when they could
+     * be read.
+     */
     public static LedgerEntry badEvent(long line, String reason, String device, Long seq) {
-        return LedgerEntry.newBuilder().setStatus(Status.bad_event).setLine(line).setReason(reason)
-                .setDevice(device).setSeq(seq).build();
+        return LedgerEntry.newBuilder()
+                .setStatus(Status.bad_event)
+                .setLine(line)
+                .setReason(reason)
+                .setDevice(device)
+                .setSeq(seq)
+                .build();
     }
 
     private static OpOutcome op(OpResult r) {
@@ -72,9 +88,12 @@ public final class OutcomeEncoder {
         }
         List<io.vmledger.schema.PtOp> pt = new ArrayList<>(r.pt().size());
         for (PtOp p : r.pt()) {
-            pt.add(p.map()
-                    ? new io.vmledger.schema.PtOp(PtOpKind.map, p.iova(), p.range(), p.bo(), p.offset())
-                    : new io.vmledger.schema.PtOp(PtOpKind.unmap, p.iova(), p.range(), null, null));
+            pt.add(
+                    p.map()
+                            ? new io.vmledger.schema.PtOp(
+                                    PtOpKind.map, p.iova(), p.range(), p.bo(), p.offset())
+                            : new io.vmledger.schema.PtOp(
+                                    PtOpKind.unmap, p.iova(), p.range(), null, null));
         }
         return new OpOutcome(r.index(), steps, pt);
     }

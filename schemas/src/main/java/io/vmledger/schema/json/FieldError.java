@@ -3,9 +3,9 @@ package io.vmledger.schema.json;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A problem with one JSON value, thrown while reading and given its location (e.g.
- * {@code ops[2].iova}) by the enclosing records and arrays as it propagates. Cheap: no stack
- * trace. The owner of the whole line turns it into a {@link TraceFormatException}.
+ * A problem with one JSON value, thrown while reading and given its location (e.g. {@code
+ * ops[2].iova}) by the enclosing records and arrays as it propagates. Cheap: no stack trace. The
+ * owner of the whole line turns it into a {@link TraceFormatException}.
  */
 final class FieldError extends RuntimeException {
 
@@ -13,6 +13,7 @@ final class FieldError extends RuntimeException {
 
     /** What is wrong with the value, or null when the field is missing. */
     private final String problem;
+
     private String path = "";
 
     private FieldError(String problem) {
@@ -25,7 +26,10 @@ final class FieldError extends RuntimeException {
         return new FieldError(null);
     }
 
-    /** {@code value} is present but unusable; {@code what} completes "VALUE ...", e.g. "is not a u64". */
+    /**
+     * {@code value} is present but unusable; {@code what} completes "VALUE ...", e.g. "is not a
+     * u64".
+     */
     static FieldError invalid(JsonNode value, String what) {
         return new FieldError(show(value) + " " + what);
     }
@@ -45,7 +49,9 @@ final class FieldError extends RuntimeException {
 
     @Override
     public String getMessage() {
-        return problem == null ? "missing required field '" + path + "'" : "field '" + path + "': " + problem;
+        return problem == null
+                ? "missing required field '" + path + "'"
+                : "field '" + path + "': " + problem;
     }
 
     /** The value as JSON text, shortened so that a huge value does not flood the reason. */

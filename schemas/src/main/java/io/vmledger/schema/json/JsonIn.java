@@ -1,7 +1,7 @@
 package io.vmledger.schema.json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,10 +13,11 @@ import org.apache.avro.JsonProperties;
 /** The one Jackson configuration used to read vmledger JSON lines. */
 final class JsonIn {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final JsonMapper MAPPER =
+            JsonMapper.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build();
     private static final ObjectReader READER = MAPPER.reader();
 
     private JsonIn() {}
@@ -43,14 +44,20 @@ final class JsonIn {
         return root;
     }
 
-    /** The JSON form of an Avro field default ({@link org.apache.avro.Schema.Field#defaultVal()}). */
+    /**
+     * The JSON form of an Avro field default ({@link org.apache.avro.Schema.Field#defaultVal()}).
+     */
     static JsonNode fromAvroDefault(Object defaultVal) {
-        return defaultVal == JsonProperties.NULL_VALUE ? NullNode.getInstance() : MAPPER.valueToTree(defaultVal);
+        return defaultVal == JsonProperties.NULL_VALUE
+                ? NullNode.getInstance()
+                : MAPPER.valueToTree(defaultVal);
     }
 
     private static String describe(JsonProcessingException e) {
         String message = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ");
         JsonLocation at = e.getLocation();
-        return at == null || at.getColumnNr() < 1 ? message : message + " (column " + at.getColumnNr() + ")";
+        return at == null || at.getColumnNr() < 1
+                ? message
+                : message + " (column " + at.getColumnNr() + ")";
     }
 }

@@ -2,8 +2,8 @@ package io.vmledger.schema.json;
 
 /**
  * Small, allocation-free helpers for writing JSON text into a {@link StringBuilder}: string
- * escaping and unsigned 64-bit integers, as every vmledger JSON output (trace lines, replay
- * outcome and state lines) prints them.
+ * escaping and unsigned 64-bit integers, as every vmledger JSON output (trace lines, replay outcome
+ * and state lines) prints them.
  */
 public final class JsonOut {
 
@@ -25,7 +25,9 @@ public final class JsonOut {
             if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
                 continue;
             }
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < n
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
                 continue;
             }
@@ -45,13 +47,18 @@ public final class JsonOut {
             case '\t' -> out.append("\\t");
             case '\b' -> out.append("\\b");
             case '\f' -> out.append("\\f");
-            default -> out.append("\\u")
-                    .append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf])
-                    .append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
+            default ->
+                    out.append("\\u")
+                            .append(HEX[c >> 12 & 0xf])
+                            .append(HEX[c >> 8 & 0xf])
+                            .append(HEX[c >> 4 & 0xf])
+                            .append(HEX[c & 0xf]);
         }
     }
 
-    /** Appends the bits of {@code v} as an unsigned 64-bit JSON integer (0..18446744073709551615). */
+    /**
+     * Appends the bits of {@code v} as an unsigned 64-bit JSON integer (0..18446744073709551615).
+     */
     public static void u64(StringBuilder out, long v) {
         if (v >= 0) {
             out.append(v);

@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The outcome line of {@code vmledger replay} (trace-and-replay.md sections 2 and 3) for a
- * {@link LedgerEntry}, and its inverse.
+ * The outcome line of {@code vmledger replay} (trace-and-replay.md sections 2 and 3) for a {@link
+ * LedgerEntry}, and its inverse.
  *
  * <p>Key order: a {@code bad_event} prints device and seq (each only if not null), line (if not
  * null), status and reason; a {@code duplicate} prints device, seq, type, ts (if not null) and
- * status; {@code ok} and {@code error} continue with errno, reason, prealloc_pages, prealloc_used and ops
- * (each only if not null) and always effects. So {@code parse(format(e))} equals {@code e} for
- * entries that hold no other fields (e.g. no {@code line} on an {@code ok} entry). Thread-safe.
+ * status; {@code ok} and {@code error} continue with errno, reason, prealloc_pages, prealloc_used
+ * and ops (each only if not null) and always effects. So {@code parse(format(e))} equals {@code e}
+ * for entries that hold no other fields (e.g. no {@code line} on an {@code ok} entry). Thread-safe.
  */
 public final class LedgerJson {
 
@@ -165,7 +165,10 @@ public final class LedgerJson {
         out.append('}');
     }
 
-    /** Appends the VA object of steps and state lines: {@code {"addr","range","bo","offset","dump"}}, or null. */
+    /**
+     * Appends the VA object of steps and state lines: {@code
+     * {"addr","range","bo","offset","dump"}}, or null.
+     */
     public static void writeVa(Va va, StringBuilder out) {
         if (va == null) {
             out.append("null");

@@ -1,6 +1,5 @@
 package io.vmledger.schema.json;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -10,10 +9,10 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
 /**
- * Reads and writes one Avro record type as a JSON object, field by field in schema order, with
- * all per-field metadata computed once. Reading: absent fields take their Avro default, absent
- * nullable fields without default are null, others are missing; unknown keys are ignored.
- * Writing: null fields are omitted.
+ * Reads and writes one Avro record type as a JSON object, field by field in schema order, with all
+ * per-field metadata computed once. Reading: absent fields take their Avro default, absent nullable
+ * fields without default are null, others are missing; unknown keys are ignored. Writing: null
+ * fields are omitted.
  */
 final class RecordCodec implements ValueCodec {
 
@@ -47,23 +46,29 @@ final class RecordCodec implements ValueCodec {
         for (Slot slot : this.slots) {
             if (slot.defaultJson() != null) {
                 try {
-                    slot.read(null); // fail at start-up, not on the first line that needs the default
+                    slot.read(
+                            null); // fail at start-up, not on the first line that needs the default
                 } catch (FieldError e) {
-                    throw new IllegalStateException(schema.getFullName() + ": bad default: " + e.inField(slot.name()).getMessage());
+                    throw new IllegalStateException(
+                            schema.getFullName()
+                                    + ": bad default: "
+                                    + e.inField(slot.name()).getMessage());
                 }
             }
         }
     }
 
     static Slot slot(Schema.Field field, ValueCodec codec) {
-        JsonNode defaultJson = field.hasDefaultValue() ? JsonIn.fromAvroDefault(field.defaultVal()) : null;
+        JsonNode defaultJson =
+                field.hasDefaultValue() ? JsonIn.fromAvroDefault(field.defaultVal()) : null;
         return new Slot(field.name(), "\"" + field.name() + "\":", field.pos(), codec, defaultJson);
     }
 
     private static Alias alias(Schema schema, SchemaCodecs.FlagAlias alias) {
         Schema.Field target = schema.getField(alias.field());
         if (target == null || target.schema().getType() != Schema.Type.LONG) {
-            throw new IllegalStateException(schema.getFullName() + " has no long field " + alias.field());
+            throw new IllegalStateException(
+                    schema.getFullName() + " has no long field " + alias.field());
         }
         return new Alias(alias.key(), target.pos(), alias.bits());
     }
@@ -133,7 +138,8 @@ final class RecordCodec implements ValueCodec {
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException("cannot instantiate " + constructor.type().returnType(), e);
+            throw new IllegalStateException(
+                    "cannot instantiate " + constructor.type().returnType(), e);
         }
     }
 
@@ -152,7 +158,8 @@ final class RecordCodec implements ValueCodec {
                     .findConstructor(generatedClass(schema), MethodType.methodType(void.class))
                     .asType(MethodType.methodType(IndexedRecord.class));
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(schema.getFullName() + " has no public no-arg constructor", e);
+            throw new IllegalStateException(
+                    schema.getFullName() + " has no public no-arg constructor", e);
         }
     }
 }

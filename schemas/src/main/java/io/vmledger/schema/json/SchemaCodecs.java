@@ -1,6 +1,5 @@
 package io.vmledger.schema.json;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -12,12 +11,12 @@ import org.apache.avro.Schema;
 
 /**
  * Builds {@link ValueCodec}s by walking Avro schemas, so that new fields and record types work
- * without code changes. Supported: boolean, int, long (always a u64), string, enum, array,
- * record, and unions of null with one of these. Record codecs are cached by full name.
+ * without code changes. Supported: boolean, int, long (always a u64), string, enum, array, record,
+ * and unions of null with one of these. Record codecs are cached by full name.
  *
- * <p>Two hooks express the few trace rules that are not plain schema walking: a field can get
- * its own codec ({@code overrides}, keyed by {@code "record.full.Name.field"}), and a record
- * can accept a boolean JSON key that ORs bits into a long field ({@link FlagAlias}).
+ * <p>Two hooks express the few trace rules that are not plain schema walking: a field can get its
+ * own codec ({@code overrides}, keyed by {@code "record.full.Name.field"}), and a record can accept
+ * a boolean JSON key that ORs bits into a long field ({@link FlagAlias}).
  */
 final class SchemaCodecs {
 
@@ -27,62 +26,66 @@ final class SchemaCodecs {
      */
     record FlagAlias(String record, String key, String field, long bits) {}
 
-    private static final ValueCodec U64 = new ValueCodec() {
-        @Override
-        public Object read(JsonNode node) {
-            return u64(node);
-        }
+    private static final ValueCodec U64 =
+            new ValueCodec() {
+                @Override
+                public Object read(JsonNode node) {
+                    return u64(node);
+                }
 
-        @Override
-        public void write(Object value, StringBuilder out) {
-            JsonOut.u64(out, (Long) value);
-        }
-    };
+                @Override
+                public void write(Object value, StringBuilder out) {
+                    JsonOut.u64(out, (Long) value);
+                }
+            };
 
-    private static final ValueCodec INT = new ValueCodec() {
-        @Override
-        public Object read(JsonNode node) {
-            if (node.isIntegralNumber() && node.canConvertToInt()) {
-                return node.intValue();
-            }
-            throw FieldError.invalid(node, "is not a 32-bit integer");
-        }
+    private static final ValueCodec INT =
+            new ValueCodec() {
+                @Override
+                public Object read(JsonNode node) {
+                    if (node.isIntegralNumber() && node.canConvertToInt()) {
+                        return node.intValue();
+                    }
+                    throw FieldError.invalid(node, "is not a 32-bit integer");
+                }
 
-        @Override
-        public void write(Object value, StringBuilder out) {
-            out.append((int) (Integer) value);
-        }
-    };
+                @Override
+                public void write(Object value, StringBuilder out) {
+                    out.append((int) (Integer) value);
+                }
+            };
 
-    private static final ValueCodec BOOLEAN = new ValueCodec() {
-        @Override
-        public Object read(JsonNode node) {
-            if (node.isBoolean()) {
-                return node.booleanValue();
-            }
-            throw FieldError.invalid(node, "is not a boolean");
-        }
+    private static final ValueCodec BOOLEAN =
+            new ValueCodec() {
+                @Override
+                public Object read(JsonNode node) {
+                    if (node.isBoolean()) {
+                        return node.booleanValue();
+                    }
+                    throw FieldError.invalid(node, "is not a boolean");
+                }
 
-        @Override
-        public void write(Object value, StringBuilder out) {
-            out.append((boolean) (Boolean) value);
-        }
-    };
+                @Override
+                public void write(Object value, StringBuilder out) {
+                    out.append((boolean) (Boolean) value);
+                }
+            };
 
-    private static final ValueCodec STRING = new ValueCodec() {
-        @Override
-        public Object read(JsonNode node) {
-            if (node.isTextual()) {
-                return node.textValue();
-            }
-            throw FieldError.invalid(node, "is not a string");
-        }
+    private static final ValueCodec STRING =
+            new ValueCodec() {
+                @Override
+                public Object read(JsonNode node) {
+                    if (node.isTextual()) {
+                        return node.textValue();
+                    }
+                    throw FieldError.invalid(node, "is not a string");
+                }
 
-        @Override
-        public void write(Object value, StringBuilder out) {
-            JsonOut.string(out, (CharSequence) value);
-        }
-    };
+                @Override
+                public void write(Object value, StringBuilder out) {
+                    JsonOut.string(out, (CharSequence) value);
+                }
+            };
 
     private static final BigInteger U64_LIMIT = BigInteger.ONE.shiftLeft(64);
 
@@ -102,9 +105,13 @@ final class SchemaCodecs {
             List<RecordCodec.Slot> slots = new ArrayList<>();
             for (Schema.Field field : schema.getFields()) {
                 ValueCodec fieldCodec = overrides.get(schema.getFullName() + "." + field.name());
-                slots.add(RecordCodec.slot(field, fieldCodec != null ? fieldCodec : codec(field.schema(), field)));
+                slots.add(
+                        RecordCodec.slot(
+                                field,
+                                fieldCodec != null ? fieldCodec : codec(field.schema(), field)));
             }
-            List<FlagAlias> own = aliases.stream().filter(a -> a.record().equals(schema.getFullName())).toList();
+            List<FlagAlias> own =
+                    aliases.stream().filter(a -> a.record().equals(schema.getFullName())).toList();
             codec = new RecordCodec(schema, slots, own);
             records.put(schema.getFullName(), codec);
         }
@@ -137,7 +144,8 @@ final class SchemaCodecs {
     }
 
     private static IllegalStateException unsupported(Schema schema, Schema.Field where) {
-        return new IllegalStateException("field '" + where.name() + "': no JSON trace form for Avro type " + schema);
+        return new IllegalStateException(
+                "field '" + where.name() + "': no JSON trace form for Avro type " + schema);
     }
 
     /**
@@ -159,7 +167,10 @@ final class SchemaCodecs {
             }
         } else if (node.isTextual()) {
             String s = node.textValue();
-            boolean hex = s.length() > 2 && s.charAt(0) == '0' && (s.charAt(1) == 'x' || s.charAt(1) == 'X');
+            boolean hex =
+                    s.length() > 2
+                            && s.charAt(0) == '0'
+                            && (s.charAt(1) == 'x' || s.charAt(1) == 'X');
             int start = hex ? 2 : 0;
             if (s.length() > start && asciiDigits(s, start, hex)) {
                 try {
@@ -197,7 +208,8 @@ final class SchemaCodecs {
             for (String symbol : schema.getEnumSymbols()) {
                 Object constant = byName.get(symbol);
                 if (constant == null) {
-                    throw new IllegalStateException(schema.getFullName() + " has no constant " + symbol);
+                    throw new IllegalStateException(
+                            schema.getFullName() + " has no constant " + symbol);
                 }
                 constants.put(symbol, constant);
             }

@@ -7,24 +7,25 @@ import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.PageTableStats;
 import io.vmledger.core.state.VmLogEntry;
 import io.vmledger.schema.codec.OutcomeEncoder;
-import io.vmledger.schema.json.JsonOut;
-import io.vmledger.schema.json.LedgerJson;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The state lines of {@code vmledger replay --state} (trace-and-replay.md §2): one per VM and
- * one per BO. Fields beyond the contract come last: the VM log's total length and whether the
- * kernel's own extraction would omit the newest entry (§3.8), and a BO's name, flags, madvise
- * state and VMA count.
+ * The state lines of {@code vmledger replay --state} (trace-and-replay.md §2): one per VM and one
+ * per BO. Fields beyond the contract come last: the VM log's total length and whether the kernel's
+ * own extraction would omit the newest entry (§3.8), and a BO's name, flags, madvise state and VMA
+ * count.
  */
 public final class StateJson {
-    private StateJson() {
-    }
+    private StateJson() {}
 
-    /** Appends {@code device}'s state lines, as {@code replay --state} prints them: its VMs, then its BOs. */
-    public static void device(String device, DeviceQueries state, Appendable out) throws IOException {
+    /**
+     * Appends {@code device}'s state lines, as {@code replay --state} prints them: its VMs, then
+     * its BOs.
+     */
+    public static void device(String device, DeviceQueries state, Appendable out)
+            throws IOException {
         for (VmView vm : state.vms()) {
             out.append(vm(device, vm)).append('\n');
         }
@@ -53,8 +54,15 @@ public final class StateJson {
             vas(out, v.vas());
         }
         PageTableStats pt = v.pagetable();
-        out.append(",\"pagetable\":{\"l1\":").append(pt.l1()).append(",\"l2\":").append(pt.l2())
-                .append(",\"l3\":").append(pt.l3()).append(",\"ptes\":").append(pt.ptes()).append('}');
+        out.append(",\"pagetable\":{\"l1\":")
+                .append(pt.l1())
+                .append(",\"l2\":")
+                .append(pt.l2())
+                .append(",\"l3\":")
+                .append(pt.l3())
+                .append(",\"ptes\":")
+                .append(pt.ptes())
+                .append('}');
         out.append(",\"log\":[");
         for (int i = 0; i < v.log().size(); i++) {
             VmLogEntry e = v.log().get(i);
@@ -92,14 +100,23 @@ public final class StateJson {
         JsonOut.u64(out, b.bo());
         out.append(",\"size\":");
         JsonOut.u64(out, b.size());
-        out.append(",\"alive\":").append(b.alive())
-                .append(",\"handles\":").append(b.handles())
-                .append(",\"dmabufs\":").append(b.dmabufs())
-                .append(",\"vma_ref\":").append(b.vmaRef())
-                .append(",\"pins\":").append(b.pins())
-                .append(",\"vmaps\":").append(b.vmaps())
-                .append(",\"vmas\":").append(b.vmas())
-                .append(",\"madv\":\"").append(b.madv().name().toLowerCase(Locale.ROOT)).append('"')
+        out.append(",\"alive\":")
+                .append(b.alive())
+                .append(",\"handles\":")
+                .append(b.handles())
+                .append(",\"dmabufs\":")
+                .append(b.dmabufs())
+                .append(",\"vma_ref\":")
+                .append(b.vmaRef())
+                .append(",\"pins\":")
+                .append(b.pins())
+                .append(",\"vmaps\":")
+                .append(b.vmaps())
+                .append(",\"vmas\":")
+                .append(b.vmas())
+                .append(",\"madv\":\"")
+                .append(b.madv().name().toLowerCase(Locale.ROOT))
+                .append('"')
                 .append(",\"flags\":");
         JsonOut.u64(out, b.flags());
         if (b.name() != null) {

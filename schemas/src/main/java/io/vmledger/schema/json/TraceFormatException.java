@@ -1,13 +1,13 @@
 package io.vmledger.schema.json;
 
 /**
- * A JSON line that does not follow trace-and-replay.md: not JSON, not an object, a missing
- * required field, an unknown {@code type}, a value of the wrong kind or a number outside u64.
+ * A JSON line that does not follow trace-and-replay.md: not JSON, not an object, a missing required
+ * field, an unknown {@code type}, a value of the wrong kind or a number outside u64.
  *
- * <p>The message is a one-line human reason suitable for the {@code reason} of a
- * {@code bad_event} outcome, e.g. {@code field 'iova': "0x1g" is not a u64}. When the line's
- * {@code device} and {@code seq} could be read before the problem was found they are kept, so a
- * bad event can still be attributed to its device.
+ * <p>The message is a one-line human reason suitable for the {@code reason} of a {@code bad_event}
+ * outcome, e.g. {@code field 'iova': "0x1g" is not a u64}. When the line's {@code device} and
+ * {@code seq} could be read before the problem was found they are kept, so a bad event can still be
+ * attributed to its device.
  */
 public class TraceFormatException extends IllegalArgumentException {
 

@@ -1,6 +1,5 @@
 package io.vmledger.schema.json;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmledger.schema.VmBindOp;
 import io.vmledger.schema.VmEvent;
@@ -17,18 +16,21 @@ import org.apache.avro.generic.IndexedRecord;
  * Lossless conversion between one JSON trace line (trace-and-replay.md section 1) and an Avro
  * {@link VmEvent}.
  *
- * <p>Schema-driven: the {@code type} of a line is the {@code trace_type} property of one record
- * of the {@code VmEvent.payload} union, and that record's fields are read from and written to
- * the line's top-level keys, so new event types and fields need no code here. Every Avro long
- * is a u64: a JSON integer 0..2^64-1 or a string ({@code "0x1000"}, {@code "4096"}), printed as
- * an unsigned JSON integer. The only hand-written trace rules are the common fields and, in
- * vm_bind ops, the op names and the {@code "dump": true} shorthand for flag bit 0:
+ * <p>Schema-driven: the {@code type} of a line is the {@code trace_type} property of one record of
+ * the {@code VmEvent.payload} union, and that record's fields are read from and written to the
+ * line's top-level keys, so new event types and fields need no code here. Every Avro long is a u64:
+ * a JSON integer 0..2^64-1 or a string ({@code "0x1000"}, {@code "4096"}), printed as an unsigned
+ * JSON integer. The only hand-written trace rules are the common fields and, in vm_bind ops, the op
+ * names and the {@code "dump": true} shorthand for flag bit 0:
+ *
  * <ul>
- *   <li>{@code device} and {@code seq} as {@link EnvelopeRules} says (the Avro input is held to the same rules);
+ *   <li>{@code device} and {@code seq} as {@link EnvelopeRules} says (the Avro input is held to the
+ *       same rules);
  *   <li>{@code ts}: absent or null (Avro null), a JSON integer &gt;= 0 (microseconds since the
  *       epoch) or an ISO-8601 date-time with offset, e.g. {@code "2026-01-02T03:04:05.123456Z"}
  *       (digits below the microsecond are dropped).
  * </ul>
+ *
  * Unknown keys are ignored; duplicate keys make the line bad.
  *
  * <p>{@code parse(format(e))} equals {@code e} for every event {@code parse} can return.
@@ -48,22 +50,34 @@ public final class TraceJson {
     private static final Map<String, PayloadType> BY_RECORD = new HashMap<>();
 
     static {
-        SchemaCodecs codecs = new SchemaCodecs(
-                Map.of(VmBindOp.SCHEMA$.getFullName() + ".op", new OpCodeCodec()),
-                List.of(new SchemaCodecs.FlagAlias(VmBindOp.SCHEMA$.getFullName(), "dump", "flags", DUMP_FLAG)));
+        SchemaCodecs codecs =
+                new SchemaCodecs(
+                        Map.of(VmBindOp.SCHEMA$.getFullName() + ".op", new OpCodeCodec()),
+                        List.of(
+                                new SchemaCodecs.FlagAlias(
+                                        VmBindOp.SCHEMA$.getFullName(),
+                                        "dump",
+                                        "flags",
+                                        DUMP_FLAG)));
         for (Schema record : VmEvent.SCHEMA$.getField("payload").schema().getTypes()) {
             String traceType = record.getProp("trace_type");
             if (traceType == null) {
-                throw new IllegalStateException(record.getFullName() + " has no trace_type property");
+                throw new IllegalStateException(
+                        record.getFullName() + " has no trace_type property");
             }
             for (Schema.Field field : record.getFields()) {
                 if (COMMON_FIELDS.contains(field.name())) {
-                    throw new IllegalStateException(record.getFullName() + "." + field.name() + " clashes with a common field");
+                    throw new IllegalStateException(
+                            record.getFullName()
+                                    + "."
+                                    + field.name()
+                                    + " clashes with a common field");
                 }
             }
             StringBuilder typeJson = new StringBuilder(",\"type\":");
             JsonOut.string(typeJson, traceType);
-            PayloadType type = new PayloadType(traceType, codecs.record(record), typeJson.toString());
+            PayloadType type =
+                    new PayloadType(traceType, codecs.record(record), typeJson.toString());
             if (BY_TRACE_TYPE.put(traceType, type) != null) {
                 throw new IllegalStateException("trace_type " + traceType + " is used twice");
             }
@@ -104,8 +118,8 @@ public final class TraceJson {
 
     /**
      * Appends the JSON line of {@code event}: device, seq, ts (if not null), type, then the payload
-     * fields in schema order without the null ones; numbers as unsigned JSON integers. The event
-     * is not validated.
+     * fields in schema order without the null ones; numbers as unsigned JSON integers. The event is
+     * not validated.
      *
      * @throws IllegalArgumentException if the payload is not a record of the VmEvent payload union
      */
@@ -136,9 +150,14 @@ public final class TraceJson {
 
     private static PayloadType payloadType(VmEvent event) {
         Object payload = event.getPayload();
-        PayloadType type = payload instanceof IndexedRecord record ? BY_RECORD.get(record.getSchema().getFullName()) : null;
+        PayloadType type =
+                payload instanceof IndexedRecord record
+                        ? BY_RECORD.get(record.getSchema().getFullName())
+                        : null;
         if (type == null) {
-            throw new IllegalArgumentException("not a VmEvent payload: " + (payload == null ? null : payload.getClass().getName()));
+            throw new IllegalArgumentException(
+                    "not a VmEvent payload: "
+                            + (payload == null ? null : payload.getClass().getName()));
         }
         return type;
     }
@@ -152,7 +171,8 @@ public final class TraceJson {
         }
         PayloadType type = BY_TRACE_TYPE.get(node.textValue());
         if (type == null) {
-            throw new TraceFormatException("unknown type '" + FieldError.abbreviate(node.textValue()) + "'", device, seq);
+            throw new TraceFormatException(
+                    "unknown type '" + FieldError.abbreviate(node.textValue()) + "'", device, seq);
         }
         return type;
     }
@@ -161,15 +181,20 @@ public final class TraceJson {
         if (node == null) {
             throw FieldError.missing().inField("device");
         }
-        String problem = node.isTextual() ? EnvelopeRules.deviceProblem(node.textValue())
-                : "does not match " + EnvelopeRules.DEVICE_PATTERN;
+        String problem =
+                node.isTextual()
+                        ? EnvelopeRules.deviceProblem(node.textValue())
+                        : "does not match " + EnvelopeRules.DEVICE_PATTERN;
         if (problem != null) {
             throw FieldError.invalid(node, problem).inField("device");
         }
         return node.textValue();
     }
 
-    /** seq stays in 1..2^63-1, so it orders the same as a signed or an unsigned long wherever it is compared. */
+    /**
+     * seq stays in 1..2^63-1, so it orders the same as a signed or an unsigned long wherever it is
+     * compared.
+     */
     private static long seq(JsonNode node) {
         if (node == null) {
             throw FieldError.missing().inField("seq");

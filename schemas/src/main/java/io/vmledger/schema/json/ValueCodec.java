@@ -1,6 +1,5 @@
 package io.vmledger.schema.json;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Converts the values of one Avro schema between their JSON form and their Avro Java form. */

@@ -5,8 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Little helpers for the codecs' fixed-width binary forms: nullable longs and strings. */
 final class Bin {
-    private Bin() {
-    }
+    private Bin() {}
 
     static int nullableLongSize(Long v) {
         return v == null ? 1 : 9;

@@ -5,8 +5,8 @@ import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
- * The byte-level access {@link StoreTable} needs from a Kafka Streams key/value store: the
- * fold's read-write store inside a processor, or a read-only interactive query.
+ * The byte-level access {@link StoreTable} needs from a Kafka Streams key/value store: the fold's
+ * read-write store inside a processor, or a read-only interactive query.
  */
 public interface ByteStore {
     /** The value under {@code key}, or null. */
@@ -18,7 +18,10 @@ public interface ByteStore {
     /** Removes {@code key}. */
     void delete(Bytes key);
 
-    /** Entries with {@code from <= key <= to} in byte order, descending if asked; a null bound is open. */
+    /**
+     * Entries with {@code from <= key <= to} in byte order, descending if asked; a null bound is
+     * open.
+     */
     CloseableIterator range(Bytes from, Bytes to, boolean descending);
 
     /** A store iterator that must be closed. */

@@ -31,8 +31,10 @@ public final class SortedByteStore implements ByteStore {
 
     @Override
     public CloseableIterator range(Bytes from, Bytes to, boolean descending) {
-        NavigableMap<Bytes, byte[]> sub = from.compareTo(to) > 0 ? new TreeMap<>() : entries.subMap(from, true, to, true);
-        Iterator<Map.Entry<Bytes, byte[]>> it = (descending ? sub.descendingMap() : sub).entrySet().iterator();
+        NavigableMap<Bytes, byte[]> sub =
+                from.compareTo(to) > 0 ? new TreeMap<>() : entries.subMap(from, true, to, true);
+        Iterator<Map.Entry<Bytes, byte[]>> it =
+                (descending ? sub.descendingMap() : sub).entrySet().iterator();
         return new CloseableIterator() {
             @Override
             public boolean hasNext() {
@@ -45,8 +47,7 @@ public final class SortedByteStore implements ByteStore {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 }

@@ -27,58 +27,126 @@ import java.util.function.ToIntFunction;
 
 /**
  * The value codec of every {@link DeviceTables} table. Each form starts with a version byte
- * ({@value #V1}); decoding refuses a version it does not know rather than misreading state.
- * VM-log entries are written in form {@value #V2} (the entry plus the seq and time of the event
- * that logged it); their {@value #V1} form, without those, still decodes (seq and time 0).
- * Enums are written as one byte, their {@link io.vmledger.core.Coded#code() code}, never their
- * ordinal; an unknown code is refused.
+ * ({@value #V1}); decoding refuses a version it does not know rather than misreading state. VM-log
+ * entries are written in form {@value #V2} (the entry plus the seq and time of the event that
+ * logged it); their {@value #V1} form, without those, still decodes (seq and time 0). Enums are
+ * written as one byte, their {@link io.vmledger.core.Coded#code() code}, never their ordinal; an
+ * unknown code is refused.
  */
 public final class StateCodecs {
     static final byte V1 = 1;
     static final byte V2 = 2;
 
-    private static final Map<String, ValueCodec<?>> BY_TABLE = Map.ofEntries(
-            Map.entry(DeviceTables.DEVICE, codec(r -> 16, (DeviceRecord r, ByteBuffer b) -> b.putLong(r.lastSeq()).putLong(r.lastTs()),
-                    b -> new DeviceRecord(b.getLong(), b.getLong()))),
-            Map.entry(DeviceTables.VMS, codec(r -> 8 + 1 + 16 + 3, StateCodecs::putVm, StateCodecs::getVm)),
-            Map.entry(DeviceTables.VAS, codec(r -> 8 + 8 + Bin.nullableLongSize(r.va().bo()) + 8 + 2,
-                    StateCodecs::putVma, StateCodecs::getVma)),
-            Map.entry(DeviceTables.BO_VAS, marker()),
-            Map.entry(DeviceTables.BOS, codec(r -> 8 * 4 + Bin.nullableBytesSize(Bin.utf8(r.name())) + 1 + 4 * 4
-                    + Bin.nullableLongSize(r.dmabuf()) + 1, StateCodecs::putBo, StateCodecs::getBo)),
-            Map.entry(DeviceTables.FILES, codec(r -> 8 + 2, (FileRecord r, ByteBuffer b) -> b.putLong(r.file())
-                    .put(Bin.bool(r.vmBind())).put(Bin.bool(r.open())),
-                    b -> new FileRecord(b.getLong(), Bin.bool(b), Bin.bool(b)))),
-            Map.entry(DeviceTables.QUEUES, marker()),
-            Map.entry(DeviceTables.HANDLES, codec(r -> 4, (Integer r, ByteBuffer b) -> b.putInt(r), ByteBuffer::getInt)),
-            Map.entry(DeviceTables.PRIME, marker()),
-            Map.entry(DeviceTables.DMABUFS, longCodec()),
-            Map.entry(DeviceTables.FBS, codec(r -> 8 + 4 + 4 + 8 * r.bos().size(), StateCodecs::putFb, StateCodecs::getFb)),
-            Map.entry(DeviceTables.PT_TABLES, longCodec()),
-            Map.entry(DeviceTables.PTES, codec(r -> 8 + Bin.nullableLongSize(r.bo()) + 8,
-                    (PteRun r, ByteBuffer b) -> {
-                        b.putLong(r.end());
-                        Bin.putNullableLong(b, r.bo());
-                        b.putLong(r.offset());
-                    },
-                    b -> new PteRun(b.getLong(), Bin.getNullableLong(b), b.getLong()))),
-            Map.entry(DeviceTables.PT_STATS, codec(r -> 32, (PageTableStats r, ByteBuffer b) -> b.putLong(r.l1())
-                    .putLong(r.l2()).putLong(r.l3()).putLong(r.ptes()),
-                    b -> new PageTableStats(b.getLong(), b.getLong(), b.getLong(), b.getLong()))),
-            Map.entry(DeviceTables.VM_LOG, vmLogCodec()),
+    private static final Map<String, ValueCodec<?>> BY_TABLE =
+            Map.ofEntries(
+                    Map.entry(
+                            DeviceTables.DEVICE,
+                            codec(
+                                    r -> 16,
+                                    (DeviceRecord r, ByteBuffer b) ->
+                                            b.putLong(r.lastSeq()).putLong(r.lastTs()),
+                                    b -> new DeviceRecord(b.getLong(), b.getLong()))),
+                    Map.entry(
+                            DeviceTables.VMS,
+                            codec(r -> 8 + 1 + 16 + 3, StateCodecs::putVm, StateCodecs::getVm)),
+                    Map.entry(
+                            DeviceTables.VAS,
+                            codec(
+                                    r -> 8 + 8 + Bin.nullableLongSize(r.va().bo()) + 8 + 2,
+                                    StateCodecs::putVma,
+                                    StateCodecs::getVma)),
+                    Map.entry(DeviceTables.BO_VAS, marker()),
+                    Map.entry(
+                            DeviceTables.BOS,
+                            codec(
+                                    r ->
+                                            8 * 4
+                                                    + Bin.nullableBytesSize(Bin.utf8(r.name()))
+                                                    + 1
+                                                    + 4 * 4
+                                                    + Bin.nullableLongSize(r.dmabuf())
+                                                    + 1,
+                                    StateCodecs::putBo,
+                                    StateCodecs::getBo)),
+                    Map.entry(
+                            DeviceTables.FILES,
+                            codec(
+                                    r -> 8 + 2,
+                                    (FileRecord r, ByteBuffer b) ->
+                                            b.putLong(r.file())
+                                                    .put(Bin.bool(r.vmBind()))
+                                                    .put(Bin.bool(r.open())),
+                                    b -> new FileRecord(b.getLong(), Bin.bool(b), Bin.bool(b)))),
+                    Map.entry(DeviceTables.QUEUES, marker()),
+                    Map.entry(
+                            DeviceTables.HANDLES,
+                            codec(
+                                    r -> 4,
+                                    (Integer r, ByteBuffer b) -> b.putInt(r),
+                                    ByteBuffer::getInt)),
+                    Map.entry(DeviceTables.PRIME, marker()),
+                    Map.entry(DeviceTables.DMABUFS, longCodec()),
+                    Map.entry(
+                            DeviceTables.FBS,
+                            codec(
+                                    r -> 8 + 4 + 4 + 8 * r.bos().size(),
+                                    StateCodecs::putFb,
+                                    StateCodecs::getFb)),
+                    Map.entry(DeviceTables.PT_TABLES, longCodec()),
+                    Map.entry(
+                            DeviceTables.PTES,
+                            codec(
+                                    r -> 8 + Bin.nullableLongSize(r.bo()) + 8,
+                                    (PteRun r, ByteBuffer b) -> {
+                                        b.putLong(r.end());
+                                        Bin.putNullableLong(b, r.bo());
+                                        b.putLong(r.offset());
+                                    },
+                                    b ->
+                                            new PteRun(
+                                                    b.getLong(),
+                                                    Bin.getNullableLong(b),
+                                                    b.getLong()))),
+                    Map.entry(
+                            DeviceTables.PT_STATS,
+                            codec(
+                                    r -> 32,
+                                    (PageTableStats r, ByteBuffer b) ->
+                                            b.putLong(r.l1())
+                                                    .putLong(r.l2())
+                                                    .putLong(r.l3())
+                                                    .putLong(r.ptes()),
+                                    b ->
+                                            new PageTableStats(
+                                                    b.getLong(),
+                                                    b.getLong(),
+                                                    b.getLong(),
+                                                    b.getLong()))),
+                    Map.entry(DeviceTables.VM_LOG, vmLogCodec()),
+                    Map.entry(
+                            AlertTables.WATCH,
+                            codec(
+                                    r -> 16 + Bin.nullableLongSize(r.detail()) + 1,
+                                    (Watch r, ByteBuffer b) -> {
+                                        b.putLong(r.sinceTs()).putLong(r.sinceSeq());
+                                        Bin.putNullableLong(b, r.detail());
+                                        b.put(Bin.bool(r.raised()));
+                                    },
+                                    b ->
+                                            new Watch(
+                                                    b.getLong(),
+                                                    b.getLong(),
+                                                    Bin.getNullableLong(b),
+                                                    Bin.bool(b)))),
+                    Map.entry(
+                            AlertTables.GROWTH,
+                            codec(
+                                    r -> 8 * 6 + 4 + 1,
+                                    StateCodecs::putGrowth,
+                                    StateCodecs::getGrowth)),
+                    Map.entry(AlertTables.VM_MAPPED, longCodec()));
 
-            Map.entry(AlertTables.WATCH, codec(r -> 16 + Bin.nullableLongSize(r.detail()) + 1,
-                    (Watch r, ByteBuffer b) -> {
-                        b.putLong(r.sinceTs()).putLong(r.sinceSeq());
-                        Bin.putNullableLong(b, r.detail());
-                        b.put(Bin.bool(r.raised()));
-                    },
-                    b -> new Watch(b.getLong(), b.getLong(), Bin.getNullableLong(b), Bin.bool(b)))),
-            Map.entry(AlertTables.GROWTH, codec(r -> 8 * 6 + 4 + 1, StateCodecs::putGrowth, StateCodecs::getGrowth)),
-            Map.entry(AlertTables.VM_MAPPED, longCodec()));
-
-    private StateCodecs() {
-    }
+    private StateCodecs() {}
 
     /** The codec of the table called {@code table}. */
     @SuppressWarnings("unchecked")
@@ -94,7 +162,8 @@ public final class StateCodecs {
         void write(V value, ByteBuffer out);
     }
 
-    private static <V> ValueCodec<V> codec(ToIntFunction<V> size, Writer<V> writer, Function<ByteBuffer, V> reader) {
+    private static <V> ValueCodec<V> codec(
+            ToIntFunction<V> size, Writer<V> writer, Function<ByteBuffer, V> reader) {
         return new ValueCodec<>() {
             @Override
             public byte[] encode(V value) {
@@ -136,8 +205,12 @@ public final class StateCodecs {
                 if (version != V1 && version != V2) {
                     throw new IllegalStateException("state value of unknown version " + version);
                 }
-                VmLogEntry e = new VmLogEntry(Bin.getNullableString(b), b.getLong(), b.getLong(), b.getLong());
-                return version == V1 ? new VmLogRecord(e, 0, 0) : new VmLogRecord(e, b.getLong(), b.getLong());
+                VmLogEntry e =
+                        new VmLogEntry(
+                                Bin.getNullableString(b), b.getLong(), b.getLong(), b.getLong());
+                return version == V1
+                        ? new VmLogRecord(e, 0, 0)
+                        : new VmLogRecord(e, b.getLong(), b.getLong());
             }
         };
     }
@@ -180,7 +253,11 @@ public final class StateCodecs {
         Bin.putNullableBytes(b, Bin.utf8(r.name()));
         b.put(Bin.bool(r.alive())).putInt(r.handles());
         Bin.putNullableLong(b, r.dmabuf());
-        b.putInt(r.vmaRef()).putInt(r.pins()).putInt(r.vmaps()).put((byte) r.madv().code()).putLong(r.vmas());
+        b.putInt(r.vmaRef())
+                .putInt(r.pins())
+                .putInt(r.vmaps())
+                .put((byte) r.madv().code())
+                .putLong(r.vmas());
     }
 
     private static BoRecord getBo(ByteBuffer b) {
@@ -191,8 +268,19 @@ public final class StateCodecs {
         boolean alive = Bin.bool(b);
         int handles = b.getInt();
         Long dmabuf = Bin.getNullableLong(b);
-        return new BoRecord(bo, size, flags, name, alive, handles, dmabuf, b.getInt(), b.getInt(), b.getInt(),
-                Madv.ofCode(b.get()), b.getLong());
+        return new BoRecord(
+                bo,
+                size,
+                flags,
+                name,
+                alive,
+                handles,
+                dmabuf,
+                b.getInt(),
+                b.getInt(),
+                b.getInt(),
+                Madv.ofCode(b.get()),
+                b.getLong());
     }
 
     private static void putFb(FbRecord r, ByteBuffer b) {
@@ -219,7 +307,14 @@ public final class StateCodecs {
     }
 
     private static MappedGrowth getGrowth(ByteBuffer b) {
-        return new MappedGrowth(b.getLong(), b.getLong(), b.getLong(), b.getInt(), b.getLong(), b.getLong(),
-                b.getLong(), Bin.bool(b));
+        return new MappedGrowth(
+                b.getLong(),
+                b.getLong(),
+                b.getLong(),
+                b.getInt(),
+                b.getLong(),
+                b.getLong(),
+                b.getLong(),
+                Bin.bool(b));
     }
 }

@@ -8,9 +8,9 @@ import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
- * One device's {@link OrderedTable} inside a Kafka Streams store: keys are prefixed with the
- * device and table tag ({@link StoreLayout}), values go through the table's {@link ValueCodec}.
- * Floor and ceiling lookups are one-entry range scans, descending for floor.
+ * One device's {@link OrderedTable} inside a Kafka Streams store: keys are prefixed with the device
+ * and table tag ({@link StoreLayout}), values go through the table's {@link ValueCodec}. Floor and
+ * ceiling lookups are one-entry range scans, descending for floor.
  */
 public final class StoreTable<V> implements OrderedTable<V> {
     private final ByteStore store;

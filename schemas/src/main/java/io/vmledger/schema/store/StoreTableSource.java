@@ -5,8 +5,8 @@ import io.vmledger.core.store.OrderedTable;
 import java.util.function.Function;
 
 /**
- * Supplies one device's {@link DeviceTables} from the engine's stores: each table is a
- * {@link StoreTable} over the store {@link StoreLayout} assigns it, under the device's prefix.
+ * Supplies one device's {@link DeviceTables} from the engine's stores: each table is a {@link
+ * StoreTable} over the store {@link StoreLayout} assigns it, under the device's prefix.
  */
 public final class StoreTableSource implements DeviceTables.TableSource {
     private final String device;

@@ -6,10 +6,10 @@ import org.apache.kafka.common.serialization.Serde;
 /**
  * One of vmledger's topics with the types of its records: its name and the serdes of its keys and
  * values, so that what is written to a topic and what is read from it cannot disagree. The
- * catalogue ({@link Topics}) holds one for each topic; its serdes write the wire forms of
- * {@link io.vmledger.schema.wire.Wire} byte for byte, and their deserializers throw Kafka's
- * {@link org.apache.kafka.common.errors.SerializationException} for bytes that are not a record of
- * the topic. A null key or value (a tombstone) is serialized and deserialized as null, as Kafka's
+ * catalogue ({@link Topics}) holds one for each topic; its serdes write the wire forms of {@link
+ * io.vmledger.schema.wire.Wire} byte for byte, and their deserializers throw Kafka's {@link
+ * org.apache.kafka.common.errors.SerializationException} for bytes that are not a record of the
+ * topic. A null key or value (a tombstone) is serialized and deserialized as null, as Kafka's
  * serdes do.
  *
  * @param <K> the type of the records' keys

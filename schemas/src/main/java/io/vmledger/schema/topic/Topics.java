@@ -34,31 +34,39 @@ import org.apache.kafka.common.utils.Utils;
  * is the history, and simulated or replayed traces carry old timestamps that time-based retention
  * would delete at once); the snapshot topic is compacted.
  *
- * @param events      the input: VmEvents keyed by device
- * @param ledger      one ledger entry per event folded
- * @param deadletter  the input records the engine could not fold
- * @param coredumps   devcoredump snapshots on GPU faults and hangs
- * @param alerts      leak and anomaly alerts
- * @param snapshots   parts of the devices' state snapshots
- * @param partitions  partitions of each topic
+ * @param events the input: VmEvents keyed by device
+ * @param ledger one ledger entry per event folded
+ * @param deadletter the input records the engine could not fold
+ * @param coredumps devcoredump snapshots on GPU faults and hangs
+ * @param alerts leak and anomaly alerts
+ * @param snapshots parts of the devices' state snapshots
+ * @param partitions partitions of each topic
  * @param replication replicas of each partition
  */
-public record Topics(Topic<String, VmEvent> events, Topic<String, LedgerEntry> ledger,
-        Topic<String, DeadLetter> deadletter, Topic<String, Coredump> coredumps, Topic<String, Alert> alerts,
-        Topic<SnapshotKey, Snapshot> snapshots, int partitions, short replication) {
+public record Topics(
+        Topic<String, VmEvent> events,
+        Topic<String, LedgerEntry> ledger,
+        Topic<String, DeadLetter> deadletter,
+        Topic<String, Coredump> coredumps,
+        Topic<String, Alert> alerts,
+        Topic<SnapshotKey, Snapshot> snapshots,
+        int partitions,
+        short replication) {
     /** The default prefix of every topic name. */
     public static final String PREFIX = "vmledger.";
+
     /**
      * The largest record the ledger and coredumps topics take: a dump lists every VA of the
      * faulting VM, which for a VM of ~20,000 VAs is past Kafka's 1 MiB default, and the ledger
-     * entry of one unmap over many VAs lists a step for each (the engine's producer allows the
-     * same size, and the engine keeps every record it writes within it).
+     * entry of one unmap over many VAs lists a step for each (the engine's producer allows the same
+     * size, and the engine keeps every record it writes within it).
      */
     public static final int MAX_OUTPUT_BYTES = 16 << 20;
+
     /**
-     * The largest input event the engine folds: Kafka's default record limit. A larger record
-     * (only possible where the events topic and the producer were set to allow one) is
-     * dead-lettered unread.
+     * The largest input event the engine folds: Kafka's default record limit. A larger record (only
+     * possible where the events topic and the producer were set to allow one) is dead-lettered
+     * unread.
      */
     public static final int MAX_EVENT_BYTES = 1 << 20;
 
@@ -80,13 +88,15 @@ public record Topics(Topic<String, VmEvent> events, Topic<String, LedgerEntry> l
 
     /** The catalogue whose names are {@code prefix} followed by the default suffixes. */
     public static Topics prefixed(String prefix, int partitions, short replication) {
-        return new Topics(new Topic<>(prefix + "events", WireSerdes.DEVICE, WireSerdes.EVENT),
+        return new Topics(
+                new Topic<>(prefix + "events", WireSerdes.DEVICE, WireSerdes.EVENT),
                 new Topic<>(prefix + "ledger", WireSerdes.DEVICE, WireSerdes.LEDGER),
                 new Topic<>(prefix + "deadletter", WireSerdes.DEVICE, WireSerdes.DEAD_LETTER),
                 new Topic<>(prefix + "coredumps", WireSerdes.DEVICE, WireSerdes.COREDUMP),
                 new Topic<>(prefix + "alerts", WireSerdes.DEVICE, WireSerdes.ALERT),
                 new Topic<>(prefix + "snapshots", WireSerdes.SNAPSHOT_KEY, WireSerdes.SNAPSHOT),
-                partitions, replication);
+                partitions,
+                replication);
     }
 
     /**
@@ -96,16 +106,25 @@ public record Topics(Topic<String, VmEvent> events, Topic<String, LedgerEntry> l
      * records are in this partition number of each of them.
      */
     public static int partitionOf(String device, int partitions) {
-        return Utils.toPositive(Utils.murmur2(device.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return Utils.toPositive(Utils.murmur2(device.getBytes(StandardCharsets.UTF_8)))
+                % partitions;
     }
 
     /** The names of every topic of the catalogue. */
     public List<String> all() {
-        return List.of(events.name(), ledger.name(), deadletter.name(), coredumps.name(), alerts.name(),
+        return List.of(
+                events.name(),
+                ledger.name(),
+                deadletter.name(),
+                coredumps.name(),
+                alerts.name(),
                 snapshots.name());
     }
 
-    /** Creates every topic of the catalogue that does not exist yet; existing ones are left as they are. */
+    /**
+     * Creates every topic of the catalogue that does not exist yet; existing ones are left as they
+     * are.
+     */
     public void ensure(Admin admin) throws InterruptedException {
         try {
             Set<String> existing = new HashSet<>(admin.listTopics().names().get());
@@ -120,7 +139,8 @@ public record Topics(Topic<String, VmEvent> events, Topic<String, LedgerEntry> l
             }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e.getCause());
+                throw new IllegalStateException(
+                        "cannot create topics: " + e.getCause().getMessage(), e.getCause());
             }
         }
         awaitLeaders(admin);
@@ -131,8 +151,11 @@ public record Topics(Topic<String, VmEvent> events, Topic<String, LedgerEntry> l
             return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         }
         if (topic.equals(coredumps.name()) || topic.equals(ledger.name())) {
-            return Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_OUTPUT_BYTES));
+            return Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    "-1",
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                    Integer.toString(MAX_OUTPUT_BYTES));
         }
         return Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
     }
@@ -150,10 +173,12 @@ public record Topics(Topic<String, VmEvent> events, Topic<String, LedgerEntry> l
             try {
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
                 boolean ready = true;
-                for (TopicDescription d : admin.describeTopics(all()).allTopicNames().get().values()) {
+                for (TopicDescription d :
+                        admin.describeTopics(all()).allTopicNames().get().values()) {
                     for (TopicPartitionInfo p : d.partitions()) {
                         ready &= p.leader() != null && !p.leader().isEmpty();
-                        latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+                        latest.put(
+                                new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
                     }
                 }
                 if (ready) {
@@ -162,11 +187,13 @@ public record Topics(Topic<String, VmEvent> events, Topic<String, LedgerEntry> l
                 }
             } catch (ExecutionException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topics not ready: " + e.getCause().getMessage(), e.getCause());
+                    throw new IllegalStateException(
+                            "topics not ready: " + e.getCause().getMessage(), e.getCause());
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topics have no partition leaders after " + LEADER_WAIT.toSeconds() + " s");
+                throw new IllegalStateException(
+                        "topics have no partition leaders after " + LEADER_WAIT.toSeconds() + " s");
             }
             Thread.sleep(50);
         }

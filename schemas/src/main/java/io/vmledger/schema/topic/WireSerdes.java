@@ -21,7 +21,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * do not decode. Stateless, so one instance of each serves every catalogue.
  */
 final class WireSerdes {
-    static final Serde<String> DEVICE = of(Wire::deviceKey, key -> new String(key, StandardCharsets.UTF_8));
+    static final Serde<String> DEVICE =
+            of(Wire::deviceKey, key -> new String(key, StandardCharsets.UTF_8));
     static final Serde<VmEvent> EVENT = of(Wire::event, Wire::event);
     static final Serde<LedgerEntry> LEDGER = of(Wire::ledger, Wire::ledger);
     static final Serde<DeadLetter> DEAD_LETTER = of(Wire::deadLetter, Wire::deadLetter);
@@ -30,8 +31,7 @@ final class WireSerdes {
     static final Serde<SnapshotKey> SNAPSHOT_KEY = of(SnapshotKey::bytes, SnapshotKey::parse);
     static final Serde<Snapshot> SNAPSHOT = of(Wire::snapshot, Wire::snapshot);
 
-    private WireSerdes() {
-    }
+    private WireSerdes() {}
 
     /** Reads a wire form; throws for bytes that are not one. */
     @FunctionalInterface
@@ -40,7 +40,8 @@ final class WireSerdes {
     }
 
     private static <T> Serde<T> of(Function<T, byte[]> encoder, Decoder<T> decoder) {
-        return Serdes.serdeFrom((topic, value) -> value == null ? null : encoder.apply(value),
+        return Serdes.serdeFrom(
+                (topic, value) -> value == null ? null : encoder.apply(value),
                 (topic, bytes) -> bytes == null ? null : decode(decoder, bytes));
     }
 

@@ -16,13 +16,12 @@ import org.apache.avro.message.BinaryMessageEncoder;
 /**
  * The wire forms of vmledger's Kafka topics: keys are device ids in UTF-8; values are Avro
  * single-object encoded ({@code C3 01}, the writer schema's CRC-64-AVRO fingerprint in 8
- * little-endian bytes, then the binary record), so any Avro library can decode them with the
- * schema files and no registry. The catalogue's typed topics ({@link io.vmledger.schema.topic.Topics})
+ * little-endian bytes, then the binary record), so any Avro library can decode them with the schema
+ * files and no registry. The catalogue's typed topics ({@link io.vmledger.schema.topic.Topics})
  * offer these forms as Kafka serdes.
  */
 public final class Wire {
-    private Wire() {
-    }
+    private Wire() {}
 
     /** The key of a device's records. */
     public static byte[] deviceKey(String device) {
@@ -131,7 +130,8 @@ public final class Wire {
         } catch (IOException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new IOException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+            throw new IOException(
+                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
         }
     }
 }

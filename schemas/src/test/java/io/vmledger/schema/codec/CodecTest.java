@@ -23,7 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The Avro ⇄ domain adapters cover every event type, and every status, severity and fault match. */
+/**
+ * The Avro ⇄ domain adapters cover every event type, and every status, severity and fault match.
+ */
 class CodecTest {
 
     static Stream<Schema> payloadTypes() {
@@ -32,21 +34,30 @@ class CodecTest {
 
     /** A minimal trace line for a payload schema: every required field with a plain value. */
     private static String minimalLine(Schema payload) {
-        StringBuilder sb = new StringBuilder("{\"device\":\"d\",\"seq\":1,\"type\":\"")
-                .append(payload.getProp("trace_type")).append('"');
+        StringBuilder sb =
+                new StringBuilder("{\"device\":\"d\",\"seq\":1,\"type\":\"")
+                        .append(payload.getProp("trace_type"))
+                        .append('"');
         for (Schema.Field f : payload.getFields()) {
             Schema s = f.schema();
             if (f.hasDefaultValue() || s.getType() == Schema.Type.UNION) {
                 continue;
             }
-            sb.append(",\"").append(f.name()).append("\":").append(switch (s.getType()) {
-                case LONG -> "4096";
-                case BOOLEAN -> "true";
-                case STRING -> "\"x\"";
-                case ENUM -> "\"" + s.getEnumSymbols().get(1) + "\"";
-                case ARRAY -> s.getElementType().getType() == Schema.Type.LONG ? "[4096]" : "[]";
-                default -> throw new IllegalStateException("no sample for " + s);
-            });
+            sb.append(",\"")
+                    .append(f.name())
+                    .append("\":")
+                    .append(
+                            switch (s.getType()) {
+                                case LONG -> "4096";
+                                case BOOLEAN -> "true";
+                                case STRING -> "\"x\"";
+                                case ENUM -> "\"" + s.getEnumSymbols().get(1) + "\"";
+                                case ARRAY ->
+                                        s.getElementType().getType() == Schema.Type.LONG
+                                                ? "[4096]"
+                                                : "[]";
+                                default -> throw new IllegalStateException("no sample for " + s);
+                            });
         }
         return sb.append('}').toString();
     }
@@ -61,20 +72,37 @@ class CodecTest {
 
     @Test
     void enumsAndOptionalFieldsCarryOver() {
-        Event.GpuFault f = (Event.GpuFault) EventDecoder.decode(TraceJson.parse(
-                "{\"device\":\"d\",\"seq\":1,\"type\":\"gpu_fault\",\"file\":1,\"iova\":\"0x1000\",\"dir\":\"write\","
-                        + "\"fault_type\":\"translation\",\"source\":\"TP\"}"));
+        Event.GpuFault f =
+                (Event.GpuFault)
+                        EventDecoder.decode(
+                                TraceJson.parse(
+                                        "{\"device\":\"d\",\"seq\":1,\"type\":\"gpu_fault\",\"file\":1,\"iova\":\"0x1000\",\"dir\":\"write\","
+                                                + "\"fault_type\":\"translation\",\"source\":\"TP\"}"));
         assertEquals(new Event.GpuFault(1, 0x1000, true, "translation", "TP"), f);
-        Event.Madvise m = (Event.Madvise) EventDecoder.decode(TraceJson.parse(
-                "{\"device\":\"d\",\"seq\":1,\"type\":\"madvise\",\"bo\":3,\"madv\":\"dontneed\"}"));
+        Event.Madvise m =
+                (Event.Madvise)
+                        EventDecoder.decode(
+                                TraceJson.parse(
+                                        "{\"device\":\"d\",\"seq\":1,\"type\":\"madvise\",\"bo\":3,\"madv\":\"dontneed\"}"));
         assertEquals(io.vmledger.core.event.Madv.DONTNEED, m.madv());
     }
 
     @ParameterizedTest
     @MethodSource("statuses")
     void everyStatusEncodesToTheAvroStatusOfTheSameName(Status s) {
-        Outcome o = new Outcome("d", 1, "vmap", 5, s, s == Status.ERROR ? Errno.EINVAL : null, null, null, null, null,
-                List.of(Effect.boFreed(3)));
+        Outcome o =
+                new Outcome(
+                        "d",
+                        1,
+                        "vmap",
+                        5,
+                        s,
+                        s == Status.ERROR ? Errno.EINVAL : null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(Effect.boFreed(3)));
         LedgerEntry e = OutcomeEncoder.encode(o);
         assertEquals(s.name().toLowerCase(Locale.ROOT), e.getStatus().name());
         assertEquals(s == Status.ERROR ? "EINVAL" : null, e.getErrno());
@@ -90,14 +118,32 @@ class CodecTest {
     @EnumSource(AlertRule.class)
     void everyAlertCarriesTheAvroSeverityOfTheSameName(AlertRule rule) {
         Alert a = new Alert(rule, "d", 2L, 3L, "evidence", 1, 2, 3, 4, 5, 6);
-        assertEquals(rule.severity().name().toLowerCase(Locale.ROOT), AlertEncoder.encode(a).getSeverity().name());
+        assertEquals(
+                rule.severity().name().toLowerCase(Locale.ROOT),
+                AlertEncoder.encode(a).getSeverity().name());
     }
 
     @ParameterizedTest
     @EnumSource(CrashState.Match.class)
     void everyFaultMatchEncodesToTheAvroMatchOfTheSameName(CrashState.Match m) {
-        CrashState s = new CrashState("d", 1, 2, 3, CrashState.Reason.HANG, VmMode.VM_BIND, false, null, 0, 0,
-                List.of(), null, List.of(), new CrashState.Attribution(0x1000, m, null, null, false, List.of(), 0, 0));
-        assertEquals(m.name().toLowerCase(Locale.ROOT), CoredumpEncoder.encode(s).getAttribution().getMatch().name());
+        CrashState s =
+                new CrashState(
+                        "d",
+                        1,
+                        2,
+                        3,
+                        CrashState.Reason.HANG,
+                        VmMode.VM_BIND,
+                        false,
+                        null,
+                        0,
+                        0,
+                        List.of(),
+                        null,
+                        List.of(),
+                        new CrashState.Attribution(0x1000, m, null, null, false, List.of(), 0, 0));
+        assertEquals(
+                m.name().toLowerCase(Locale.ROOT),
+                CoredumpEncoder.encode(s).getAttribution().getMatch().name());
     }
 }

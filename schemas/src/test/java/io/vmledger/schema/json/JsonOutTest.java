@@ -15,7 +15,9 @@ class JsonOutTest {
 
     @Test
     void escapesQuotesBackslashesAndControlCharacters() {
-        assertEquals("\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0000\\u001f\u007f\"", string("a\"b\\c\n\r\t\b\f\u0000\u001f\u007f"));
+        assertEquals(
+                "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0000\\u001f\u007f\"",
+                string("a\"b\\c\n\r\t\b\f\u0000\u001f\u007f"));
     }
 
     @Test
@@ -31,7 +33,8 @@ class JsonOutTest {
             all.append(c);
         }
         all.append("\ud83d\ude00\ud800");
-        assertEquals(all.toString(), new ObjectMapper().readValue(string(all.toString()), String.class));
+        assertEquals(
+                all.toString(), new ObjectMapper().readValue(string(all.toString()), String.class));
     }
 
     @Test
@@ -44,6 +47,7 @@ class JsonOutTest {
         JsonOut.u64(out, Long.MIN_VALUE);
         out.append(' ');
         JsonOut.u64(out, -1);
-        assertEquals("0 9223372036854775807 9223372036854775808 18446744073709551615", out.toString());
+        assertEquals(
+                "0 9223372036854775807 9223372036854775808 18446744073709551615", out.toString());
     }
 }

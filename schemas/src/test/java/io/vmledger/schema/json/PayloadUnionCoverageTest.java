@@ -20,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Walks every branch of the VmEvent payload union, so that a record type added to the schema
- * later is covered without touching this test: it must carry a trace_type and round-trip both a
- * line with only its required fields and a line with every field set.
+ * Walks every branch of the VmEvent payload union, so that a record type added to the schema later
+ * is covered without touching this test: it must carry a trace_type and round-trip both a line with
+ * only its required fields and a line with every field set.
  */
 class PayloadUnionCoverageTest {
 
@@ -34,11 +34,35 @@ class PayloadUnionCoverageTest {
 
     @Test
     void unionHoldsExactlyTheSpecTypes() {
-        Set<String> types = payloadRecords().stream().map(s -> s.getProp("trace_type")).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(new TreeSet<>(Set.of("file_open", "file_close", "kms_vm", "submitqueue_new", "submitqueue_close",
-                "bo_new", "handle_open", "handle_close", "set_name", "madvise", "dmabuf_export", "dmabuf_import",
-                "dmabuf_release", "vmap", "vunmap", "get_iova", "fb_prepare", "fb_cleanup", "vm_bind", "gpu_fault",
-                "gpu_hang")), types);
+        Set<String> types =
+                payloadRecords().stream()
+                        .map(s -> s.getProp("trace_type"))
+                        .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(
+                new TreeSet<>(
+                        Set.of(
+                                "file_open",
+                                "file_close",
+                                "kms_vm",
+                                "submitqueue_new",
+                                "submitqueue_close",
+                                "bo_new",
+                                "handle_open",
+                                "handle_close",
+                                "set_name",
+                                "madvise",
+                                "dmabuf_export",
+                                "dmabuf_import",
+                                "dmabuf_release",
+                                "vmap",
+                                "vunmap",
+                                "get_iova",
+                                "fb_prepare",
+                                "fb_cleanup",
+                                "vm_bind",
+                                "gpu_fault",
+                                "gpu_hang")),
+                types);
     }
 
     @ParameterizedTest
@@ -63,10 +87,14 @@ class PayloadUnionCoverageTest {
         ObjectNode line = JSON.objectNode().put("device", "dev-1").put("seq", 42).put("type", type);
         line.setAll(object(record, everyField));
         VmEvent event = TraceJson.parse(line.toString());
-        assertEquals(record.getFullName(), ((IndexedRecord) event.getPayload()).getSchema().getFullName());
+        assertEquals(
+                record.getFullName(),
+                ((IndexedRecord) event.getPayload()).getSchema().getFullName());
         assertEquals(type, TraceJson.traceType(event));
         String formatted = TraceJson.format(event);
-        assertTrue(formatted.startsWith("{\"device\":\"dev-1\",\"seq\":42,\"type\":\"" + type + "\""), formatted);
+        assertTrue(
+                formatted.startsWith("{\"device\":\"dev-1\",\"seq\":42,\"type\":\"" + type + "\""),
+                formatted);
         assertEquals(event, TraceJson.parse(formatted));
         return event;
     }
@@ -88,15 +116,21 @@ class PayloadUnionCoverageTest {
             case INT -> JSON.numberNode(7);
             case BOOLEAN -> JSON.booleanNode(everyField);
             case STRING -> JSON.textNode("s\u00e9\"\n");
-            case ENUM -> JSON.textNode(schema.getEnumSymbols().get(schema.getEnumSymbols().size() - 1));
+            case ENUM ->
+                    JSON.textNode(schema.getEnumSymbols().get(schema.getEnumSymbols().size() - 1));
             case ARRAY -> {
                 ArrayNode array = JSON.arrayNode();
                 array.add(value(schema.getElementType(), everyField));
                 yield array;
             }
             case RECORD -> object(schema, everyField);
-            case UNION -> value(schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst().orElseThrow(),
-                    everyField);
+            case UNION ->
+                    value(
+                            schema.getTypes().stream()
+                                    .filter(s -> s.getType() != Schema.Type.NULL)
+                                    .findFirst()
+                                    .orElseThrow(),
+                            everyField);
             default -> throw new AssertionError("no JSON trace form for " + schema);
         };
     }

@@ -35,15 +35,16 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The typed catalogue: every topic's serdes write exactly the bytes of {@link Wire} (the records
- * on the topics do not change), read them back, and refuse bytes that are not a record of the
- * topic with the error the topic readers report as unreadable, carrying {@code Wire}'s reason.
+ * The typed catalogue: every topic's serdes write exactly the bytes of {@link Wire} (the records on
+ * the topics do not change), read them back, and refuse bytes that are not a record of the topic
+ * with the error the topic readers report as unreadable, carrying {@code Wire}'s reason.
  */
 class TopicsTest {
     private static final Topics TOPICS = Topics.defaults(3);
 
     /** A topic, one value of it, and the value's bytes and decoder in {@link Wire}. */
-    private record Case<V>(Topic<String, V> topic, V value, Function<V, byte[]> wire, WireDecoder<V> wireDecoder) {
+    private record Case<V>(
+            Topic<String, V> topic, V value, Function<V, byte[]> wire, WireDecoder<V> wireDecoder) {
         void assertWritesAndReadsTheWireForm() {
             byte[] bytes = topic.serializeValue(value);
             assertArrayEquals(wire.apply(value), bytes);
@@ -58,11 +59,17 @@ class TopicsTest {
             for (int i = 2; i < 10; i++) {
                 unknownFingerprint[i] ^= 0x5a;
             }
-            for (byte[] bad : List.of("not avro at all".getBytes(StandardCharsets.UTF_8), new byte[0],
-                    Arrays.copyOf(good, good.length - 1), unknownFingerprint)) {
-                IOException expected = assertThrows(IOException.class, () -> wireDecoder.decode(bad));
+            for (byte[] bad :
+                    List.of(
+                            "not avro at all".getBytes(StandardCharsets.UTF_8),
+                            new byte[0],
+                            Arrays.copyOf(good, good.length - 1),
+                            unknownFingerprint)) {
+                IOException expected =
+                        assertThrows(IOException.class, () -> wireDecoder.decode(bad));
                 SerializationException e =
-                        assertThrows(SerializationException.class, () -> topic.deserializeValue(bad));
+                        assertThrows(
+                                SerializationException.class, () -> topic.deserializeValue(bad));
                 assertEquals(expected.getMessage(), e.getMessage());
             }
         }
@@ -75,22 +82,79 @@ class TopicsTest {
     }
 
     static Stream<Arguments> topics() {
-        VmEvent event = TraceJson.parse("{\"device\":\"dev-1\",\"seq\":7,\"ts\":5,\"type\":\"vmap\",\"bo\":8}");
-        Outcome outcome = new Outcome("dev-1", 7, "vmap", 5, Status.OK, null, null, null, null, null,
-                List.of(Effect.boFreed(3)));
-        CrashState crash = new CrashState("dev-1", 1, 2, 3, CrashState.Reason.HANG, VmMode.VM_BIND, false, null, 0, 0,
-                List.of(), null, List.of(), new CrashState.Attribution(0x1000, CrashState.Match.CONTAINS, null, null,
-                false, List.of(), 0, 0));
-        DeadLetter dead = DeadLetter.newBuilder().setTopic("vmledger.events").setPartition(2).setOffset(9)
-                .setTimestamp(1000).setKey(ByteBuffer.wrap(new byte[] {1})).setValue(ByteBuffer.wrap(new byte[] {2, 3}))
-                .setReason("undecodable event").build();
-        Alert alert = new Alert(AlertRule.HANDLE_LEAK, "dev-1", 2L, 3L, "evidence", 1, 2, 3, 4, 5, 6);
+        VmEvent event =
+                TraceJson.parse(
+                        "{\"device\":\"dev-1\",\"seq\":7,\"ts\":5,\"type\":\"vmap\",\"bo\":8}");
+        Outcome outcome =
+                new Outcome(
+                        "dev-1",
+                        7,
+                        "vmap",
+                        5,
+                        Status.OK,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(Effect.boFreed(3)));
+        CrashState crash =
+                new CrashState(
+                        "dev-1",
+                        1,
+                        2,
+                        3,
+                        CrashState.Reason.HANG,
+                        VmMode.VM_BIND,
+                        false,
+                        null,
+                        0,
+                        0,
+                        List.of(),
+                        null,
+                        List.of(),
+                        new CrashState.Attribution(
+                                0x1000,
+                                CrashState.Match.CONTAINS,
+                                null,
+                                null,
+                                false,
+                                List.of(),
+                                0,
+                                0));
+        DeadLetter dead =
+                DeadLetter.newBuilder()
+                        .setTopic("vmledger.events")
+                        .setPartition(2)
+                        .setOffset(9)
+                        .setTimestamp(1000)
+                        .setKey(ByteBuffer.wrap(new byte[] {1}))
+                        .setValue(ByteBuffer.wrap(new byte[] {2, 3}))
+                        .setReason("undecodable event")
+                        .build();
+        Alert alert =
+                new Alert(AlertRule.HANDLE_LEAK, "dev-1", 2L, 3L, "evidence", 1, 2, 3, 4, 5, 6);
         return Stream.of(
                 of(new Case<>(TOPICS.events(), event, Wire::event, Wire::event)),
-                of(new Case<>(TOPICS.ledger(), OutcomeEncoder.encode(outcome), Wire::ledger, Wire::ledger)),
+                of(
+                        new Case<>(
+                                TOPICS.ledger(),
+                                OutcomeEncoder.encode(outcome),
+                                Wire::ledger,
+                                Wire::ledger)),
                 of(new Case<>(TOPICS.deadletter(), dead, Wire::deadLetter, Wire::deadLetter)),
-                of(new Case<>(TOPICS.coredumps(), CoredumpEncoder.encode(crash), Wire::coredump, Wire::coredump)),
-                of(new Case<>(TOPICS.alerts(), AlertEncoder.encode(alert), Wire::alert, Wire::alert)));
+                of(
+                        new Case<>(
+                                TOPICS.coredumps(),
+                                CoredumpEncoder.encode(crash),
+                                Wire::coredump,
+                                Wire::coredump)),
+                of(
+                        new Case<>(
+                                TOPICS.alerts(),
+                                AlertEncoder.encode(alert),
+                                Wire::alert,
+                                Wire::alert)));
     }
 
     private static Arguments of(Case<?> c) {
@@ -112,25 +176,42 @@ class TopicsTest {
     @Test
     void theSnapshotsSerdesWriteAndReadTheWireFormAndTheSnapshotKey() throws IOException {
         Topic<SnapshotKey, Snapshot> topic = TOPICS.snapshots();
-        Snapshot s = Snapshot.newBuilder().setDevice("dev-1").setSeq(-1L).setTs(5).setSourceTopic("vmledger.events")
-                .setSourcePartition(1).setSourceOffset(42).setPart(1).setParts(2)
-                .setEntries(List.of(new SnapshotEntry("vms", ByteBuffer.wrap(new byte[] {1}),
-                        ByteBuffer.wrap(new byte[] {2}))))
-                .build();
+        Snapshot s =
+                Snapshot.newBuilder()
+                        .setDevice("dev-1")
+                        .setSeq(-1L)
+                        .setTs(5)
+                        .setSourceTopic("vmledger.events")
+                        .setSourcePartition(1)
+                        .setSourceOffset(42)
+                        .setPart(1)
+                        .setParts(2)
+                        .setEntries(
+                                List.of(
+                                        new SnapshotEntry(
+                                                "vms",
+                                                ByteBuffer.wrap(new byte[] {1}),
+                                                ByteBuffer.wrap(new byte[] {2}))))
+                        .build();
         assertArrayEquals(Wire.snapshot(s), topic.serializeValue(s));
         assertEquals(s, topic.deserializeValue(Wire.snapshot(s)));
         byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
-        assertEquals(assertThrows(IOException.class, () -> Wire.snapshot(garbage)).getMessage(),
-                assertThrows(SerializationException.class, () -> topic.deserializeValue(garbage)).getMessage());
+        assertEquals(
+                assertThrows(IOException.class, () -> Wire.snapshot(garbage)).getMessage(),
+                assertThrows(SerializationException.class, () -> topic.deserializeValue(garbage))
+                        .getMessage());
 
         SnapshotKey key = new SnapshotKey("dev-1", -1L, 1);
         byte[] bytes = "dev-1@18446744073709551615/1".getBytes(StandardCharsets.UTF_8);
         assertArrayEquals(bytes, topic.serializeKey(key));
         assertEquals(key, topic.deserializeKey(bytes));
-        assertArrayEquals("a:b@00000000000000000042/0".getBytes(StandardCharsets.UTF_8),
+        assertArrayEquals(
+                "a:b@00000000000000000042/0".getBytes(StandardCharsets.UTF_8),
                 topic.serializeKey(new SnapshotKey("a:b", 42, 0)));
         for (String bad : List.of("dev-1", "dev-1@42", "dev-1@x/0", "dev-1@42/x")) {
-            assertThrows(SerializationException.class, () -> topic.deserializeKey(bad.getBytes(StandardCharsets.UTF_8)),
+            assertThrows(
+                    SerializationException.class,
+                    () -> topic.deserializeKey(bad.getBytes(StandardCharsets.UTF_8)),
                     bad);
         }
     }
@@ -146,7 +227,14 @@ class TopicsTest {
     @Test
     void theCatalogueNamesEveryTopicWithItsPrefix() {
         Topics t = Topics.prefixed("p.", 4, (short) 2);
-        assertEquals(List.of("p.events", "p.ledger", "p.deadletter", "p.coredumps", "p.alerts", "p.snapshots"),
+        assertEquals(
+                List.of(
+                        "p.events",
+                        "p.ledger",
+                        "p.deadletter",
+                        "p.coredumps",
+                        "p.alerts",
+                        "p.snapshots"),
                 t.all());
         assertEquals("p.ledger", t.ledger().name());
         assertEquals("p.ledger", t.ledger().toString());

@@ -1,6 +1,9 @@
 package io.vmledger.engine.query;
 
-/** A query with a missing or malformed parameter, or an unknown path, device, VM or BO: HTTP 400 or 404. */
+/**
+ * A query with a missing or malformed parameter, or an unknown path, device, VM or BO: HTTP 400 or
+ * 404.
+ */
 public final class BadRequest extends IllegalArgumentException {
     private final int status;
 

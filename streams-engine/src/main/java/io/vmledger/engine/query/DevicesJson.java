@@ -8,12 +8,14 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The {@code GET /devices} body: {@code {"devices":[{"device","last_seq","last_ts"}...]}}, written and read back. */
+/**
+ * The {@code GET /devices} body: {@code {"devices":[{"device","last_seq","last_ts"}...]}}, written
+ * and read back.
+ */
 final class DevicesJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private DevicesJson() {
-    }
+    private DevicesJson() {}
 
     static String format(Map<String, DeviceRecord> devices) {
         StringBuilder b = new StringBuilder(64 + devices.size() * 64);
@@ -36,9 +38,11 @@ final class DevicesJson {
         try {
             Map<String, DeviceRecord> out = new LinkedHashMap<>();
             for (JsonNode d : JSON.readTree(body).path("devices")) {
-                out.put(d.get("device").asText(), new DeviceRecord(
-                        Long.parseUnsignedLong(d.get("last_seq").asText()),
-                        Long.parseUnsignedLong(d.get("last_ts").asText())));
+                out.put(
+                        d.get("device").asText(),
+                        new DeviceRecord(
+                                Long.parseUnsignedLong(d.get("last_seq").asText()),
+                                Long.parseUnsignedLong(d.get("last_ts").asText())));
             }
             return out;
         } catch (IOException | RuntimeException e) {

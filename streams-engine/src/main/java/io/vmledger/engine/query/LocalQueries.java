@@ -8,16 +8,16 @@ import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
+import io.vmledger.engine.topology.BoHistory;
 import io.vmledger.schema.codec.OutcomeEncoder;
+import io.vmledger.schema.json.JsonOut;
+import io.vmledger.schema.json.LedgerJson;
 import io.vmledger.schema.json.StateJson;
 import io.vmledger.schema.store.ByteStore;
 import io.vmledger.schema.store.StateCodecs;
 import io.vmledger.schema.store.StoreLayout;
 import io.vmledger.schema.store.StoreTableSource;
 import io.vmledger.schema.store.ValueCodec;
-import io.vmledger.engine.topology.BoHistory;
-import io.vmledger.schema.json.JsonOut;
-import io.vmledger.schema.json.LedgerJson;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +28,13 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 
 /**
- * Answers queries from this instance's own stores: the domain core's {@link DeviceQueries} run
- * on read-only views ({@link QueriedByteStore}, the one read path of every query) of the same
- * tables the fold writes, so a query sees exactly what {@code replay --state} would print.
+ * Answers queries from this instance's own stores: the domain core's {@link DeviceQueries} run on
+ * read-only views ({@link QueriedByteStore}, the one read path of every query) of the same tables
+ * the fold writes, so a query sees exactly what {@code replay --state} would print.
  */
 public final class LocalQueries {
-    private static final ValueCodec<DeviceRecord> DEVICE_CODEC = StateCodecs.of(DeviceTables.DEVICE);
+    private static final ValueCodec<DeviceRecord> DEVICE_CODEC =
+            StateCodecs.of(DeviceTables.DEVICE);
     private static final StringSerializer KEYS = new StringSerializer();
     private static final ValueCodec<BoRecord> BO_CODEC = StateCodecs.of(DeviceTables.BOS);
 
@@ -59,12 +60,14 @@ public final class LocalQueries {
     }
 
     /**
-     * Where {@code device}'s state lives: its partition and the instance holding it active, or
-     * null while no instance owns it (rebalancing).
+     * Where {@code device}'s state lives: its partition and the instance holding it active, or null
+     * while no instance owns it (rebalancing).
      */
     public KeyQueryMetadata owner(String device) {
         KeyQueryMetadata md = streams.queryMetadataForKey(StoreLayout.DEVICES, device, KEYS);
-        return md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE) || md.activeHost() == null ? null : md;
+        return md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE) || md.activeHost() == null
+                ? null
+                : md;
     }
 
     /**
@@ -81,19 +84,25 @@ public final class LocalQueries {
     }
 
     private DeviceQueries queries(String device, int partition) {
-        DeviceTables tables = new DeviceTables(new StoreTableSource(device,
-                store -> new QueriedByteStore(streams, store, partition)));
+        DeviceTables tables =
+                new DeviceTables(
+                        new StoreTableSource(
+                                device, store -> new QueriedByteStore(streams, store, partition)));
         return new DeviceQueries(tables, config);
     }
 
     /**
-     * {@code device}'s BO {@code bo} as it was at {@code asOf}: the version the BO history
-     * ({@link BoHistory}, by event time in milliseconds) holds for that instant, or null if the BO
-     * did not exist then.
+     * {@code device}'s BO {@code bo} as it was at {@code asOf}: the version the BO history ({@link
+     * BoHistory}, by event time in milliseconds) holds for that instant, or null if the BO did not
+     * exist then.
      */
     public BoRecord boAsOf(String device, int partition, long bo, Instant asOf) {
-        byte[] version = BoHistory.asOf(new QueriedByteStore(streams, BoHistory.STORE, partition), device, bo,
-                asOf.toEpochMilli());
+        byte[] version =
+                BoHistory.asOf(
+                        new QueriedByteStore(streams, BoHistory.STORE, partition),
+                        device,
+                        bo,
+                        asOf.toEpochMilli());
         return version == null ? null : BO_CODEC.decode(version);
     }
 

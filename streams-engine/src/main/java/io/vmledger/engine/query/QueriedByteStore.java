@@ -1,7 +1,7 @@
 package io.vmledger.engine.query;
 
-import io.vmledger.schema.store.ByteStore;
 import io.vmledger.engine.store.KeyValueByteStore;
+import io.vmledger.schema.store.ByteStore;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.kafka.common.utils.Bytes;
@@ -13,17 +13,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * An engine store read through interactive queries, as a read-only {@link ByteStore}: the query
- * side of the same tables the fold writes, and the one path by which every query reads. Only
- * active tasks answer (stale stores are not enabled), so a reply never comes from a lagging
- * standby.
+ * side of the same tables the fold writes, and the one path by which every query reads. Only active
+ * tasks answer (stale stores are not enabled), so a reply never comes from a lagging standby.
  *
  * <p>Reads go through the read-only key-value store interface, never IQv2: an IQv2 query on a
  * RocksDB store takes the store's position lock before the store lock while the stream thread's
- * {@code put} takes them the other way round, so a query during processing can deadlock the
- * engine for good (KAFKA-19629). The fix (apache/kafka#23184) is in no release served today: in
- * 4.3.2 {@code RocksDBStore} is byte-identical to 4.3.1 and 4.4.0 still runs the query under the
- * position lock. The read-only interface takes the store lock only, for the moment a read or an
- * iterator is opened, so a query can delay a put by one read but never block it.
+ * {@code put} takes them the other way round, so a query during processing can deadlock the engine
+ * for good (KAFKA-19629). The fix (apache/kafka#23184) is in no release served today: in 4.3.2
+ * {@code RocksDBStore} is byte-identical to 4.3.1 and 4.4.0 still runs the query under the position
+ * lock. The read-only interface takes the store lock only, for the moment a read or an iterator is
+ * opened, so a query can delay a put by one read but never block it.
  */
 final class QueriedByteStore implements ByteStore {
     private final String name;
@@ -33,8 +32,8 @@ final class QueriedByteStore implements ByteStore {
     QueriedByteStore(KafkaStreams streams, String name, Integer partition) {
         this.name = name;
         try {
-            StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> p = StoreQueryParameters
-                    .fromNameAndType(name, QueryableStoreTypes.keyValueStore());
+            StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> p =
+                    StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore());
             this.store = streams.store(partition == null ? p : p.withPartition(partition));
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
@@ -63,15 +62,17 @@ final class QueriedByteStore implements ByteStore {
     @Override
     public CloseableIterator range(Bytes from, Bytes to, boolean descending) {
         try {
-            return present(KeyValueByteStore.iterator(descending ? store.reverseRange(from, to) : store.range(from, to)));
+            return present(
+                    KeyValueByteStore.iterator(
+                            descending ? store.reverseRange(from, to) : store.range(from, to)));
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }
     }
 
     /**
-     * {@code it} without entries whose value is null: a key the stream thread has just deleted
-     * can show up in the record cache's merged iterator with no value, and is absent.
+     * {@code it} without entries whose value is null: a key the stream thread has just deleted can
+     * show up in the record cache's merged iterator with no value, and is absent.
      */
     private static CloseableIterator present(CloseableIterator it) {
         return new CloseableIterator() {

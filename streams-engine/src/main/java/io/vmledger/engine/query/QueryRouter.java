@@ -7,8 +7,8 @@ import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
-import io.vmledger.schema.json.StateJson;
 import io.vmledger.schema.json.EventTime;
+import io.vmledger.schema.json.StateJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -33,16 +33,16 @@ import org.apache.kafka.streams.state.HostInfo;
 /**
  * Routes each query to the instance that owns the device: Kafka Streams' metadata (from every
  * instance's {@code application.server}) names the active host of the device's partition; this
- * instance answers from its own stores or forwards the request there and relays the answer.
- * {@code GET /devices} gathers every instance's local devices.
+ * instance answers from its own stores or forwards the request there and relays the answer. {@code
+ * GET /devices} gathers every instance's local devices.
  *
- * <p>Routes: {@code /healthz}, {@code /metrics}, {@code /devices}, {@code /devices/{d}/vms},
- * {@code /devices/{d}/vms/{vm}}, {@code /devices/{d}/vms/{vm}/vas?from=&to=},
- * {@code /devices/{d}/vms/{vm}/lookup?iova=}, {@code /devices/{d}/bos/{bo}} (with {@code ?asOf=T}:
- * the BO as it was at event time T, from the BO history, to the millisecond),
- * {@code /devices/{d}/summary}. Numbers are decimal or {@code 0x} hex u64; times are
- * microseconds since the epoch (decimal or {@code 0x} hex) or ISO-8601 with offset. A parameter
- * a path does not take is a 400.
+ * <p>Routes: {@code /healthz}, {@code /metrics}, {@code /devices}, {@code /devices/{d}/vms}, {@code
+ * /devices/{d}/vms/{vm}}, {@code /devices/{d}/vms/{vm}/vas?from=&to=}, {@code
+ * /devices/{d}/vms/{vm}/lookup?iova=}, {@code /devices/{d}/bos/{bo}} (with {@code ?asOf=T}: the BO
+ * as it was at event time T, from the BO history, to the millisecond), {@code
+ * /devices/{d}/summary}. Numbers are decimal or {@code 0x} hex u64; times are microseconds since
+ * the epoch (decimal or {@code 0x} hex) or ISO-8601 with offset. A parameter a path does not take
+ * is a 400.
  */
 public final class QueryRouter {
     /** Marks a forwarded request, so that it is never forwarded twice. */
@@ -51,18 +51,30 @@ public final class QueryRouter {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final LocalQueries local;
-    /** How long a request forwarded to the owning instance may take (below the server's own timeout). */
+
+    /**
+     * How long a request forwarded to the owning instance may take (below the server's own
+     * timeout).
+     */
     static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(10);
+
     /** Reads of a device query before a torn read is answered 503. */
     private static final int READ_TRIES = 3;
 
     private final PrometheusMeterRegistry metrics;
     private final Supplier<FoldHealth> health;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** @param health whether the fold advances ({@code /healthz}) */
-    public QueryRouter(KafkaStreams streams, HostInfo self, FoldConfig config, PrometheusMeterRegistry metrics,
-                       Supplier<FoldHealth> health) {
+    /**
+     * @param health whether the fold advances ({@code /healthz})
+     */
+    public QueryRouter(
+            KafkaStreams streams,
+            HostInfo self,
+            FoldConfig config,
+            PrometheusMeterRegistry metrics,
+            Supplier<FoldHealth> health) {
         this.streams = streams;
         this.self = self;
         this.local = new LocalQueries(streams, config);
@@ -89,7 +101,12 @@ public final class QueryRouter {
         }
     }
 
-    private HttpReply route(List<String> s, Map<String, String> params, String path, String query, boolean forwarded) {
+    private HttpReply route(
+            List<String> s,
+            Map<String, String> params,
+            String path,
+            String query,
+            boolean forwarded) {
         if (s.size() == 1 && s.get(0).equals("healthz")) {
             accept(params);
             return health();
@@ -108,7 +125,8 @@ public final class QueryRouter {
                 throw new BadRequest(400, "scope must be 'local', got '" + scope + "'");
             }
             requireRunning();
-            return HttpReply.json(DevicesJson.format(scope != null ? local.devices() : allDevices()));
+            return HttpReply.json(
+                    DevicesJson.format(scope != null ? local.devices() : allDevices()));
         }
         requireRunning();
         String device = s.get(1);
@@ -118,15 +136,17 @@ public final class QueryRouter {
         }
         if (!md.activeHost().equals(self)) {
             if (forwarded) {
-                throw new Unavailable("rebalancing: ownership of device '" + device + "' is moving");
+                throw new Unavailable(
+                        "rebalancing: ownership of device '" + device + "' is moving");
             }
             return forward(md.activeHost(), path, query);
         }
-        return consistently(() -> deviceQuery(device, md.partition(), s.subList(2, s.size()), params, path));
+        return consistently(
+                () -> deviceQuery(device, md.partition(), s.subList(2, s.size()), params, path));
     }
 
-    private HttpReply deviceQuery(String device, int partition, List<String> s, Map<String, String> params,
-                                  String path) {
+    private HttpReply deviceQuery(
+            String device, int partition, List<String> s, Map<String, String> params, String path) {
         DeviceQueries q = local.device(device, partition);
         if (s.size() == 1 && s.get(0).equals("vms")) {
             accept(params);
@@ -139,11 +159,20 @@ public final class QueryRouter {
         if (s.size() == 2 && s.get(0).equals("bos")) {
             accept(params, "asOf");
             String asOf = params.get("asOf");
-            BoRecord bo = asOf == null ? q.bo(u64("bo", s.get(1)))
-                    : local.boAsOf(device, partition, u64("bo", s.get(1)), time("asOf", asOf));
+            BoRecord bo =
+                    asOf == null
+                            ? q.bo(u64("bo", s.get(1)))
+                            : local.boAsOf(
+                                    device, partition, u64("bo", s.get(1)), time("asOf", asOf));
             if (bo == null) {
-                throw new BadRequest(404, "no BO " + s.get(1) + " on device '" + device + "'"
-                        + (asOf == null ? "" : " as of " + asOf));
+                throw new BadRequest(
+                        404,
+                        "no BO "
+                                + s.get(1)
+                                + " on device '"
+                                + device
+                                + "'"
+                                + (asOf == null ? "" : " as of " + asOf));
             }
             return HttpReply.json(StateJson.bo(device, bo));
         }
@@ -181,10 +210,10 @@ public final class QueryRouter {
     }
 
     /**
-     * Runs a device query, again if it fails on a torn read: a query reads several stores one
-     * after the other while the stream thread writes them, so it can meet an event's changes
-     * half written (a VA whose record was just removed). Such a read fails inside the query, not
-     * in the fold; it is retried, and after {@link #READ_TRIES} tries answered 503.
+     * Runs a device query, again if it fails on a torn read: a query reads several stores one after
+     * the other while the stream thread writes them, so it can meet an event's changes half written
+     * (a VA whose record was just removed). Such a read fails inside the query, not in the fold; it
+     * is retried, and after {@link #READ_TRIES} tries answered 503.
      */
     private static HttpReply consistently(Supplier<HttpReply> query) {
         RuntimeException last = null;
@@ -197,8 +226,10 @@ public final class QueryRouter {
                 last = e;
             }
         }
-        throw new Unavailable("the device's state changed during every read (" + last.getClass().getSimpleName()
-                + "); try again");
+        throw new Unavailable(
+                "the device's state changed during every read ("
+                        + last.getClass().getSimpleName()
+                        + "); try again");
     }
 
     private HttpReply health() {
@@ -206,17 +237,34 @@ public final class QueryRouter {
         FoldHealth fold = health.get();
         boolean running = state == KafkaStreams.State.RUNNING;
         String status = !running ? "unavailable" : fold.stalled() ? "stalled" : "ok";
-        String body = "{\"status\":\"" + status + "\",\"state\":\"" + state + "\",\"lag\":" + fold.lag()
-                + ",\"last_progress_age_s\":" + Math.round(fold.lastProgressAgeSeconds() * 10) / 10.0 + "}";
+        String body =
+                "{\"status\":\""
+                        + status
+                        + "\",\"state\":\""
+                        + state
+                        + "\",\"lag\":"
+                        + fold.lag()
+                        + ",\"last_progress_age_s\":"
+                        + Math.round(fold.lastProgressAgeSeconds() * 10) / 10.0
+                        + "}";
         return new HttpReply(status.equals("ok") ? 200 : 503, HttpReply.JSON, body);
     }
 
-    /** Refuses a query parameter the path does not take (a misspelt {@code asof} would otherwise be ignored). */
+    /**
+     * Refuses a query parameter the path does not take (a misspelt {@code asof} would otherwise be
+     * ignored).
+     */
     private static void accept(Map<String, String> params, String... known) {
         for (String name : params.keySet()) {
             if (!List.of(known).contains(name)) {
-                throw new BadRequest(400, "unknown parameter '" + name + "'"
-                        + (known.length == 0 ? ": this path takes none" : ": this path takes " + String.join(", ", known)));
+                throw new BadRequest(
+                        400,
+                        "unknown parameter '"
+                                + name
+                                + "'"
+                                + (known.length == 0
+                                        ? ": this path takes none"
+                                        : ": this path takes " + String.join(", ", known)));
             }
         }
     }
@@ -239,8 +287,13 @@ public final class QueryRouter {
             }
             HttpReply r = forward(m.hostInfo(), "/devices", "scope=local");
             if (r.status() != 200) {
-                throw new Unavailable("instance " + m.hostInfo().host() + ":" + m.hostInfo().port()
-                        + " answered " + r.status());
+                throw new Unavailable(
+                        "instance "
+                                + m.hostInfo().host()
+                                + ":"
+                                + m.hostInfo().port()
+                                + " answered "
+                                + r.status());
             }
             out.putAll(DevicesJson.parse(r.body()));
         }
@@ -248,13 +301,34 @@ public final class QueryRouter {
     }
 
     private HttpReply forward(HostInfo host, String path, String query) {
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + path + (query == null ? "" : "?" + query));
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT).header(FORWARDED, "1").GET().build();
+        URI uri =
+                URI.create(
+                        "http://"
+                                + host.host()
+                                + ":"
+                                + host.port()
+                                + path
+                                + (query == null ? "" : "?" + query));
+        HttpRequest req =
+                HttpRequest.newBuilder(uri)
+                        .timeout(FORWARD_TIMEOUT)
+                        .header(FORWARDED, "1")
+                        .GET()
+                        .build();
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-            return new HttpReply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(HttpReply.JSON), r.body());
+            return new HttpReply(
+                    r.statusCode(),
+                    r.headers().firstValue("Content-Type").orElse(HttpReply.JSON),
+                    r.body());
         } catch (IOException e) {
-            throw new Unavailable("owner instance " + host.host() + ":" + host.port() + " unreachable: " + e.getMessage());
+            throw new Unavailable(
+                    "owner instance "
+                            + host.host()
+                            + ":"
+                            + host.port()
+                            + " unreachable: "
+                            + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted");
@@ -279,7 +353,9 @@ public final class QueryRouter {
         for (String kv : query.split("&")) {
             int eq = kv.indexOf('=');
             String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-            out.put(k, eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+            out.put(
+                    k,
+                    eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return out;
     }
@@ -301,7 +377,8 @@ public final class QueryRouter {
             }
             return Long.parseUnsignedLong(text);
         } catch (NumberFormatException e) {
-            throw new BadRequest(400, name + " must be a u64 (decimal or 0x hex), got '" + text + "'");
+            throw new BadRequest(
+                    400, name + " must be a u64 (decimal or 0x hex), got '" + text + "'");
         }
     }
 }

@@ -26,12 +26,13 @@ import org.apache.kafka.streams.state.HostInfo;
  *
  * <p>No request hangs: a query runs on a pool of its own and is answered 503 when it has not
  * finished within {@link #QUERY_TIMEOUT}; the JDK server drops a connection whose request or
- * response takes longer than its own bounds (set here unless given as system properties), and
- * sends small responses without Nagle's delay.
+ * response takes longer than its own bounds (set here unless given as system properties), and sends
+ * small responses without Nagle's delay.
  */
 public final class QueryServer implements AutoCloseable {
     /** How long one query may take before its answer is a 503. */
     static final Duration QUERY_TIMEOUT = Duration.ofSeconds(15);
+
     private static final int THREADS = 8;
 
     static {
@@ -58,10 +59,15 @@ public final class QueryServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 64);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         ExecutorService workers = Executors.newFixedThreadPool(THREADS, daemon("vmledger-http"));
-        QueryServer q = new QueryServer(server, workers, Executors.newFixedThreadPool(THREADS, daemon("vmledger-query")));
+        QueryServer q =
+                new QueryServer(
+                        server,
+                        workers,
+                        Executors.newFixedThreadPool(THREADS, daemon("vmledger-query")));
         server.setExecutor(workers);
         server.createContext("/", q::handle);
         server.start();
@@ -81,14 +87,20 @@ public final class QueryServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            HttpReply reply = reply(ex, () -> {
-                QueryRouter r = router;
-                if (r == null) {
-                    return HttpReply.error(503, "engine is starting");
-                }
-                return r.get(ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery(),
-                        ex.getRequestHeaders().containsKey(QueryRouter.FORWARDED));
-            }, queries);
+            HttpReply reply =
+                    reply(
+                            ex,
+                            () -> {
+                                QueryRouter r = router;
+                                if (r == null) {
+                                    return HttpReply.error(503, "engine is starting");
+                                }
+                                return r.get(
+                                        ex.getRequestURI().getRawPath(),
+                                        ex.getRequestURI().getRawQuery(),
+                                        ex.getRequestHeaders().containsKey(QueryRouter.FORWARDED));
+                            },
+                            queries);
             byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", reply.contentType());
             ex.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
@@ -98,7 +110,8 @@ public final class QueryServer implements AutoCloseable {
         }
     }
 
-    private static HttpReply reply(HttpExchange ex, Supplier<HttpReply> answer, ExecutorService queries) {
+    private static HttpReply reply(
+            HttpExchange ex, Supplier<HttpReply> answer, ExecutorService queries) {
         if (!"GET".equals(ex.getRequestMethod())) {
             return HttpReply.error(405, "only GET is supported");
         }
@@ -112,7 +125,8 @@ public final class QueryServer implements AutoCloseable {
             return running.get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             running.cancel(true);
-            return HttpReply.error(503, "query timed out after " + QUERY_TIMEOUT.toSeconds() + " s");
+            return HttpReply.error(
+                    503, "query timed out after " + QUERY_TIMEOUT.toSeconds() + " s");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             return HttpReply.error(500, c.getClass().getSimpleName() + ": " + c.getMessage());

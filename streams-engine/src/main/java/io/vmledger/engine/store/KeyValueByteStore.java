@@ -1,7 +1,6 @@
 package io.vmledger.engine.store;
 
 import io.vmledger.schema.store.ByteStore;
-
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;

@@ -1,7 +1,6 @@
 package io.vmledger.engine.topology;
 
 import io.vmledger.core.alert.Alert;
-import io.vmledger.core.alert.AlertTables;
 import io.vmledger.core.ledger.DeviceLedger;
 import io.vmledger.schema.codec.AlertEncoder;
 import io.vmledger.schema.store.StoreLayout;
@@ -18,12 +17,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The fold processor's alert part: forwards the alerts the core's façade raises to the alert
- * sink; every {@link #SWEEP_INTERVAL} of stream time a
- * punctuator sweeps the watched conditions of every device of the task that has any (the
- * {@link StoreLayout#ALERT_WATCH} store holds only those), against each device's own latest
- * event time. Alert state lives in changelogged stores and alerts are forwarded in the task's
- * transaction, so a restart neither loses nor repeats them.
+ * The fold processor's alert part: forwards the alerts the core's façade raises to the alert sink;
+ * every {@link #SWEEP_INTERVAL} of stream time a punctuator sweeps the watched conditions of every
+ * device of the task that has any (the {@link StoreLayout#ALERT_WATCH} store holds only those),
+ * against each device's own latest event time. Alert state lives in changelogged stores and alerts
+ * are forwarded in the task's transaction, so a restart neither loses nor repeats them.
  */
 final class AlertStage {
     /** How often, in stream time, lifetime conditions are swept. */
@@ -55,19 +53,24 @@ final class AlertStage {
         }
     }
 
-    /** Devices with at least one watch entry, in store order: one seek per device, not one read per entry. */
+    /**
+     * Devices with at least one watch entry, in store order: one seek per device, not one read per
+     * entry.
+     */
     private List<String> watchedDevices() {
         List<String> out = new ArrayList<>();
         Bytes from = null;
         while (true) {
-            try (KeyValueIterator<Bytes, byte[]> it = from == null ? watchStore.all() : watchStore.range(from, null)) {
+            try (KeyValueIterator<Bytes, byte[]> it =
+                    from == null ? watchStore.all() : watchStore.range(from, null)) {
                 if (!it.hasNext()) {
                     return out;
                 }
                 KeyValue<Bytes, byte[]> first = it.next();
                 String device = StoreLayout.device(first.key.get());
                 out.add(device);
-                // no key has the device's last key (no table tag is 0xff): the next scan starts at the next device
+                // no key has the device's last key (no table tag is 0xff): the next scan starts at
+                // the next device
                 from = Bytes.wrap(StoreLayout.deviceLastKey(device));
             }
         }
@@ -76,8 +79,12 @@ final class AlertStage {
     /** Forwards alerts to the alert sink, stamped with the time they were raised. */
     void forward(List<Alert> alerts) {
         for (Alert a : alerts) {
-            context.forward(new Record<>(Wire.deviceKey(a.device()), Wire.alert(AlertEncoder.encode(a)),
-                    a.raised() / 1000), sink);
+            context.forward(
+                    new Record<>(
+                            Wire.deviceKey(a.device()),
+                            Wire.alert(AlertEncoder.encode(a)),
+                            a.raised() / 1000),
+                    sink);
         }
     }
 }

@@ -10,22 +10,22 @@ import org.apache.kafka.common.utils.Bytes;
 
 /**
  * The history of every BO record, in a plain key/value store ({@value #STORE}): each version of a
- * BO's record under the BO's {@code bos} key ({@code [device][bos tag][bo]}) followed by the
- * event time (ms, 8 bytes, big-endian with the sign bit flipped so that byte order is time order)
- * of the event that wrote it; a removed BO's version is an empty value. So
- * {@code GET /devices/{d}/bos/{bo}?asOf=T} is one descending range read ({@link #asOf}): the BO
- * after the device's last event at or before T's millisecond.
+ * BO's record under the BO's {@code bos} key ({@code [device][bos tag][bo]}) followed by the event
+ * time (ms, 8 bytes, big-endian with the sign bit flipped so that byte order is time order) of the
+ * event that wrote it; a removed BO's version is an empty value. So {@code GET
+ * /devices/{d}/bos/{bo}?asOf=T} is one descending range read ({@link #asOf}): the BO after the
+ * device's last event at or before T's millisecond.
  *
  * <p>A plain store rather than Kafka Streams' versioned store, because interactive queries read
- * every store through one path, the read-only key/value interface, which takes only the store's
- * own lock; the versioned store answers IQv2 queries only (see {@code QueriedByteStore}). Versions
- * are kept forever, as the ledger is (devices' clocks are independent and replayed traces carry
- * old event times, so no time-based retention fits).
+ * every store through one path, the read-only key/value interface, which takes only the store's own
+ * lock; the versioned store answers IQv2 queries only (see {@code QueriedByteStore}). Versions are
+ * kept forever, as the ledger is (devices' clocks are independent and replayed traces carry old
+ * event times, so no time-based retention fits).
  *
- * <p>It is fed by {@link #mirroring}: the fold's {@code bos} store wrapped so that every write
- * the fold makes (once per changed BO per event, thanks to the write-back tables) is also put
- * into the history at the current event's time ({@link #at}). So the history sees exactly the
- * BOs an event changed, with no knowledge of event types.
+ * <p>It is fed by {@link #mirroring}: the fold's {@code bos} store wrapped so that every write the
+ * fold makes (once per changed BO per event, thanks to the write-back tables) is also put into the
+ * history at the current event's time ({@link #at}). So the history sees exactly the BOs an event
+ * changed, with no knowledge of event types.
  */
 public final class BoHistory {
     /** Store name. */
@@ -34,6 +34,7 @@ public final class BoHistory {
     private static final byte[] REMOVED = new byte[0];
 
     private final ByteStore store;
+
     /** Event time (ms) of the event being folded. */
     private long timestamp;
 
@@ -46,7 +47,9 @@ public final class BoHistory {
         this.timestamp = timestampMs;
     }
 
-    /** {@code bos} with every put and delete also recorded in the history at the current event time. */
+    /**
+     * {@code bos} with every put and delete also recorded in the history at the current event time.
+     */
     ByteStore mirroring(ByteStore bos) {
         return new ByteStore() {
             @Override
@@ -74,13 +77,15 @@ public final class BoHistory {
     }
 
     /**
-     * The encoded record of {@code device}'s BO {@code bo} as it was at {@code asOfMs} in
-     * {@code history}, or null if the BO did not exist then.
+     * The encoded record of {@code device}'s BO {@code bo} as it was at {@code asOfMs} in {@code
+     * history}, or null if the BO did not exist then.
      */
     public static byte[] asOf(ByteStore history, String device, long bo, long asOfMs) {
-        byte[] bosKey = StoreLayout.key(StoreLayout.prefix(device, DeviceTables.BOS), CompositeKey.of(bo));
-        try (ByteStore.CloseableIterator it = history.range(versionKey(bosKey, Long.MIN_VALUE),
-                versionKey(bosKey, asOfMs), true)) {
+        byte[] bosKey =
+                StoreLayout.key(StoreLayout.prefix(device, DeviceTables.BOS), CompositeKey.of(bo));
+        try (ByteStore.CloseableIterator it =
+                history.range(
+                        versionKey(bosKey, Long.MIN_VALUE), versionKey(bosKey, asOfMs), true)) {
             if (!it.hasNext()) {
                 return null;
             }
@@ -90,7 +95,10 @@ public final class BoHistory {
     }
 
     private static Bytes versionKey(byte[] bosKey, long timestampMs) {
-        return Bytes.wrap(ByteBuffer.allocate(bosKey.length + Long.BYTES).put(bosKey)
-                .putLong(timestampMs ^ Long.MIN_VALUE).array());
+        return Bytes.wrap(
+                ByteBuffer.allocate(bosKey.length + Long.BYTES)
+                        .put(bosKey)
+                        .putLong(timestampMs ^ Long.MIN_VALUE)
+                        .array());
     }
 }

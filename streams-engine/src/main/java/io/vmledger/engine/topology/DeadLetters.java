@@ -10,27 +10,33 @@ import java.util.HexFormat;
 /**
  * Builds the dead-letter records of input records the engine cannot fold. A dead letter keeps the
  * record's key and value byte for byte, unless one is larger than {@link #KEPT_BYTES}: then it
- * keeps that many first bytes, the whole size and the SHA-256 of the whole, and its reason says
- * so. So a dead letter always fits the dead-letter topic (Kafka's default 1 MiB record limit),
- * whatever the input was: an input record of any size can never fail the task that refuses it.
+ * keeps that many first bytes, the whole size and the SHA-256 of the whole, and its reason says so.
+ * So a dead letter always fits the dead-letter topic (Kafka's default 1 MiB record limit), whatever
+ * the input was: an input record of any size can never fail the task that refuses it.
  */
 public final class DeadLetters {
     /** The most bytes of a key, and of a value, a dead letter keeps. */
     public static final int KEPT_BYTES = 256 << 10;
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /** A dead letter for the raw record at {@code topic/partition/offset}. */
-    public static DeadLetter of(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
-                                String reason) {
-        DeadLetter.Builder b = DeadLetter.newBuilder()
-                .setTopic(topic)
-                .setPartition(partition)
-                .setOffset(offset)
-                .setTimestamp(timestamp)
-                .setKey(kept(key))
-                .setValue(kept(value));
+    public static DeadLetter of(
+            String topic,
+            int partition,
+            long offset,
+            long timestamp,
+            byte[] key,
+            byte[] value,
+            String reason) {
+        DeadLetter.Builder b =
+                DeadLetter.newBuilder()
+                        .setTopic(topic)
+                        .setPartition(partition)
+                        .setOffset(offset)
+                        .setTimestamp(timestamp)
+                        .setKey(kept(key))
+                        .setValue(kept(value));
         StringBuilder why = new StringBuilder(reason);
         if (key != null && key.length > KEPT_BYTES) {
             b.setKeySize((long) key.length).setKeySha256(sha256(key));
@@ -47,11 +53,18 @@ public final class DeadLetters {
         if (bytes == null) {
             return null;
         }
-        return ByteBuffer.wrap(bytes.length > KEPT_BYTES ? Arrays.copyOf(bytes, KEPT_BYTES) : bytes);
+        return ByteBuffer.wrap(
+                bytes.length > KEPT_BYTES ? Arrays.copyOf(bytes, KEPT_BYTES) : bytes);
     }
 
     private static String cut(String what, int size) {
-        return "; " + what + " of " + size + " bytes kept as its first " + KEPT_BYTES + " bytes with its size and SHA-256";
+        return "; "
+                + what
+                + " of "
+                + size
+                + " bytes kept as its first "
+                + KEPT_BYTES
+                + " bytes with its size and SHA-256";
     }
 
     private static String sha256(byte[] bytes) {

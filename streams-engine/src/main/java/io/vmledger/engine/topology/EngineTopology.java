@@ -3,17 +3,17 @@ package io.vmledger.engine.topology;
 import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.schema.store.StoreLayout;
+import io.vmledger.schema.topic.SnapshotKey;
+import io.vmledger.schema.topic.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import io.vmledger.schema.topic.SnapshotKey;
-import io.vmledger.schema.topic.Topics;
-import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
@@ -30,20 +30,20 @@ import org.apache.kafka.streams.state.Stores;
  *       fold → snapshot-sink (vmledger.snapshots)      per-device state snapshots (compacted)
  * </pre>
  *
- * {@code bo-versions} holds every BO record's versions by event time
- * ({@link BoHistory}); snapshots are emitted every {@code snapshotEvery} events of a device
- * ({@link SnapshotEmitter}) and placed in the device's partition ({@link SnapshotKey}).
+ * {@code bo-versions} holds every BO record's versions by event time ({@link BoHistory}); snapshots
+ * are emitted every {@code snapshotEvery} events of a device ({@link SnapshotEmitter}) and placed
+ * in the device's partition ({@link SnapshotKey}).
  *
- * The source reads and the sinks write raw bytes, whatever the catalogue's typed topics say: the
- * fold decodes each input record itself, dead-lettering what does not decode
- * ({@link FoldProcessor}), so that no record can fail the task in a deserializer, and it encodes
- * its outputs ({@code Wire}) and keeps them within the record limit ({@link OutputLimits}) before
- * it forwards them.
+ * <p>The source reads and the sinks write raw bytes, whatever the catalogue's typed topics say: the
+ * fold decodes each input record itself, dead-lettering what does not decode ({@link
+ * FoldProcessor}), so that no record can fail the task in a deserializer, and it encodes its
+ * outputs ({@code Wire}) and keeps them within the record limit ({@link OutputLimits}) before it
+ * forwards them.
  *
  * <p>Every store is a named, changelogged key/value store of raw bytes (RocksDB unless in-memory
- * stores are asked for), with Kafka Streams' record cache on: the fold reads only its heap
- * working set ({@link WorkingSet}), so the cache serves no fold read; it collapses the rewrites
- * of a key within a commit interval before they reach RocksDB and the changelog.
+ * stores are asked for), with Kafka Streams' record cache on: the fold reads only its heap working
+ * set ({@link WorkingSet}), so the cache serves no fold read; it collapses the rewrites of a key
+ * within a commit interval before they reach RocksDB and the changelog.
  */
 public final class EngineTopology {
     public static final String SOURCE = "events-source";
@@ -54,16 +54,20 @@ public final class EngineTopology {
     public static final String ALERT_SINK = "alert-sink";
     public static final String SNAPSHOT_SINK = "snapshot-sink";
 
-    private EngineTopology() {
-    }
+    private EngineTopology() {}
 
     /** Places a snapshot part in its device's partition (its key is not the bare device id). */
-    private static final StreamPartitioner<byte[], byte[]> SNAPSHOT_PLACEMENT = (topic, key, value, partitions) ->
-            Optional.of(Set.of(Topics.partitionOf(SnapshotKey.parse(key).device(), partitions)));
+    private static final StreamPartitioner<byte[], byte[]> SNAPSHOT_PLACEMENT =
+            (topic, key, value, partitions) ->
+                    Optional.of(
+                            Set.of(
+                                    Topics.partitionOf(
+                                            SnapshotKey.parse(key).device(), partitions)));
 
     /** Whether stores live in RocksDB (on disk) or in memory (changelogged either way). */
     public enum StoreType {
-        ROCKSDB, MEMORY
+        ROCKSDB,
+        MEMORY
     }
 
     /** Every store of the fold: the device state's tables and the BO history. */
@@ -76,9 +80,19 @@ public final class EngineTopology {
     /** Events per snapshot of a device when not configured. */
     public static final long DEFAULT_SNAPSHOT_EVERY = 10_000;
 
-    /** The topology over {@code topics}, folding with {@code config}, with the default snapshot interval and alert thresholds. */
-    public static Topology build(Topics topics, FoldConfig config, StoreType storeType, LedgerCounters counters) {
-        return build(topics, config, storeType, counters, DEFAULT_SNAPSHOT_EVERY, AlertThresholds.DEFAULT,
+    /**
+     * The topology over {@code topics}, folding with {@code config}, with the default snapshot
+     * interval and alert thresholds.
+     */
+    public static Topology build(
+            Topics topics, FoldConfig config, StoreType storeType, LedgerCounters counters) {
+        return build(
+                topics,
+                config,
+                storeType,
+                counters,
+                DEFAULT_SNAPSHOT_EVERY,
+                AlertThresholds.DEFAULT,
                 defaultWorkingSetBytes());
     }
 
@@ -88,21 +102,39 @@ public final class EngineTopology {
     }
 
     /**
-     * The topology over {@code topics}, folding with {@code config}, snapshotting every
-     * {@code snapshotEvery} events of a device (0: never), alerting with {@code thresholds}, with
-     * a working set of at most {@code workingSetBytes} of heap per task ({@link WorkingSet}).
+     * The topology over {@code topics}, folding with {@code config}, snapshotting every {@code
+     * snapshotEvery} events of a device (0: never), alerting with {@code thresholds}, with a
+     * working set of at most {@code workingSetBytes} of heap per task ({@link WorkingSet}).
      */
-    public static Topology build(Topics topics, FoldConfig config, StoreType storeType, LedgerCounters counters,
-                                 long snapshotEvery, AlertThresholds thresholds, long workingSetBytes) {
+    public static Topology build(
+            Topics topics,
+            FoldConfig config,
+            StoreType storeType,
+            LedgerCounters counters,
+            long snapshotEvery,
+            AlertThresholds thresholds,
+            long workingSetBytes) {
         Topology t = new Topology();
-        t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events().name());
-        t.addProcessor(FOLD, () -> new FoldProcessor(config, thresholds, snapshotEvery, workingSetBytes, counters), SOURCE);
+        t.addSource(
+                SOURCE,
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                topics.events().name());
+        t.addProcessor(
+                FOLD,
+                () ->
+                        new FoldProcessor(
+                                config, thresholds, snapshotEvery, workingSetBytes, counters),
+                SOURCE);
         for (String name : stores()) {
-            KeyValueBytesStoreSupplier supplier = storeType == StoreType.MEMORY
-                    ? Stores.inMemoryKeyValueStore(name)
-                    : Stores.persistentKeyValueStore(name);
-            t.addStateStore(Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray())
-                    .withCachingEnabled(), FOLD);
+            KeyValueBytesStoreSupplier supplier =
+                    storeType == StoreType.MEMORY
+                            ? Stores.inMemoryKeyValueStore(name)
+                            : Stores.persistentKeyValueStore(name);
+            t.addStateStore(
+                    Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray())
+                            .withCachingEnabled(),
+                    FOLD);
         }
         ByteArraySerializer bytes = new ByteArraySerializer();
         t.addSink(LEDGER_SINK, topics.ledger().name(), bytes, bytes, FOLD);

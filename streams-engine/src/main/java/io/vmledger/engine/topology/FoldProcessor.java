@@ -1,20 +1,19 @@
 package io.vmledger.engine.topology;
 
-import io.vmledger.schema.topic.Topics;
-
 import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.DeviceLedger;
+import io.vmledger.engine.store.KeyValueByteStore;
+import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.codec.OutcomeEncoder;
 import io.vmledger.schema.store.ByteStore;
-import io.vmledger.engine.store.KeyValueByteStore;
 import io.vmledger.schema.store.StoreLayout;
 import io.vmledger.schema.store.StoreTableSource;
-import io.vmledger.schema.LedgerEntry;
-import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.wire.EnvelopeRules;
 import io.vmledger.schema.wire.Wire;
 import java.io.IOException;
@@ -31,12 +30,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The engine's one processor: admits each input record (else dead-letters it with its raw
- * bytes, source position and reason), applies its event to the device's state in the task's
- * stores through the core's façade ({@link DeviceLedger}), and forwards what it produced: one
- * ledger entry per event (the same entry {@code replay} prints), the devcoredump, the alerts,
- * and a snapshot when one is due. Lifetime alerts are swept on a stream-time punctuator
- * ({@link AlertStage}).
+ * The engine's one processor: admits each input record (else dead-letters it with its raw bytes,
+ * source position and reason), applies its event to the device's state in the task's stores through
+ * the core's façade ({@link DeviceLedger}), and forwards what it produced: one ledger entry per
+ * event (the same entry {@code replay} prints), the devcoredump, the alerts, and a snapshot when
+ * one is due. Lifetime alerts are swept on a stream-time punctuator ({@link AlertStage}).
  */
 final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final DeviceLedger ledger;
@@ -51,8 +49,12 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private Map<String, ByteStore> stores;
     private WorkingSet devices;
 
-    FoldProcessor(FoldConfig config, AlertThresholds thresholds, long snapshotEvery, long workingSetBytes,
-                  LedgerCounters counters) {
+    FoldProcessor(
+            FoldConfig config,
+            AlertThresholds thresholds,
+            long snapshotEvery,
+            long workingSetBytes,
+            LedgerCounters counters) {
         this.ledger = new DeviceLedger(config, thresholds);
         this.counters = counters;
         this.coredumps = new CoredumpCapture(EngineTopology.COREDUMP_SINK);
@@ -71,7 +73,9 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         boHistory = new BoHistory(new KeyValueByteStore(context.getStateStore(BoHistory.STORE)));
         stores.put(StoreLayout.BOS, boHistory.mirroring(stores.get(StoreLayout.BOS)));
-        snapshots = new SnapshotEmitter(snapshotEvery, stores::get, context, EngineTopology.SNAPSHOT_SINK);
+        snapshots =
+                new SnapshotEmitter(
+                        snapshotEvery, stores::get, context, EngineTopology.SNAPSHOT_SINK);
         if (devices != null) {
             counters.unwatch(devices);
         }
@@ -88,8 +92,13 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         VmEvent event = admitted.wire();
         boHistory.at(record.timestamp());
-        Applied applied = ledger.apply(event.getDevice(), event.getSeq(), event.getTs(), admitted.domain(),
-                devices.state(event.getDevice()));
+        Applied applied =
+                ledger.apply(
+                        event.getDevice(),
+                        event.getSeq(),
+                        event.getTs(),
+                        admitted.domain(),
+                        devices.state(event.getDevice()));
         LedgerEntry entry = OutcomeEncoder.encode(applied.outcome());
         counters.outcome(entry.getStatus());
         context.forward(record.withValue(OutputLimits.ledger(entry)), EngineTopology.LEDGER_SINK);
@@ -106,10 +115,10 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     /**
-     * The record's event if it is one the fold may apply: a value of at most
-     * {@link Topics#MAX_EVENT_BYTES}, a decodable VmEvent whose envelope keeps
-     * {@link EnvelopeRules} and whose key is its device. Anything else is dead-lettered here
-     * (null returned), so that no input, whatever its bytes, reaches code that could fail the task.
+     * The record's event if it is one the fold may apply: a value of at most {@link
+     * Topics#MAX_EVENT_BYTES}, a decodable VmEvent whose envelope keeps {@link EnvelopeRules} and
+     * whose key is its device. Anything else is dead-lettered here (null returned), so that no
+     * input, whatever its bytes, reaches code that could fail the task.
      */
     private Admitted admit(Record<byte[], byte[]> record) {
         byte[] value = record.value();
@@ -118,8 +127,13 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return null;
         }
         if (value.length > Topics.MAX_EVENT_BYTES) {
-            deadLetter(record, "event of " + value.length + " bytes is over the " + Topics.MAX_EVENT_BYTES
-                    + " bytes an event may have");
+            deadLetter(
+                    record,
+                    "event of "
+                            + value.length
+                            + " bytes is over the "
+                            + Topics.MAX_EVENT_BYTES
+                            + " bytes an event may have");
             return null;
         }
         VmEvent event;
@@ -138,22 +152,33 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         String key = keyString(record.key());
         if (key == null || !key.equals(event.getDevice())) {
-            deadLetter(record, "record key " + (key == null ? "(none or not UTF-8)" : "'" + shown(key) + "'")
-                    + " is not the event's device '" + event.getDevice() + "'");
+            deadLetter(
+                    record,
+                    "record key "
+                            + (key == null ? "(none or not UTF-8)" : "'" + shown(key) + "'")
+                            + " is not the event's device '"
+                            + event.getDevice()
+                            + "'");
             return null;
         }
         return new Admitted(event, domain);
     }
 
     /** An input record's event, as it came (Avro) and as the core folds it. */
-    private record Admitted(VmEvent wire, Event domain) {
-    }
+    private record Admitted(VmEvent wire, Event domain) {}
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
         RecordMetadata md = context.recordMetadata().orElse(null);
-        byte[] value = Wire.deadLetter(DeadLetters.of(
-                md == null ? "" : md.topic(), md == null ? -1 : md.partition(), md == null ? -1 : md.offset(),
-                record.timestamp(), record.key(), record.value(), reason));
+        byte[] value =
+                Wire.deadLetter(
+                        DeadLetters.of(
+                                md == null ? "" : md.topic(),
+                                md == null ? -1 : md.partition(),
+                                md == null ? -1 : md.offset(),
+                                record.timestamp(),
+                                record.key(),
+                                record.value(),
+                                reason));
         counters.deadLetter();
         context.forward(record.withValue(value), EngineTopology.DEADLETTER_SINK);
     }
@@ -174,9 +199,15 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
-    /** The failure's kind and message; for a decoder failure that {@code Wire} wrapped, the original one. */
+    /**
+     * The failure's kind and message; for a decoder failure that {@code Wire} wrapped, the original
+     * one.
+     */
     private static String describe(Exception e) {
-        Throwable t = e instanceof IOException && e.getCause() instanceof RuntimeException ? e.getCause() : e;
+        Throwable t =
+                e instanceof IOException && e.getCause() instanceof RuntimeException
+                        ? e.getCause()
+                        : e;
         String kind = t.getClass().getSimpleName();
         return t.getMessage() == null ? kind : kind + ": " + shown(t.getMessage());
     }

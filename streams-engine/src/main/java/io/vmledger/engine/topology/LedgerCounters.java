@@ -8,13 +8,13 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.ToLongFunction;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToLongFunction;
 
 /**
- * The engine's own metrics: input records by how they were accounted for (every record is
- * applied, rejected with an errno, a duplicate, or dead-lettered), as
- * {@code vmledger_records_total{outcome=...}}.
+ * The engine's own metrics: input records by how they were accounted for (every record is applied,
+ * rejected with an errno, a duplicate, or dead-lettered), as {@code
+ * vmledger_records_total{outcome=...}}.
  */
 public final class LedgerCounters {
     private final Map<Status, Counter> byStatus = new EnumMap<>(Status.class);
@@ -26,19 +26,30 @@ public final class LedgerCounters {
 
     public LedgerCounters(MeterRegistry registry) {
         Gauge.builder("vmledger.working.set.devices", () -> sum(WorkingSet::devices))
-                .description("Devices whose state the fold holds in the heap").register(registry);
+                .description("Devices whose state the fold holds in the heap")
+                .register(registry);
         Gauge.builder("vmledger.working.set.entries", () -> sum(WorkingSet::entries))
-                .description("Table entries the fold holds in the heap").register(registry);
+                .description("Table entries the fold holds in the heap")
+                .register(registry);
         Gauge.builder("vmledger.working.set.loads", () -> sum(WorkingSet::loads))
-                .description("Devices loaded from the stores into the heap by the open tasks").register(registry);
+                .description("Devices loaded from the stores into the heap by the open tasks")
+                .register(registry);
         Gauge.builder("vmledger.working.set.evictions", () -> sum(WorkingSet::evictions))
-                .description("Devices evicted from the heap by the open tasks").register(registry);
+                .description("Devices evicted from the heap by the open tasks")
+                .register(registry);
         for (Status s : Status.values()) {
-            byStatus.put(s, Counter.builder("vmledger.records").tag("outcome", s.name())
-                    .description("Input records by outcome").register(registry));
+            byStatus.put(
+                    s,
+                    Counter.builder("vmledger.records")
+                            .tag("outcome", s.name())
+                            .description("Input records by outcome")
+                            .register(registry));
         }
-        deadLettered = Counter.builder("vmledger.records").tag("outcome", "dead_letter")
-                .description("Input records by outcome").register(registry);
+        deadLettered =
+                Counter.builder("vmledger.records")
+                        .tag("outcome", "dead_letter")
+                        .description("Input records by outcome")
+                        .register(registry);
     }
 
     void outcome(Status status) {

@@ -1,8 +1,7 @@
 package io.vmledger.engine.topology;
 
-import io.vmledger.schema.topic.Topics;
-
 import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.wire.Wire;
 import java.util.List;
 
@@ -14,8 +13,7 @@ import java.util.List;
  * event was applied, and its outcome, seq and errno stay in the ledger.
  */
 final class OutputLimits {
-    private OutputLimits() {
-    }
+    private OutputLimits() {}
 
     /** The wire form of {@code entry}, cut to its outcome if whole it would be over the limit. */
     static byte[] ledger(LedgerEntry entry) {
@@ -23,13 +21,19 @@ final class OutputLimits {
         if (whole.length <= Topics.MAX_OUTPUT_BYTES) {
             return whole;
         }
-        String note = "ledger entry of " + whole.length + " bytes is over the " + Topics.MAX_OUTPUT_BYTES
-                + " bytes a record may have: steps, page-table ops and effects omitted";
-        return Wire.ledger(LedgerEntry.newBuilder(entry)
-                .setOps(entry.getOps() == null ? null : List.of())
-                .setEffects(List.of())
-                .setReason(entry.getReason() == null ? note : entry.getReason() + "; " + note)
-                .build());
+        String note =
+                "ledger entry of "
+                        + whole.length
+                        + " bytes is over the "
+                        + Topics.MAX_OUTPUT_BYTES
+                        + " bytes a record may have: steps, page-table ops and effects omitted";
+        return Wire.ledger(
+                LedgerEntry.newBuilder(entry)
+                        .setOps(entry.getOps() == null ? null : List.of())
+                        .setEffects(List.of())
+                        .setReason(
+                                entry.getReason() == null ? note : entry.getReason() + "; " + note)
+                        .build());
     }
 
     /** Whether a coredump of this wire form fits a record. */

@@ -1,13 +1,12 @@
 package io.vmledger.engine.topology;
 
-import io.vmledger.schema.topic.SnapshotKey;
-
 import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.ledger.Applied;
-import io.vmledger.schema.store.ByteStore;
-import io.vmledger.schema.store.StoreLayout;
 import io.vmledger.schema.Snapshot;
 import io.vmledger.schema.SnapshotEntry;
+import io.vmledger.schema.store.ByteStore;
+import io.vmledger.schema.store.StoreLayout;
+import io.vmledger.schema.topic.SnapshotKey;
 import io.vmledger.schema.wire.Wire;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -24,33 +23,44 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * as-of audit replays at most N events after the newest snapshot before its time instead of the
  * device's whole history.
  *
- * <p>When: after an event that advanced the device's seq across a multiple of N
- * ({@link Applied#snapshotDue}). With the usual consecutive seqs that is every N applied events;
- * it depends only on the seqs, so a re-processing after a failure or restart snapshots at the
- * same events again.
+ * <p>When: after an event that advanced the device's seq across a multiple of N ({@link
+ * Applied#snapshotDue}). With the usual consecutive seqs that is every N applied events; it depends
+ * only on the seqs, so a re-processing after a failure or restart snapshots at the same events
+ * again.
  *
- * <p>What: every entry of the engine's stores under the device's key prefix
- * ({@link StoreLayout#devicePrefix}), key and value byte for byte as the state codecs wrote them,
- * with the event's seq, time and source position (topic, partition, offset), so that loading the
- * entries into stores of the same layout and folding the partition from offset + 1 continues
- * exactly where the engine was. The record timestamp is the event's (event time in ms). A state
- * larger than {@link #MAX_PART_BYTES} is split into parts (keys in {@link SnapshotKey}). Emitting
- * costs O(device state), once per N events.
+ * <p>What: every entry of the engine's stores under the device's key prefix ({@link
+ * StoreLayout#devicePrefix}), key and value byte for byte as the state codecs wrote them, with the
+ * event's seq, time and source position (topic, partition, offset), so that loading the entries
+ * into stores of the same layout and folding the partition from offset + 1 continues exactly where
+ * the engine was. The record timestamp is the event's (event time in ms). A state larger than
+ * {@link #MAX_PART_BYTES} is split into parts (keys in {@link SnapshotKey}). Emitting costs
+ * O(device state), once per N events.
  */
 final class SnapshotEmitter {
-    /** Entry bytes per snapshot part: well below the producer's and broker's default 1 MiB record limit. */
+    /**
+     * Entry bytes per snapshot part: well below the producer's and broker's default 1 MiB record
+     * limit.
+     */
     static final int MAX_PART_BYTES = 512 * 1024;
-    /** Per-entry overhead counted against {@link #MAX_PART_BYTES}: store name and Avro length prefixes. */
+
+    /**
+     * Per-entry overhead counted against {@link #MAX_PART_BYTES}: store name and Avro length
+     * prefixes.
+     */
     private static final int ENTRY_OVERHEAD = 32;
 
     /** Events per snapshot; 0 disables snapshots. */
     private final long every;
+
     private final Function<String, ByteStore> stores;
     private final ProcessorContext<byte[], byte[]> context;
     private final String sink;
 
-    SnapshotEmitter(long every, Function<String, ByteStore> stores, ProcessorContext<byte[], byte[]> context,
-                    String sink) {
+    SnapshotEmitter(
+            long every,
+            Function<String, ByteStore> stores,
+            ProcessorContext<byte[], byte[]> context,
+            String sink) {
         if (every < 0) {
             throw new IllegalArgumentException("snapshot interval must be >= 0, got " + every);
         }
@@ -60,7 +70,10 @@ final class SnapshotEmitter {
         this.sink = sink;
     }
 
-    /** After {@code record} was applied: emits the device's snapshot if one is due ({@link Applied#snapshotDue}). */
+    /**
+     * After {@code record} was applied: emits the device's snapshot if one is due ({@link
+     * Applied#snapshotDue}).
+     */
     void afterEvent(Record<byte[], byte[]> record, Applied applied) {
         if (!applied.snapshotDue(every)) {
             return;
@@ -69,11 +82,22 @@ final class SnapshotEmitter {
         RecordMetadata md = context.recordMetadata().orElseThrow();
         List<List<SnapshotEntry>> parts = parts(outcome.device());
         for (int i = 0; i < parts.size(); i++) {
-            Snapshot s = Snapshot.newBuilder().setDevice(outcome.device()).setSeq(outcome.seq()).setTs(outcome.ts())
-                    .setSourceTopic(md.topic()).setSourcePartition(md.partition()).setSourceOffset(md.offset())
-                    .setPart(i).setParts(parts.size()).setEntries(parts.get(i)).build();
-            context.forward(record.withKey(new SnapshotKey(outcome.device(), outcome.seq(), i).bytes())
-                    .withValue(Wire.snapshot(s)), sink);
+            Snapshot s =
+                    Snapshot.newBuilder()
+                            .setDevice(outcome.device())
+                            .setSeq(outcome.seq())
+                            .setTs(outcome.ts())
+                            .setSourceTopic(md.topic())
+                            .setSourcePartition(md.partition())
+                            .setSourceOffset(md.offset())
+                            .setPart(i)
+                            .setParts(parts.size())
+                            .setEntries(parts.get(i))
+                            .build();
+            context.forward(
+                    record.withKey(new SnapshotKey(outcome.device(), outcome.seq(), i).bytes())
+                            .withValue(Wire.snapshot(s)),
+                    sink);
         }
     }
 
@@ -93,7 +117,11 @@ final class SnapshotEmitter {
                         part = new ArrayList<>();
                         bytes = 0;
                     }
-                    part.add(new SnapshotEntry(store, ByteBuffer.wrap(e.getKey().get()), ByteBuffer.wrap(e.getValue())));
+                    part.add(
+                            new SnapshotEntry(
+                                    store,
+                                    ByteBuffer.wrap(e.getKey().get()),
+                                    ByteBuffer.wrap(e.getValue())));
                     bytes += size;
                 }
             }

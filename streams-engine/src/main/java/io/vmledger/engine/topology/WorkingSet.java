@@ -8,16 +8,20 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A task's working set: the state of the devices it folds, in the heap ({@link DeviceState#mirroring}),
- * loaded from the task's stores as the device's events first use each table after the task starts (one ordered
- * scan per table). Every change reaches the stores at the end of its event, so a device not
- * being folded can be dropped at any time: when the heap copies outgrow the byte budget, whole
- * devices are evicted, least recently used first, and load again from the stores when next
- * needed. The task drops the whole set when it is closed, revoked or corrupted (the processor is
- * initialised anew), so the heap never outlives the stores and the committed ledger it mirrors.
+ * A task's working set: the state of the devices it folds, in the heap ({@link
+ * DeviceState#mirroring}), loaded from the task's stores as the device's events first use each
+ * table after the task starts (one ordered scan per table). Every change reaches the stores at the
+ * end of its event, so a device not being folded can be dropped at any time: when the heap copies
+ * outgrow the byte budget, whole devices are evicted, least recently used first, and load again
+ * from the stores when next needed. The task drops the whole set when it is closed, revoked or
+ * corrupted (the processor is initialised anew), so the heap never outlives the stores and the
+ * committed ledger it mirrors.
  */
 final class WorkingSet {
-    /** Heap bytes counted per table entry (key, value record, tree slot): a deliberate over-estimate. */
+    /**
+     * Heap bytes counted per table entry (key, value record, tree slot): a deliberate
+     * over-estimate.
+     */
     static final long BYTES_PER_ENTRY = 256;
 
     private final long budgetBytes;
@@ -40,7 +44,7 @@ final class WorkingSet {
 
     /**
      * @param budgetBytes heap the set may take, counted at {@link #BYTES_PER_ENTRY} per entry
-     * @param stores      each device's durable tables (the task's stores)
+     * @param stores each device's durable tables (the task's stores)
      */
     WorkingSet(long budgetBytes, Function<String, DeviceTables.TableSource> stores) {
         this.budgetBytes = budgetBytes;

@@ -1,20 +1,19 @@
 package io.vmledger.engine.topology;
 
-import io.vmledger.schema.topic.Topics;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vmledger.engine.DriverTopics;
 import io.vmledger.core.alert.AlertRule;
 import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.fold.FoldConfig;
+import io.vmledger.engine.DriverTopics;
 import io.vmledger.schema.Alert;
 import io.vmledger.schema.Severity;
 import io.vmledger.schema.VmEvent;
-import io.vmledger.schema.json.TraceJson;
 import io.vmledger.schema.json.TraceFormatException;
+import io.vmledger.schema.json.TraceJson;
+import io.vmledger.schema.topic.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,16 +32,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The alert stage in the topology under TopologyTestDriver: event-driven alerts go out with the
- * event, lifetime alerts on the stream-time punctuator against each device's own clock, once,
- * keyed by device, with the watch store holding only the subjects whose condition holds.
+ * event, lifetime alerts on the stream-time punctuator against each device's own clock, once, keyed
+ * by device, with the watch store holding only the subjects whose condition holds.
  */
 class AlertStageTest {
     private static final Topics TOPICS = Topics.defaults(1);
     private static final long T0 = 1_767_225_600_000_000L;
     private static final long S = AlertThresholds.SECOND_US;
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, VmEvent> events;
@@ -54,8 +52,14 @@ class AlertStageTest {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "alert-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(EngineTopology.build(TOPICS, FoldConfig.DEFAULT, type,
-                new LedgerCounters(new SimpleMeterRegistry())), p);
+        driver =
+                new TopologyTestDriver(
+                        EngineTopology.build(
+                                TOPICS,
+                                FoldConfig.DEFAULT,
+                                type,
+                                new LedgerCounters(new SimpleMeterRegistry())),
+                        p);
         events = DriverTopics.input(driver, TOPICS.events());
         alerts = DriverTopics.output(driver, TOPICS.alerts());
     }
@@ -65,12 +69,24 @@ class AlertStageTest {
         driver.close();
     }
 
-    /** Pipes one trace line of device {@code d} (0 or 1) at {@code seconds} after T0, as the producer would. */
+    /**
+     * Pipes one trace line of device {@code d} (0 or 1) at {@code seconds} after T0, as the
+     * producer would.
+     */
     private void send(int d, double seconds, String fields) throws TraceFormatException {
         long ts = T0 + (long) (seconds * S);
         String device = "dev-" + d;
-        VmEvent e = TraceJson.parse("{\"device\":\"" + device + "\",\"seq\":" + ++seqs[d] + ",\"ts\":" + ts + ","
-                + fields + "}");
+        VmEvent e =
+                TraceJson.parse(
+                        "{\"device\":\""
+                                + device
+                                + "\",\"seq\":"
+                                + ++seqs[d]
+                                + ",\"ts\":"
+                                + ts
+                                + ","
+                                + fields
+                                + "}");
         events.pipeInput(device, e, ts / 1000);
     }
 
@@ -87,23 +103,33 @@ class AlertStageTest {
 
     @ParameterizedTest
     @EnumSource(EngineTopology.StoreType.class)
-    void lifetimeAlertsFollowEachDevicesOwnClockAndAreRaisedOnce(EngineTopology.StoreType type) throws Exception {
+    void lifetimeAlertsFollowEachDevicesOwnClockAndAreRaisedOnce(EngineTopology.StoreType type)
+            throws Exception {
         open(type);
         for (int d = 0; d < 2; d++) {
             send(d, 0, "\"type\":\"file_open\",\"file\":1,\"vm_bind\":true");
             send(d, 0, "\"type\":\"submitqueue_new\",\"file\":1,\"queue\":1,\"vm_bind\":true");
             send(d, 0, "\"type\":\"bo_new\",\"file\":1,\"bo\":7,\"size\":4096");
         }
-        send(0, 0, "\"type\":\"vm_bind\",\"file\":1,\"queue\":1,\"ops\":[{\"op\":\"map\",\"bo\":7,\"iova\":\"0x100000000\",\"range\":4096}]");
+        send(
+                0,
+                0,
+                "\"type\":\"vm_bind\",\"file\":1,\"queue\":1,\"ops\":[{\"op\":\"map\",\"bo\":7,\"iova\":\"0x100000000\",\"range\":4096}]");
         send(0, 0, "\"type\":\"vmap\",\"bo\":7");
         // dev-0's clock runs 20 s ahead of dev-1's: at every moment dev-1 has seen 20 s less.
         for (int t = 1; t <= 60; t++) {
             send(0, t + 20, "\"type\":\"set_name\",\"bo\":7,\"name\":\"tick\"");
-            send(1, t, "\"type\":\"submitqueue_new\",\"file\":1,\"queue\":" + (t + 1) + ",\"vm_bind\":true");
+            send(
+                    1,
+                    t,
+                    "\"type\":\"submitqueue_new\",\"file\":1,\"queue\":"
+                            + (t + 1)
+                            + ",\"vm_bind\":true");
             if (t == 25) {
                 List<Alert> early = read();
                 assertEquals(1, early.size(), early::toString);
-                assertEquals("vmap_leak", early.get(0).getRule(), "dev-0 is past 30 s of its own time");
+                assertEquals(
+                        "vmap_leak", early.get(0).getRule(), "dev-0 is past 30 s of its own time");
                 assertEquals("dev-0", early.get(0).getDevice());
             }
         }
