@@ -128,6 +128,25 @@ class ReplayCommandTest {
     }
 
     @Test
+    void alertsFollowTheOutcomesWhenAsked() throws IOException {
+        String trace =
+                OPEN
+                        + """
+                {"device":"d1","seq":4,"type":"vm_bind","file":1,"queue":1,"ops":[{"op":"map","bo":7,"iova":"0x100000000","range":"0x1000"}]}
+                {"device":"d1","seq":5,"type":"file_close","file":1}
+                """;
+        Run plain = replay(trace);
+        Run withAlerts = replay(trace, "--alerts");
+        assertEquals(5, plain.lines().size(), "no alert lines unless asked");
+        assertEquals(plain.lines(), withAlerts.lines().subList(0, 5), "outcomes unchanged");
+        assertEquals(6, withAlerts.lines().size());
+        JsonNode alert = withAlerts.lines().get(5);
+        assertEquals("mappings_at_close", alert.get("rule").asText());
+        assertEquals(1, alert.get("vm").asLong());
+        assertEquals(5, alert.get("seq").asLong());
+    }
+
+    @Test
     void stateListsDevicesThenVmsThenBosInAscendingOrder() throws IOException {
         Run r =
                 replay(
