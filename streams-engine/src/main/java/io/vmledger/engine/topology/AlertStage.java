@@ -50,6 +50,7 @@ final class AlertStage {
     private void sweep() {
         for (String device : watchedDevices()) {
             forward(ledger.sweep(device, devices.state(device)));
+            devices.folded(device);
         }
     }
 

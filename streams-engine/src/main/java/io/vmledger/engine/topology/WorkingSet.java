@@ -65,8 +65,8 @@ final class WorkingSet {
     }
 
     /**
-     * Recounts {@code device} after an event (its changes are in the stores by now) and evicts
-     * least recently used devices other than it while the set is over budget.
+     * Recounts {@code device} after an event or a sweep (its changes are in the stores by now) and
+     * evicts least recently used devices other than it while the set is over budget.
      */
     void folded(String device) {
         Held h = devices.get(device);
