@@ -99,7 +99,7 @@ public final class EngineCommand implements Callable<Integer> {
             names = "--working-set",
             paramLabel = "SIZE",
             description =
-                    "Heap each task may hold devices' state in (e.g. 512MiB); beyond it the least recently used"
+                    "Heap this instance's tasks may hold devices' state in, together (e.g. 512MiB); beyond it the least recently used"
                             + " devices are evicted and reload from the stores (default: a quarter of the maximum heap).")
     String workingSet;
 

@@ -26,8 +26,8 @@ import java.util.Objects;
  * @param snapshotEvery a device's state goes to the snapshots topic every this many of its events;
  *     0 never
  * @param alerts thresholds of the alert rules
- * @param workingSetBytes heap each task's working set may take (devices' state mirrored from the
- *     stores)
+ * @param workingSetBytes heap the working sets of all this instance's tasks may take (devices'
+ *     state mirrored from the stores)
  */
 public record EngineConfig(
         String bootstrap,

@@ -4,6 +4,7 @@ import io.vmledger.core.alert.AlertTables;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.store.MirroredTable;
 import io.vmledger.core.store.OrderedTable;
+import io.vmledger.core.store.WriteBackTable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,6 +52,11 @@ public final class DeviceState {
                 new DeviceTables.TableSource() {
                     @Override
                     public <V> OrderedTable<V> table(String name) {
+                        if (name.equals(DeviceTables.VM_LOG)) {
+                            // the VM log keeps a VM's whole history (use-after-unmap diagnoses):
+                            // it stays in the store, written back per event, read by short scans
+                            return new WriteBackTable<>(durable.<V>table(name));
+                        }
                         MirroredTable<V> t = new MirroredTable<>(durable.<V>table(name));
                         heap.add(t);
                         return t;

@@ -150,7 +150,9 @@ public record Topics(
         if (topic.equals(snapshots.name())) {
             return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         }
-        if (topic.equals(coredumps.name()) || topic.equals(ledger.name())) {
+        if (topic.equals(coredumps.name())
+                || topic.equals(ledger.name())
+                || topic.equals(deadletter.name())) {
             return Map.of(
                     TopicConfig.RETENTION_MS_CONFIG,
                     "-1",

@@ -61,12 +61,22 @@ final class QueriedByteStore implements ByteStore {
 
     @Override
     public CloseableIterator range(Bytes from, Bytes to, boolean descending) {
+        CloseableIterator raw;
         try {
-            return present(
+            raw =
                     KeyValueByteStore.iterator(
-                            descending ? store.reverseRange(from, to) : store.range(from, to)));
+                            descending ? store.reverseRange(from, to) : store.range(from, to));
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
+        }
+        try {
+            return present(raw);
+        } catch (RuntimeException e) {
+            raw.close();
+            if (e instanceof InvalidStateStoreException s) {
+                throw unavailable(s);
+            }
+            throw e;
         }
     }
 

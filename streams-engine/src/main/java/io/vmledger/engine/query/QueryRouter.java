@@ -235,8 +235,14 @@ public final class QueryRouter {
     private HttpReply health() {
         KafkaStreams.State state = streams.state();
         FoldHealth fold = health.get();
-        boolean running = state == KafkaStreams.State.RUNNING;
-        String status = !running ? "unavailable" : fold.stalled() ? "stalled" : "ok";
+        boolean starting =
+                state == KafkaStreams.State.CREATED || state == KafkaStreams.State.REBALANCING;
+        String status =
+                starting
+                        ? "rebalancing"
+                        : state != KafkaStreams.State.RUNNING
+                                ? "unavailable"
+                                : fold.stalled() ? "stalled" : "ok";
         String body =
                 "{\"status\":\""
                         + status
@@ -247,7 +253,9 @@ public final class QueryRouter {
                         + ",\"last_progress_age_s\":"
                         + Math.round(fold.lastProgressAgeSeconds() * 10) / 10.0
                         + "}";
-        return new HttpReply(status.equals("ok") ? 200 : 503, HttpReply.JSON, body);
+        // a rebalance or a restore is the engine at work, not a reason to restart it
+        boolean healthy = status.equals("ok") || status.equals("rebalancing");
+        return new HttpReply(healthy ? 200 : 503, HttpReply.JSON, body);
     }
 
     /**

@@ -115,6 +115,11 @@ public final class QueryServer implements AutoCloseable {
         if (!"GET".equals(ex.getRequestMethod())) {
             return HttpReply.error(405, "only GET is supported");
         }
+        String path = ex.getRequestURI().getRawPath();
+        if (path.equals("/healthz") || path.equals("/metrics")) {
+            // answered on the connection's own thread: never behind slow device queries
+            return answer.get();
+        }
         Future<HttpReply> running;
         try {
             running = queries.submit(answer::get);

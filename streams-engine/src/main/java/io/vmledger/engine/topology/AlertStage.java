@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,6 +33,7 @@ final class AlertStage {
     private ProcessorContext<byte[], byte[]> context;
     private WorkingSet devices;
     private KeyValueStore<Bytes, byte[]> watchStore;
+    private Cancellable sweeps;
 
     AlertStage(DeviceLedger ledger, String sink) {
         this.ledger = ledger;
@@ -43,7 +45,15 @@ final class AlertStage {
         this.context = context;
         this.devices = devices;
         this.watchStore = context.getStateStore(StoreLayout.ALERT_WATCH);
-        context.schedule(SWEEP_INTERVAL, PunctuationType.STREAM_TIME, now -> sweep());
+        this.sweeps = context.schedule(SWEEP_INTERVAL, PunctuationType.STREAM_TIME, now -> sweep());
+    }
+
+    /** Stops the sweeps (the task is closing; a revived task schedules them again in init). */
+    void close() {
+        if (sweeps != null) {
+            sweeps.cancel();
+            sweeps = null;
+        }
     }
 
     /** Raises every due lifetime condition of every device with a watched subject. */

@@ -49,6 +49,14 @@ public final class DeadLetters {
         return b.setReason(why.toString()).build();
     }
 
+    /**
+     * The record key a dead letter of an input keyed {@code key} gets: at most {@link #KEPT_BYTES}
+     * of it.
+     */
+    static byte[] keptKey(byte[] key) {
+        return key == null || key.length <= KEPT_BYTES ? key : Arrays.copyOf(key, KEPT_BYTES);
+    }
+
     private static ByteBuffer kept(byte[] bytes) {
         if (bytes == null) {
             return null;

@@ -96,7 +96,7 @@ public final class EngineTopology {
                 defaultWorkingSetBytes());
     }
 
-    /** The working-set budget when none is given: a quarter of the maximum heap. */
+    /** The working-set budget when none is given: a quarter of the maximum heap, for all tasks. */
     public static long defaultWorkingSetBytes() {
         return Runtime.getRuntime().maxMemory() / 4;
     }
@@ -104,7 +104,8 @@ public final class EngineTopology {
     /**
      * The topology over {@code topics}, folding with {@code config}, snapshotting every {@code
      * snapshotEvery} events of a device (0: never), alerting with {@code thresholds}, with a
-     * working set of at most {@code workingSetBytes} of heap per task ({@link WorkingSet}).
+     * working sets of at most {@code workingSetBytes} of heap in all, shared by the tasks of the
+     * instance running it ({@link WorkingSet}, {@link WorkingSetBudget}).
      */
     public static Topology build(
             Topics topics,
@@ -115,6 +116,7 @@ public final class EngineTopology {
             AlertThresholds thresholds,
             long workingSetBytes) {
         Topology t = new Topology();
+        WorkingSetBudget budget = new WorkingSetBudget(workingSetBytes);
         t.addSource(
                 SOURCE,
                 new ByteArrayDeserializer(),
@@ -122,9 +124,7 @@ public final class EngineTopology {
                 topics.events().name());
         t.addProcessor(
                 FOLD,
-                () ->
-                        new FoldProcessor(
-                                config, thresholds, snapshotEvery, workingSetBytes, counters),
+                () -> new FoldProcessor(config, thresholds, snapshotEvery, budget, counters),
                 SOURCE);
         for (String name : stores()) {
             KeyValueBytesStoreSupplier supplier =

@@ -5,6 +5,9 @@ import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.DeviceLedger;
+import io.vmledger.core.ledger.DeviceState;
+import io.vmledger.core.state.DeviceRecord;
+import io.vmledger.core.store.CompositeKey;
 import io.vmledger.engine.store.KeyValueByteStore;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
@@ -37,12 +40,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * one is due. Lifetime alerts are swept on a stream-time punctuator ({@link AlertStage}).
  */
 final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    private static final CompositeKey DEVICE_KEY = CompositeKey.of(0);
+
     private final DeviceLedger ledger;
     private final LedgerCounters counters;
     private final CoredumpCapture coredumps;
     private final AlertStage alerts;
     private final long snapshotEvery;
-    private final long workingSetBytes;
+    private final WorkingSetBudget workingSetBudget;
     private BoHistory boHistory;
     private SnapshotEmitter snapshots;
     private ProcessorContext<byte[], byte[]> context;
@@ -53,14 +58,14 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             FoldConfig config,
             AlertThresholds thresholds,
             long snapshotEvery,
-            long workingSetBytes,
+            WorkingSetBudget workingSetBudget,
             LedgerCounters counters) {
         this.ledger = new DeviceLedger(config, thresholds);
         this.counters = counters;
         this.coredumps = new CoredumpCapture(EngineTopology.COREDUMP_SINK);
         this.alerts = new AlertStage(ledger, EngineTopology.ALERT_SINK);
         this.snapshotEvery = snapshotEvery;
-        this.workingSetBytes = workingSetBytes;
+        this.workingSetBudget = workingSetBudget;
     }
 
     @Override
@@ -78,8 +83,9 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                         snapshotEvery, stores::get, context, EngineTopology.SNAPSHOT_SINK);
         if (devices != null) {
             counters.unwatch(devices);
+            devices.release();
         }
-        this.devices = new WorkingSet(workingSetBytes, d -> new StoreTableSource(d, stores::get));
+        this.devices = new WorkingSet(workingSetBudget, d -> new StoreTableSource(d, stores::get));
         counters.watch(devices);
         alerts.init(context, devices);
     }
@@ -91,14 +97,11 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return;
         }
         VmEvent event = admitted.wire();
-        boHistory.at(record.timestamp());
+        DeviceState state = devices.state(event.getDevice());
+        boHistory.at(eventTimeMs(event, state));
         Applied applied =
                 ledger.apply(
-                        event.getDevice(),
-                        event.getSeq(),
-                        event.getTs(),
-                        admitted.domain(),
-                        devices.state(event.getDevice()));
+                        event.getDevice(), event.getSeq(), event.getTs(), admitted.domain(), state);
         LedgerEntry entry = OutcomeEncoder.encode(applied.outcome());
         counters.outcome(entry.getStatus());
         context.forward(record.withValue(OutputLimits.ledger(entry)), EngineTopology.LEDGER_SINK);
@@ -110,8 +113,12 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     @Override
     public void close() {
-        counters.unwatch(devices);
-        devices = null;
+        if (devices != null) {
+            counters.unwatch(devices);
+            devices.release();
+            devices = null;
+        }
+        alerts.close();
     }
 
     /**
@@ -180,7 +187,11 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                                 record.value(),
                                 reason));
         counters.deadLetter();
-        context.forward(record.withValue(value), EngineTopology.DEADLETTER_SINK);
+        // the dead letter carries the input's bytes in its value: its own key is cut like them,
+        // and the input's headers are not copied, so that it always fits the dead-letter topic
+        context.forward(
+                new Record<>(DeadLetters.keptKey(record.key()), value, record.timestamp()),
+                EngineTopology.DEADLETTER_SINK);
     }
 
     private static String keyString(byte[] key) {
@@ -192,6 +203,18 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    /**
+     * The event time the fold gives {@code event}, in ms: its {@code ts}, or, when absent, the
+     * device's previous event time (what the fold uses), whatever the record's timestamp says.
+     */
+    private static long eventTimeMs(VmEvent event, DeviceState state) {
+        if (event.getTs() != null) {
+            return event.getTs() / 1000;
+        }
+        DeviceRecord last = state.tables().device().get(DEVICE_KEY);
+        return last == null ? 0 : last.lastTs() / 1000;
     }
 
     /** {@code text}, cut so that a huge key or message does not flood the reason. */

@@ -13,12 +13,18 @@ import java.util.List;
  * event was applied, and its outcome, seq and errno stay in the ledger.
  */
 final class OutputLimits {
+    /**
+     * The largest value written: the record limit less room for the key (a device id, at most 128
+     * bytes), headers and the record's own overhead.
+     */
+    static final int MAX_VALUE_BYTES = Topics.MAX_OUTPUT_BYTES - (64 << 10);
+
     private OutputLimits() {}
 
     /** The wire form of {@code entry}, cut to its outcome if whole it would be over the limit. */
     static byte[] ledger(LedgerEntry entry) {
         byte[] whole = Wire.ledger(entry);
-        if (whole.length <= Topics.MAX_OUTPUT_BYTES) {
+        if (whole.length <= MAX_VALUE_BYTES) {
             return whole;
         }
         String note =
@@ -38,6 +44,6 @@ final class OutputLimits {
 
     /** Whether a coredump of this wire form fits a record. */
     static boolean fits(byte[] coredump) {
-        return coredump.length <= Topics.MAX_OUTPUT_BYTES;
+        return coredump.length <= MAX_VALUE_BYTES;
     }
 }

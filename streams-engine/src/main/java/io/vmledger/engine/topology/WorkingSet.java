@@ -24,7 +24,7 @@ final class WorkingSet {
      */
     static final long BYTES_PER_ENTRY = 256;
 
-    private final long budgetBytes;
+    private final WorkingSetBudget budget;
     private final Function<String, DeviceTables.TableSource> stores;
     private final LinkedHashMap<String, Held> devices = new LinkedHashMap<>(64, 0.75f, true);
     // written by the task's stream thread only; read by the metrics gauges
@@ -43,11 +43,11 @@ final class WorkingSet {
     }
 
     /**
-     * @param budgetBytes heap the set may take, counted at {@link #BYTES_PER_ENTRY} per entry
+     * @param budget the heap this instance's working sets share
      * @param stores each device's durable tables (the task's stores)
      */
-    WorkingSet(long budgetBytes, Function<String, DeviceTables.TableSource> stores) {
-        this.budgetBytes = budgetBytes;
+    WorkingSet(WorkingSetBudget budget, Function<String, DeviceTables.TableSource> stores) {
+        this.budget = budget;
         this.stores = stores;
     }
 
@@ -57,7 +57,7 @@ final class WorkingSet {
         if (h == null) {
             h = new Held(DeviceState.mirroring(stores.apply(device)));
             h.entries = h.state.heapEntries();
-            entries += h.entries;
+            count(h.entries);
             loads++;
             devices.put(device, h);
         }
@@ -74,18 +74,29 @@ final class WorkingSet {
             return;
         }
         long now = h.state.heapEntries();
-        entries += now - h.entries;
+        count(now - h.entries);
         h.entries = now;
         Iterator<Map.Entry<String, Held>> eldest = devices.entrySet().iterator();
-        while (entries * BYTES_PER_ENTRY > budgetBytes && eldest.hasNext()) {
+        while (budget.over() && eldest.hasNext()) {
             Map.Entry<String, Held> e = eldest.next();
             if (e.getKey().equals(device)) {
                 continue;
             }
-            entries -= e.getValue().entries;
+            count(-e.getValue().entries);
             evictions++;
             eldest.remove();
         }
+    }
+
+    /** Drops every device (the task is closing): its entries no longer count against the budget. */
+    void release() {
+        count(-entries);
+        devices.clear();
+    }
+
+    private void count(long delta) {
+        entries += delta;
+        budget.add(delta);
     }
 
     /** Devices held now. */
