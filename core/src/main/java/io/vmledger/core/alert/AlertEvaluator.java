@@ -505,7 +505,7 @@ public final class AlertEvaluator {
      * raised.
      */
     public List<Alert> sweep(String device, DeviceTables tables, AlertTables alerts) {
-        DeviceRecord d = tables.device().get(DEVICE_KEY);
+        DeviceRecord d = tables.deviceRecord();
         if (d == null) {
             return List.of();
         }

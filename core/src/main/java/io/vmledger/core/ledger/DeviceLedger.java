@@ -12,7 +12,6 @@ import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.msm.DeviceFold;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.state.DeviceRecord;
-import io.vmledger.core.store.CompositeKey;
 import java.util.List;
 
 /**
@@ -27,8 +26,6 @@ import java.util.List;
  * Either way each condition is raised once.
  */
 public final class DeviceLedger {
-    private static final CompositeKey DEVICE_KEY = CompositeKey.of(0);
-
     private final FoldConfig config;
     private final DeviceFold fold;
     private final AlertEvaluator alerts;
@@ -41,7 +38,7 @@ public final class DeviceLedger {
 
     /** Applies one event of {@code device} to its {@code state}. */
     public Applied apply(String device, long seq, Long ts, Event event, DeviceState state) {
-        DeviceRecord before = state.tables().device().get(DEVICE_KEY);
+        DeviceRecord before = state.tables().deviceRecord();
         Touched touched = alerts.touched(event, state.tables());
         Outcome outcome = fold.apply(device, seq, ts, event, state.tables());
         CrashState crash =

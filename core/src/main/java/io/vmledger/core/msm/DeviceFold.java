@@ -9,7 +9,6 @@ import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.fold.Status;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
-import io.vmledger.core.store.CompositeKey;
 import java.util.List;
 
 /**
@@ -22,7 +21,6 @@ import java.util.List;
  * {@code ts} is the device's previous event time.
  */
 public final class DeviceFold {
-    private static final CompositeKey DEVICE_KEY = CompositeKey.of(0);
 
     private final FoldConfig config;
 
@@ -38,9 +36,8 @@ public final class DeviceFold {
     }
 
     private Outcome fold(String device, long seq, Long ts, Event event, DeviceTables tables) {
-        DeviceRecord rec = tables.device().get(DEVICE_KEY);
-        long lastTs = rec == null ? 0 : rec.lastTs();
-        long time = ts != null ? ts : lastTs;
+        DeviceRecord rec = tables.deviceRecord();
+        long time = DeviceRecord.eventTime(ts, rec);
         if (rec != null && Long.compareUnsigned(seq, rec.lastSeq()) <= 0) {
             return new Outcome(
                     device,
@@ -55,7 +52,7 @@ public final class DeviceFold {
                     null,
                     List.of());
         }
-        tables.device().put(DEVICE_KEY, new DeviceRecord(seq, time));
+        tables.deviceRecord(new DeviceRecord(seq, time));
         FoldContext ctx = new FoldContext(tables, config);
         DeviceModel m = new DeviceModel(ctx);
         Rules rules = new Rules(m);

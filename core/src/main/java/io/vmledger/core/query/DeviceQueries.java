@@ -80,7 +80,7 @@ public final class DeviceQueries {
 
     /** The device's record (last seq and time), or null if the device has no events. */
     public DeviceRecord device() {
-        return tables.device().get(CompositeKey.of(0));
+        return tables.deviceRecord();
     }
 
     /** VAs of {@code vm} overlapping {@code [from, to]} (inclusive), ascending. */

@@ -40,6 +40,9 @@ public final class DeviceTables {
     public static final String PT_STATS = "pt-stats";
     public static final String VM_LOG = "vm-log";
 
+    /** The key of the one entry of {@link #device()}. */
+    private static final CompositeKey DEVICE_RECORD = CompositeKey.of(0);
+
     /** The tables {@link #withWriteBack} buffers. */
     private static final Set<String> WRITE_BACK = Set.of(DEVICE, VMS, BOS, PT_STATS);
 
@@ -140,6 +143,16 @@ public final class DeviceTables {
     /** {@code (0)} → the device record. */
     public OrderedTable<DeviceRecord> device() {
         return device;
+    }
+
+    /** The device record (last seq and time), or null before the device's first event. */
+    public DeviceRecord deviceRecord() {
+        return device.get(DEVICE_RECORD);
+    }
+
+    /** Replaces the device record. */
+    public void deviceRecord(DeviceRecord record) {
+        device.put(DEVICE_RECORD, record);
     }
 
     /** {@code (vm)} → VM. */

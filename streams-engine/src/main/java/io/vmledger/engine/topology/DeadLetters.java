@@ -35,8 +35,8 @@ public final class DeadLetters {
                         .setPartition(partition)
                         .setOffset(offset)
                         .setTimestamp(timestamp)
-                        .setKey(kept(key))
-                        .setValue(kept(value));
+                        .setKey(wrapped(kept(key)))
+                        .setValue(wrapped(kept(value)));
         StringBuilder why = new StringBuilder(reason);
         if (key != null && key.length > KEPT_BYTES) {
             b.setKeySize((long) key.length).setKeySha256(sha256(key));
@@ -50,19 +50,17 @@ public final class DeadLetters {
     }
 
     /**
-     * The record key a dead letter of an input keyed {@code key} gets: at most {@link #KEPT_BYTES}
-     * of it.
+     * What a dead letter keeps of an input's key or value: all of it, or its first {@link
+     * #KEPT_BYTES} (also the dead letter's own record key).
      */
-    static byte[] keptKey(byte[] key) {
-        return key == null || key.length <= KEPT_BYTES ? key : Arrays.copyOf(key, KEPT_BYTES);
+    static byte[] kept(byte[] bytes) {
+        return bytes == null || bytes.length <= KEPT_BYTES
+                ? bytes
+                : Arrays.copyOf(bytes, KEPT_BYTES);
     }
 
-    private static ByteBuffer kept(byte[] bytes) {
-        if (bytes == null) {
-            return null;
-        }
-        return ByteBuffer.wrap(
-                bytes.length > KEPT_BYTES ? Arrays.copyOf(bytes, KEPT_BYTES) : bytes);
+    private static ByteBuffer wrapped(byte[] bytes) {
+        return bytes == null ? null : ByteBuffer.wrap(bytes);
     }
 
     private static String cut(String what, int size) {

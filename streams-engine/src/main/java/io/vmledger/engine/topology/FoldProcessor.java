@@ -7,7 +7,6 @@ import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.DeviceLedger;
 import io.vmledger.core.ledger.DeviceState;
 import io.vmledger.core.state.DeviceRecord;
-import io.vmledger.core.store.CompositeKey;
 import io.vmledger.engine.store.KeyValueByteStore;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
@@ -40,8 +39,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * one is due. Lifetime alerts are swept on a stream-time punctuator ({@link AlertStage}).
  */
 final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
-    private static final CompositeKey DEVICE_KEY = CompositeKey.of(0);
-
     private final DeviceLedger ledger;
     private final LedgerCounters counters;
     private final CoredumpCapture coredumps;
@@ -190,7 +187,7 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         // the dead letter carries the input's bytes in its value: its own key is cut like them,
         // and the input's headers are not copied, so that it always fits the dead-letter topic
         context.forward(
-                new Record<>(DeadLetters.keptKey(record.key()), value, record.timestamp()),
+                new Record<>(DeadLetters.kept(record.key()), value, record.timestamp()),
                 EngineTopology.DEADLETTER_SINK);
     }
 
@@ -210,11 +207,7 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * device's previous event time (what the fold uses), whatever the record's timestamp says.
      */
     private static long eventTimeMs(VmEvent event, DeviceState state) {
-        if (event.getTs() != null) {
-            return event.getTs() / 1000;
-        }
-        DeviceRecord last = state.tables().device().get(DEVICE_KEY);
-        return last == null ? 0 : last.lastTs() / 1000;
+        return DeviceRecord.eventTime(event.getTs(), state.tables().deviceRecord()) / 1000;
     }
 
     /** {@code text}, cut so that a huge key or message does not flood the reason. */
