@@ -2,6 +2,7 @@ package io.vmledger.core.ledger;
 
 import io.vmledger.core.alert.AlertTables;
 import io.vmledger.core.state.DeviceTables;
+import io.vmledger.core.store.LogTailTable;
 import io.vmledger.core.store.MirroredTable;
 import io.vmledger.core.store.OrderedTable;
 import io.vmledger.core.store.WriteBackTable;
@@ -22,23 +23,30 @@ public final class DeviceState {
     /** The heap tables of a working-set device (empty otherwise). */
     private final List<MirroredTable<?>> mirrored;
 
+    /** The logs whose tails a working-set device keeps in the heap (empty otherwise). */
+    private final List<LogTailTable<?>> logs;
+
     private DeviceState(
-            DeviceTables.TableSource source, List<MirroredTable<?>> mirrored, boolean writeBack) {
+            DeviceTables.TableSource source,
+            List<MirroredTable<?>> mirrored,
+            List<LogTailTable<?>> logs,
+            boolean writeBack) {
         this.tables = new DeviceTables(writeBack ? DeviceTables.withWriteBack(source) : source);
         this.alerts = new AlertTables(source);
         this.mirrored = mirrored;
+        this.logs = logs;
     }
 
     /**
      * A device's state directly over {@code source}, the kernel model's writes buffered per event.
      */
     public static DeviceState over(DeviceTables.TableSource source) {
-        return new DeviceState(source, List.of(), true);
+        return new DeviceState(source, List.of(), List.of(), true);
     }
 
     /** A new device's state in memory. */
     public static DeviceState inMemory() {
-        return new DeviceState(DeviceTables.inMemory(), AlertTables.inMemory(), List.of());
+        return new DeviceState(DeviceTables.inMemory(), AlertTables.inMemory());
     }
 
     /**
@@ -48,14 +56,20 @@ public final class DeviceState {
      */
     public static DeviceState mirroring(DeviceTables.TableSource durable) {
         List<MirroredTable<?>> heap = new ArrayList<>();
+        List<LogTailTable<?>> logs = new ArrayList<>();
         DeviceTables.TableSource source =
                 new DeviceTables.TableSource() {
                     @Override
                     public <V> OrderedTable<V> table(String name) {
                         if (name.equals(DeviceTables.VM_LOG)) {
                             // the VM log keeps a VM's whole history (use-after-unmap diagnoses):
-                            // it stays in the store, written back per event, read by short scans
-                            return new WriteBackTable<>(durable.<V>table(name));
+                            // it stays in the store, written back per event, read by short scans;
+                            // the heap keeps only each VM's newest entry (where appends go)
+                            LogTailTable<V> t =
+                                    new LogTailTable<>(
+                                            new WriteBackTable<>(durable.<V>table(name)));
+                            logs.add(t);
+                            return t;
                         }
                         MirroredTable<V> t = new MirroredTable<>(durable.<V>table(name));
                         heap.add(t);
@@ -63,13 +77,14 @@ public final class DeviceState {
                     }
                 };
         // the constructor creates the tables, and so fills heap
-        return new DeviceState(source, heap, false);
+        return new DeviceState(source, heap, logs, false);
     }
 
-    private DeviceState(DeviceTables tables, AlertTables alerts, List<MirroredTable<?>> mirrored) {
+    private DeviceState(DeviceTables tables, AlertTables alerts) {
         this.tables = tables;
         this.alerts = alerts;
-        this.mirrored = mirrored;
+        this.mirrored = List.of();
+        this.logs = List.of();
     }
 
     /** The kernel model's tables. */
@@ -97,6 +112,9 @@ public final class DeviceState {
         long n = 0;
         for (MirroredTable<?> t : mirrored) {
             n += t.size();
+        }
+        for (LogTailTable<?> t : logs) {
+            n += t.tails();
         }
         return n;
     }
