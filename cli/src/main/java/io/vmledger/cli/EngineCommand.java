@@ -14,9 +14,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -126,6 +128,33 @@ public final class EngineCommand implements Callable<Integer> {
     int standbys;
 
     @Option(
+            names = "--replication-factor",
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "Replicas of each topic the engine creates, its stores' changelogs included; 3 on a"
+                            + " three-broker cluster (default: ${DEFAULT-VALUE}).")
+    short replication;
+
+    @Option(
+            names = "--instance-id",
+            paramLabel = "ID",
+            description =
+                    "This instance's static group membership (group.instance.id; instance i of --instances"
+                            + " gets ID-i): restarted with the same ID, it takes its partitions back without a"
+                            + " rebalance (default: from the --http address, none for port 0; 'none' turns it off).")
+    String instanceId;
+
+    @Option(
+            names = {"-X", "--streams-property"},
+            paramLabel = "KEY=VALUE",
+            description =
+                    "Any further Kafka Streams setting, applied last; client settings take Kafka Streams'"
+                            + " prefixes, e.g. -X commit.interval.ms=50 -X producer.linger.ms=10"
+                            + " -X consumer.session.timeout.ms=20000.")
+    Map<String, String> streamsProperties = new LinkedHashMap<>();
+
+    @Option(
             names = "--store",
             paramLabel = "TYPE",
             defaultValue = "rocksdb",
@@ -224,8 +253,12 @@ public final class EngineCommand implements Callable<Integer> {
             for (int i = 0; i < instances; i++) {
                 Path dir =
                         instances == 1 ? base.stateDir() : base.stateDir().resolve("instance-" + i);
+                int instancePort = port == 0 ? 0 : port + i;
                 VmledgerEngine e =
-                        VmledgerEngine.start(base.withInstance(dir, port == 0 ? 0 : port + i));
+                        VmledgerEngine.start(
+                                base.withInstance(dir, instancePort)
+                                        .withOverrides(
+                                                overrides(base.httpHost(), instancePort, i)));
                 engines.add(e);
                 int instance = i;
                 e.failure()
@@ -329,8 +362,13 @@ public final class EngineCommand implements Callable<Integer> {
     }
 
     private String validate() {
-        if (instances < 1 || threads < 1 || partitions < 1) {
-            return "--instances, --threads and --partitions must be >= 1";
+        if (instances < 1 || threads < 1 || partitions < 1 || replication < 1) {
+            return "--instances, --threads, --partitions and --replication-factor must be >= 1";
+        }
+        if (instanceId != null && !instanceId.matches("[A-Za-z0-9._:-]{1,200}")) {
+            return "--instance-id must be 1 to 200 of A-Z a-z 0-9 . _ : -, got '"
+                    + instanceId
+                    + "'";
         }
         try {
             HttpAddress.parse(http);
@@ -387,6 +425,23 @@ public final class EngineCommand implements Callable<Integer> {
         return ports != null || bootstrap == null ? ports : KafkaReach.problem(bootstrap);
     }
 
+    /**
+     * The Kafka Streams settings of instance {@code i}: its static membership, then every {@code
+     * -X} setting.
+     */
+    private Map<String, String> overrides(String host, int port, int i) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String id = instanceId;
+        if (id == null && port != 0) {
+            id = "vmledger-" + host + "-" + (port - i);
+        }
+        if (id != null && !id.equals("none")) {
+            out.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instances == 1 ? id : id + "-" + i);
+        }
+        out.putAll(streamsProperties);
+        return out;
+    }
+
     private EngineConfig config(String servers) {
         HttpAddress address = HttpAddress.parse(http);
         return new EngineConfig(
@@ -396,7 +451,7 @@ public final class EngineCommand implements Callable<Integer> {
                 Duration.ofNanos(Durations.micros(stallTimeout, "--stall-timeout") * 1000),
                 threads,
                 standbys,
-                Topics.prefixed(topicPrefix, partitions, (short) 1),
+                Topics.prefixed(topicPrefix, partitions, replication),
                 new FoldConfig(vmLogShift),
                 store.equals("memory") ? StoreType.MEMORY : StoreType.ROCKSDB,
                 address.host(),

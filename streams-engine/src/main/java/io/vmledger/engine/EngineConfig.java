@@ -113,6 +113,28 @@ public record EngineConfig(
                 workingSetBytes);
     }
 
+    /** This configuration with {@code more} Kafka Streams settings, applied after its own. */
+    public EngineConfig withOverrides(Map<String, String> more) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(overrides);
+        all.putAll(more);
+        return new EngineConfig(
+                bootstrap,
+                applicationId,
+                stateDir,
+                stallTimeout,
+                threads,
+                standbyReplicas,
+                topics,
+                fold,
+                storeType,
+                httpHost,
+                httpPort,
+                all,
+                snapshotEvery,
+                alerts,
+                workingSetBytes);
+    }
+
     /** This configuration with its query server on {@code host}:{@code port} (0: any free port). */
     public EngineConfig withHttp(String host, int port) {
         return new EngineConfig(
