@@ -36,7 +36,13 @@ public final class QueryServer implements AutoCloseable {
     private static final int THREADS = 8;
 
     static {
-        // read once by the JDK's server when its first instance is made: set them before that
+        // sun.net.httpserver.ServerConfig reads these once, in its static initialiser, when the
+        // process makes its first JDK HttpServer: this runs before start() makes ours, and nothing
+        // else in vmledger makes one (a server made earlier by an embedder would fix them for
+        // ours). nodelay is the one that matters for latency: the JDK server writes a response's
+        // headers and its body apart, and with Nagle's algorithm the body then waits for the
+        // client's delayed ACK, 40 ms on every request of a kept-alive connection (see
+        // QueryServerKeepAliveTest). Values given with -D win.
         System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "30");
         System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "60");
         System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
