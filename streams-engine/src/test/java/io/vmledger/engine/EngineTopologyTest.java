@@ -193,6 +193,29 @@ class EngineTopologyTest {
         assertEquals(ref.outcomes().get(0), LedgerJson.format(out.get(0)));
     }
 
+    /**
+     * A value must be one event and nothing more (as a JSON trace line must be one object): an
+     * event followed by bytes, e.g. two events joined, is refused whole, not folded as its first
+     * event.
+     */
+    @Test
+    void aValueWithBytesAfterItsEventIsDeadLetteredNotFoldedAsItsStart() {
+        byte[] good = Wire.event(firstEvent());
+        byte[] joined = Arrays.copyOf(good, 2 * good.length);
+        System.arraycopy(good, 0, joined, good.length, good.length);
+        raw.pipeInput(Wire.deviceKey("d"), joined);
+        raw.pipeInput(Wire.deviceKey("d"), Arrays.copyOf(good, good.length + 1));
+        List<DeadLetter> dead = deadletter.readValuesToList();
+        assertEquals(2, dead.size());
+        for (DeadLetter d : dead) {
+            assertTrue(
+                    d.getReason().startsWith("undecodable event: IOException: the value has "),
+                    d.getReason());
+        }
+        assertTrue(ledger.isEmpty());
+        assertGoodEventStillFolds();
+    }
+
     @Test
     void aValueLargerThanAnEventMayBeIsDeadLetteredAsItsPrefixSizeAndDigest() throws Exception {
         byte[] huge = new byte[5 << 20];

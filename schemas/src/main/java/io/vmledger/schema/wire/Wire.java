@@ -6,7 +6,9 @@ import io.vmledger.schema.DeadLetter;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.Snapshot;
 import io.vmledger.schema.VmEvent;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,13 +36,26 @@ public final class Wire {
     }
 
     /**
-     * Decodes an input event value.
+     * Decodes an input event value, which must be exactly one event: bytes after the record mean
+     * the value is not the event it starts with (two joined, or one with garbage), and a JSON trace
+     * line with anything after its object is refused likewise.
      *
      * @throws IOException for a value that is not a readable single-object VmEvent (bad header,
-     *     unknown schema fingerprint, truncated or malformed binary)
+     *     unknown schema fingerprint, truncated or malformed binary, bytes after the record)
      */
     public static VmEvent event(byte[] value) throws IOException {
-        return decode(VmEvent.getDecoder(), value);
+        ByteArrayInputStream in = new ByteArrayInputStream(value);
+        VmEvent e = decode(VmEvent.getDecoder(), in);
+        // the single-object decoder reads the record unbuffered: what is left was not part of it
+        if (in.available() > 0) {
+            throw new IOException(
+                    "the value has "
+                            + in.available()
+                            + " bytes after its event of "
+                            + (value.length - in.available())
+                            + " bytes");
+        }
+        return e;
     }
 
     /** The value of a ledger entry. */
@@ -125,8 +140,13 @@ public final class Wire {
     }
 
     private static <T> T decode(BinaryMessageDecoder<T> decoder, byte[] value) throws IOException {
+        return decode(decoder, new ByteArrayInputStream(value));
+    }
+
+    private static <T> T decode(BinaryMessageDecoder<T> decoder, InputStream value)
+            throws IOException {
         try {
-            return decoder.decode(value);
+            return decoder.decode(value, null);
         } catch (IOException e) {
             throw e;
         } catch (RuntimeException e) {
