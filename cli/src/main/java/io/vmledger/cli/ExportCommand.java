@@ -41,11 +41,11 @@ import picocli.CommandLine.Spec;
         name = "export",
         mixinStandardHelpOptions = true,
         description = {
-            "Fold JSON Lines traces offline (as replay does) and write the ledger as a Perfetto trace:"
-                    + " a process per device, a track per VM and file, a slice per ledger entry (args:"
+            "Write the ledger of traces, folded offline as replay does, as a Perfetto trace file.",
+            "A process per device, a track per VM and per file, a slice per ledger entry (its args:"
                     + " the replay outcome, with ops and steps), counters mapped_bytes and pt_pages per"
                     + " VM and live_bo_bytes per device, instants for faults, hangs, coredumps and alerts.",
-            "The file is in the Chrome JSON trace-event format; open it in https://ui.perfetto.dev or"
+            "The file is in the Chrome JSON trace-event format: open it in https://ui.perfetto.dev or"
                     + " with trace_processor.",
             "Exit status: 0 when every line was read, 2 for bad arguments or an unreadable file."
         })
