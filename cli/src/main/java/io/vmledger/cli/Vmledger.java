@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             CoredumpsCommand.class,
             AlertsCommand.class,
             AuditCommand.class,
+            ExportCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -44,7 +44,7 @@ import java.util.Objects;
  */
 public final class AlertEvaluator {
     /** Bytes of one populated PTE (§5.1: VM_BIND maps 4 KiB pages). */
-    static final long PAGE = 4096;
+    static final long PAGE = PageTableStats.PAGE;
 
     private static final CompositeKey DEVICE_KEY = CompositeKey.of(0);
     private static final int TABLE_ENTRIES = 512;
