@@ -2,7 +2,6 @@ package io.vmledger.cli;
 
 import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.event.Event;
-import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.producer.trace.TraceLine;
@@ -27,6 +26,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -92,13 +92,7 @@ public final class ExportCommand implements Callable<Integer> {
                     "Write only entries before this event time (µs since the epoch or ISO-8601).")
     String toText;
 
-    @Option(
-            names = "--vm-log-shift",
-            paramLabel = "N",
-            defaultValue = "8",
-            description =
-                    "msm vm_log_shift: VM-log ring of 2^min(N,8) entries, 0 disables it (default: ${DEFAULT-VALUE}).")
-    int vmLogShift;
+    @Mixin FoldOptions fold;
 
     @Option(names = "--quiet", description = "No summary line on stderr.")
     boolean quiet;
@@ -116,8 +110,7 @@ public final class ExportCommand implements Callable<Integer> {
             err.println("vmledger export: " + problem);
             return 2;
         }
-        InMemoryLedger ledger =
-                new InMemoryLedger(new FoldConfig(vmLogShift), AlertThresholds.DEFAULT, 0);
+        InMemoryLedger ledger = new InMemoryLedger(fold.config(), AlertThresholds.DEFAULT, 0);
         ReplayCounts counts = new ReplayCounts();
         Progress progress = Progress.forStderr("export");
         String reading = null;
@@ -160,8 +153,8 @@ public final class ExportCommand implements Callable<Integer> {
 
     /** The first unusable argument, as one line, or null. */
     private String argumentProblem() {
-        if (vmLogShift < 0) {
-            return "--vm-log-shift must be >= 0";
+        if (fold.problem() != null) {
+            return fold.problem();
         }
         try {
             from = fromText == null ? 0 : time("--from", fromText);

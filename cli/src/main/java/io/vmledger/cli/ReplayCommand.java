@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,13 +58,7 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "After the outcomes, print the final state: VMs, then BOs, per device.")
     boolean state;
 
-    @Option(
-            names = "--vm-log-shift",
-            paramLabel = "N",
-            defaultValue = "8",
-            description =
-                    "msm vm_log_shift: VM-log ring of 2^min(N,8) entries, 0 disables it (default: ${DEFAULT-VALUE}).")
-    int vmLogShift;
+    @Mixin FoldOptions fold;
 
     @Option(
             names = "--alerts",
@@ -80,8 +75,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        if (vmLogShift < 0) {
-            err.println("vmledger replay: --vm-log-shift must be >= 0");
+        if (fold.problem() != null) {
+            err.println("vmledger replay: " + fold.problem());
             return 2;
         }
         String unreadable = PathCheck.readProblem(input);
@@ -89,7 +84,7 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("vmledger replay: " + unreadable);
             return 2;
         }
-        FoldConfig config = new FoldConfig(vmLogShift);
+        FoldConfig config = fold.config();
         InMemoryLedger ledger = new InMemoryLedger(config, AlertThresholds.DEFAULT, 0);
         List<Alert> raised = new ArrayList<>();
         ReplayCounts counts = new ReplayCounts();
