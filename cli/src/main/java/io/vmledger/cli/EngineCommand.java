@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,6 +82,15 @@ public final class EngineCommand implements Callable<Integer> {
             description =
                     "Query server address; port 0 picks a free one; instance i listens on PORT+i (default: ${DEFAULT-VALUE}).")
     String http;
+
+    @Option(
+            names = "--advertise",
+            paramLabel = "HOST:PORT",
+            description =
+                    "Where other engine instances reach this one's query server (Kafka Streams'"
+                            + " application.server), e.g. a host name when --http binds 0.0.0.0; instance i"
+                            + " announces PORT+i (default: the --http address).")
+    String advertise;
 
     @Option(
             names = "--instances",
@@ -375,6 +385,17 @@ public final class EngineCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
+        if (advertise != null) {
+            int colon = advertise.lastIndexOf(':');
+            if (!advertise.matches(".+:\\d{1,5}")
+                    || Integer.parseInt(advertise.substring(colon + 1)) > 65535
+                    || Integer.parseInt(advertise.substring(colon + 1)) < 1) {
+                return "--advertise must be HOST:PORT with a port 1-65535, got '" + advertise + "'";
+            }
+            if (streamsProperties.containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
+                return "--advertise and -X application.server name the same setting: give one";
+            }
+        }
         if (!store.equals("rocksdb") && !store.equals("memory")) {
             return "--store must be rocksdb or memory, got '" + store + "'";
         }
@@ -426,11 +447,20 @@ public final class EngineCommand implements Callable<Integer> {
     }
 
     /**
-     * The Kafka Streams settings of instance {@code i}: its static membership, then every {@code
-     * -X} setting.
+     * The Kafka Streams settings of instance {@code i}: its static membership and advertised query
+     * address, then every {@code -X} setting (an {@code application.id} among them is the
+     * engine's).
      */
     private Map<String, String> overrides(String host, int port, int i) {
         Map<String, String> out = new LinkedHashMap<>();
+        if (advertise != null) {
+            int colon = advertise.lastIndexOf(':');
+            out.put(
+                    StreamsConfig.APPLICATION_SERVER_CONFIG,
+                    advertise.substring(0, colon)
+                            + ":"
+                            + (Integer.parseInt(advertise.substring(colon + 1)) + i));
+        }
         String id = instanceId;
         if (id == null && port != 0) {
             id = "vmledger-" + host + "-" + (port - i);

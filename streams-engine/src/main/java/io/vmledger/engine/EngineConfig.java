@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Everything one engine instance needs: where Kafka is, its identity and state directory, when the
@@ -22,7 +24,10 @@ import java.util.Objects;
  * @param stallTimeout how long input may wait with no record folded before {@code /healthz} says
  *     503
  * @param httpHost query server address; {@code httpPort} 0 picks a free port
- * @param overrides extra Kafka Streams properties, applied last
+ * @param overrides extra Kafka Streams properties, applied last; an {@code application.id} among
+ *     them is the instance's application id (it replaces {@code applicationId}), and an {@code
+ *     application.server} is the address other instances reach this one's query server at ({@link
+ *     #advertised}), e.g. a host name where the query server binds a wildcard address
  * @param snapshotEvery a device's state goes to the snapshots topic every this many of its events;
  *     0 never
  * @param alerts thresholds of the alert rules
@@ -45,6 +50,32 @@ public record EngineConfig(
         long snapshotEvery,
         AlertThresholds alerts,
         long workingSetBytes) {
+    /**
+     * The address announced as {@code application.server}, where other instances forward queries
+     * for this instance's devices: the {@code application.server} override, else {@code bound}
+     * (where the query server listens).
+     */
+    public HostInfo advertised(HostInfo bound) {
+        String server = overrides.get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        if (server == null) {
+            return bound;
+        }
+        int colon = server.lastIndexOf(':');
+        int port;
+        try {
+            port = colon <= 0 ? -1 : Integer.parseInt(server.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(
+                    "application.server must be HOST:PORT with a port 1-65535, got '"
+                            + server
+                            + "'");
+        }
+        return new HostInfo(server.substring(0, colon), port);
+    }
+
     /** The default application id. */
     public static final String APPLICATION_ID = "vmledger-engine";
 
@@ -61,6 +92,13 @@ public record EngineConfig(
             throw new IllegalArgumentException("threads must be >= 1");
         }
         overrides = Map.copyOf(overrides);
+        if (overrides.containsKey(StreamsConfig.APPLICATION_ID_CONFIG)) {
+            applicationId = overrides.get(StreamsConfig.APPLICATION_ID_CONFIG);
+        }
+        Objects.requireNonNull(applicationId, "applicationId");
+        if (overrides.containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
+            advertised(new HostInfo("0.0.0.0", 0)); // fails early on a malformed address
+        }
         if (snapshotEvery < 0) {
             throw new IllegalArgumentException("snapshotEvery must be >= 0");
         }

@@ -10,6 +10,7 @@ import io.vmledger.engine.query.QueryRouter;
 import io.vmledger.engine.query.QueryServer;
 import io.vmledger.engine.topology.EngineRocksDbConfig;
 import io.vmledger.engine.topology.EngineTopology;
+import io.vmledger.engine.topology.EventBoundaries;
 import io.vmledger.engine.topology.LedgerCounters;
 import io.vmledger.schema.topic.Topics;
 import java.time.Duration;
@@ -40,6 +41,8 @@ public final class VmledgerEngine implements AutoCloseable {
     private final Admin admin;
     private final FoldWatchdog watchdog;
     private final StreamFailures failures;
+    private final EventBoundaries boundaries;
+    private final HostInfo advertised;
 
     private VmledgerEngine(
             KafkaStreams streams,
@@ -49,8 +52,12 @@ public final class VmledgerEngine implements AutoCloseable {
             FoldConfig fold,
             Admin admin,
             FoldWatchdog watchdog,
-            StreamFailures failures) {
+            StreamFailures failures,
+            EventBoundaries boundaries,
+            HostInfo advertised) {
         this.streams = streams;
+        this.boundaries = boundaries;
+        this.advertised = advertised;
         this.http = http;
         this.restore = restore;
         this.streamsMetrics = streamsMetrics;
@@ -75,6 +82,7 @@ public final class VmledgerEngine implements AutoCloseable {
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             http = QueryServer.start(config.httpHost(), config.httpPort());
             LedgerCounters counters = new LedgerCounters(registry);
+            EventBoundaries boundaries = new EventBoundaries();
             KafkaStreams streams =
                     new KafkaStreams(
                             EngineTopology.build(
@@ -84,7 +92,8 @@ public final class VmledgerEngine implements AutoCloseable {
                                     counters,
                                     config.snapshotEvery(),
                                     config.alerts(),
-                                    config.workingSetBytes()),
+                                    config.workingSetBytes(),
+                                    boundaries),
                             properties(config, http.hostInfo()));
             RestoreProgress restore = new RestoreProgress();
             streams.setGlobalStateRestoreListener(restore);
@@ -104,10 +113,24 @@ public final class VmledgerEngine implements AutoCloseable {
                             registry);
             http.attach(
                     new QueryRouter(
-                            streams, http.hostInfo(), config.fold(), registry, watchdog::reading));
+                            streams,
+                            config.advertised(http.hostInfo()),
+                            config.fold(),
+                            registry,
+                            watchdog::reading,
+                            boundaries));
             streams.start();
             return new VmledgerEngine(
-                    streams, http, restore, metrics, config.fold(), admin, watchdog, failures);
+                    streams,
+                    http,
+                    restore,
+                    metrics,
+                    config.fold(),
+                    admin,
+                    watchdog,
+                    failures,
+                    boundaries,
+                    config.advertised(http.hostInfo()));
         } catch (RuntimeException | InterruptedException e) {
             if (http != null) {
                 http.close();
@@ -126,7 +149,8 @@ public final class VmledgerEngine implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replication());
-        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.host() + ":" + http.port());
+        HostInfo advertised = config.advertised(http);
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L << 20);
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, EngineRocksDbConfig.class);
         p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
@@ -168,12 +192,17 @@ public final class VmledgerEngine implements AutoCloseable {
      * (empty otherwise, or while the device's owner is unknown).
      */
     public Optional<DeviceQueries> deviceQueries(String device) {
-        LocalQueries local = new LocalQueries(streams, fold);
+        LocalQueries local = new LocalQueries(streams, fold, boundaries);
         KeyQueryMetadata md = local.owner(device);
-        if (md == null || !md.activeHost().equals(http.hostInfo())) {
+        if (md == null || !md.activeHost().equals(advertised)) {
             return Optional.empty();
         }
         return Optional.of(local.device(device, md.partition()));
+    }
+
+    /** The address other instances reach this instance's query server at. */
+    public HostInfo advertised() {
+        return advertised;
     }
 
     /** Where this instance serves HTTP queries. */

@@ -9,6 +9,7 @@ import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.engine.topology.BoHistory;
+import io.vmledger.engine.topology.EventBoundaries;
 import io.vmledger.schema.codec.OutcomeEncoder;
 import io.vmledger.schema.json.JsonOut;
 import io.vmledger.schema.json.LedgerJson;
@@ -26,6 +27,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 
 /**
  * Answers queries from this instance's own stores: the domain core's {@link DeviceQueries} run on
@@ -40,14 +43,39 @@ public final class LocalQueries {
 
     private final KafkaStreams streams;
     private final FoldConfig config;
+    private final EventBoundaries boundaries;
 
-    public LocalQueries(KafkaStreams streams, FoldConfig config) {
+    /**
+     * @param boundaries the fold's event boundaries and served partitions (of the topology {@code
+     *     streams} runs)
+     */
+    public LocalQueries(KafkaStreams streams, FoldConfig config, EventBoundaries boundaries) {
         this.streams = streams;
         this.config = config;
+        this.boundaries = boundaries;
     }
 
-    /** Devices whose active partition is on this instance, with their last seq and time. */
+    /** The fold's event boundaries, which every device query here is checked against. */
+    EventBoundaries boundaries() {
+        return boundaries;
+    }
+
+    /**
+     * Devices whose active partition is on this instance, with their last seq and time.
+     *
+     * @throws Unavailable while a partition assigned here is still restoring (its devices would be
+     *     missing from the list)
+     */
     Map<String, DeviceRecord> devices() {
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                int p = task.taskId().partition();
+                if (!boundaries.serves(p)) {
+                    throw new Unavailable(
+                            "partition " + p + " is restoring on this instance; try again");
+                }
+            }
+        }
         Map<String, DeviceRecord> out = new TreeMap<>();
         ByteStore devices = new QueriedByteStore(streams, StoreLayout.DEVICES, null);
         try (ByteStore.CloseableIterator it = devices.range(null, null, false)) {
@@ -71,9 +99,11 @@ public final class LocalQueries {
     }
 
     /**
-     * The device's queries on {@code partition} (which must be active on this instance).
+     * The device's queries on {@code partition} (which must be active on this instance). Callers
+     * validate what they read against {@link #boundaries()}: a 404 is only true if the partition
+     * was served and no event of the device was written while it was read.
      *
-     * @throws IllegalArgumentException (a 404 to HTTP clients) if the device has no events
+     * @throws BadRequest (a 404 to HTTP clients) if the device has no events
      */
     public DeviceQueries device(String device, int partition) {
         DeviceQueries q = queries(device, partition);

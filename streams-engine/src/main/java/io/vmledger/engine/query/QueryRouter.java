@@ -7,6 +7,7 @@ import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
+import io.vmledger.engine.topology.EventBoundaries;
 import io.vmledger.schema.json.EventTime;
 import io.vmledger.schema.json.StateJson;
 import java.io.IOException;
@@ -58,8 +59,11 @@ public final class QueryRouter {
      */
     static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Reads of a device query before a torn read is answered 503. */
-    private static final int READ_TRIES = 3;
+    /**
+     * Reads of a device query before it is answered 503 because events of the device (or of devices
+     * sharing its stripe) kept being written while it read.
+     */
+    private static final int READ_TRIES = 200;
 
     private final PrometheusMeterRegistry metrics;
     private final Supplier<FoldHealth> health;
@@ -74,10 +78,11 @@ public final class QueryRouter {
             HostInfo self,
             FoldConfig config,
             PrometheusMeterRegistry metrics,
-            Supplier<FoldHealth> health) {
+            Supplier<FoldHealth> health,
+            EventBoundaries boundaries) {
         this.streams = streams;
         this.self = self;
-        this.local = new LocalQueries(streams, config);
+        this.local = new LocalQueries(streams, config, boundaries);
         this.metrics = metrics;
         this.health = health;
     }
@@ -142,6 +147,8 @@ public final class QueryRouter {
             return forward(md.activeHost(), path, query);
         }
         return consistently(
+                device,
+                md.partition(),
                 () -> deviceQuery(device, md.partition(), s.subList(2, s.size()), params, path));
     }
 
@@ -210,26 +217,62 @@ public final class QueryRouter {
     }
 
     /**
-     * Runs a device query, again if it fails on a torn read: a query reads several stores one after
-     * the other while the stream thread writes them, so it can meet an event's changes half written
-     * (a VA whose record was just removed). Such a read fails inside the query, not in the fold; it
-     * is retried, and after {@link #READ_TRIES} tries answered 503.
+     * Runs a device query until what it read is the device's state at one event boundary ({@link
+     * EventBoundaries}): the stream thread writes an event's changes key by key, so a query that
+     * read while they were written (a summary with one event's {@code last_seq} and the next one's
+     * resident bytes, a VA whose record was just removed) reads again, whatever it got, answer or
+     * failure. A partition not (or no longer) folded here, restoring or moving, is a 503, never a
+     * 404 for a device that exists. After {@link #READ_TRIES} torn reads in a row, 503.
      */
-    private static HttpReply consistently(Supplier<HttpReply> query) {
+    private HttpReply consistently(String device, int partition, Supplier<HttpReply> query) {
+        EventBoundaries boundaries = local.boundaries();
         RuntimeException last = null;
         for (int i = 0; i < READ_TRIES; i++) {
+            if (!boundaries.serves(partition)) {
+                throw new Unavailable(
+                        "partition "
+                                + partition
+                                + " of device '"
+                                + device
+                                + "' is restoring or moving on this instance; try again");
+            }
+            EventBoundaries.Stamp stamp = boundaries.stamp(device, partition);
+            if (stamp == null) {
+                pause(i);
+                continue;
+            }
+            HttpReply reply;
             try {
-                return query.get();
-            } catch (BadRequest | Unavailable e) {
-                throw e;
+                reply = query.get();
             } catch (RuntimeException e) {
+                if (boundaries.unchanged(stamp)) {
+                    throw e;
+                }
                 last = e;
+                continue;
+            }
+            if (boundaries.unchanged(stamp)) {
+                return reply;
             }
         }
         throw new Unavailable(
-                "the device's state changed during every read ("
-                        + last.getClass().getSimpleName()
-                        + "); try again");
+                "the device's state changed during every read"
+                        + (last == null ? "" : " (" + last.getClass().getSimpleName() + ")")
+                        + "; try again");
+    }
+
+    /** Waits a little before read {@code i + 1}: spins first, then sleeps a millisecond. */
+    private static void pause(int i) {
+        if (i < 10) {
+            Thread.onSpinWait();
+            return;
+        }
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted");
+        }
     }
 
     private HttpReply health() {
@@ -335,12 +378,35 @@ public final class QueryRouter {
                             + host.host()
                             + ":"
                             + host.port()
-                            + " unreachable: "
-                            + e.getMessage());
+                            + " unreachable (if it stopped, its partitions move to another"
+                            + " instance when its group session ends): "
+                            + describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted");
         }
+    }
+
+    /**
+     * {@code e} in one line: each exception of its cause chain with its message, so that a failure
+     * without a message (a refused connection, a connect timeout) still names what happened.
+     */
+    static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 4; t = t.getCause(), depth++) {
+            if (depth > 0) {
+                b.append(" <- ");
+            }
+            b.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                b.append(": ").append(t.getMessage());
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return b.toString();
     }
 
     private static List<String> segments(String path) {

@@ -2,6 +2,7 @@ package io.vmledger.engine.topology;
 
 import io.vmledger.core.alert.Alert;
 import io.vmledger.core.ledger.DeviceLedger;
+import io.vmledger.core.ledger.DeviceState;
 import io.vmledger.schema.codec.AlertEncoder;
 import io.vmledger.schema.store.StoreLayout;
 import io.vmledger.schema.wire.Wire;
@@ -35,9 +36,12 @@ final class AlertStage {
     private KeyValueStore<Bytes, byte[]> watchStore;
     private Cancellable sweeps;
 
-    AlertStage(DeviceLedger ledger, String sink) {
+    private final EventBoundaries boundaries;
+
+    AlertStage(DeviceLedger ledger, String sink, EventBoundaries boundaries) {
         this.ledger = ledger;
         this.sink = sink;
+        this.boundaries = boundaries;
     }
 
     /** Binds the stage to the task: its devices' state and the sweep punctuator. */
@@ -59,7 +63,15 @@ final class AlertStage {
     /** Raises every due lifetime condition of every device with a watched subject. */
     private void sweep() {
         for (String device : watchedDevices()) {
-            forward(ledger.sweep(device, devices.state(device)));
+            DeviceState state = devices.state(device);
+            List<Alert> raised;
+            int stripe = boundaries.begin(device);
+            try {
+                raised = ledger.sweep(device, state);
+            } finally {
+                boundaries.end(stripe);
+            }
+            forward(raised);
             devices.folded(device);
         }
     }

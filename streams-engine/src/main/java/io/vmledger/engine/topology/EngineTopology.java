@@ -115,6 +115,31 @@ public final class EngineTopology {
             long snapshotEvery,
             AlertThresholds thresholds,
             long workingSetBytes) {
+        return build(
+                topics,
+                config,
+                storeType,
+                counters,
+                snapshotEvery,
+                thresholds,
+                workingSetBytes,
+                new EventBoundaries());
+    }
+
+    /**
+     * As {@link #build(Topics, FoldConfig, StoreType, LedgerCounters, long, AlertThresholds,
+     * long)}, the fold marking its event boundaries and served partitions in {@code boundaries}
+     * (which the instance's queries check).
+     */
+    public static Topology build(
+            Topics topics,
+            FoldConfig config,
+            StoreType storeType,
+            LedgerCounters counters,
+            long snapshotEvery,
+            AlertThresholds thresholds,
+            long workingSetBytes,
+            EventBoundaries boundaries) {
         Topology t = new Topology();
         WorkingSetBudget budget = new WorkingSetBudget(workingSetBytes);
         t.addSource(
@@ -124,7 +149,9 @@ public final class EngineTopology {
                 topics.events().name());
         t.addProcessor(
                 FOLD,
-                () -> new FoldProcessor(config, thresholds, snapshotEvery, budget, counters),
+                () ->
+                        new FoldProcessor(
+                                config, thresholds, snapshotEvery, budget, counters, boundaries),
                 SOURCE);
         for (String name : stores()) {
             KeyValueBytesStoreSupplier supplier =

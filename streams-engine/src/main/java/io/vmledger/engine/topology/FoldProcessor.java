@@ -45,6 +45,8 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final AlertStage alerts;
     private final long snapshotEvery;
     private final WorkingSetBudget workingSetBudget;
+    private final EventBoundaries boundaries;
+    private int partition = -1;
     private BoHistory boHistory;
     private SnapshotEmitter snapshots;
     private ProcessorContext<byte[], byte[]> context;
@@ -56,11 +58,13 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             AlertThresholds thresholds,
             long snapshotEvery,
             WorkingSetBudget workingSetBudget,
-            LedgerCounters counters) {
+            LedgerCounters counters,
+            EventBoundaries boundaries) {
         this.ledger = new DeviceLedger(config, thresholds);
         this.counters = counters;
+        this.boundaries = boundaries;
         this.coredumps = new CoredumpCapture(EngineTopology.COREDUMP_SINK);
-        this.alerts = new AlertStage(ledger, EngineTopology.ALERT_SINK);
+        this.alerts = new AlertStage(ledger, EngineTopology.ALERT_SINK, boundaries);
         this.snapshotEvery = snapshotEvery;
         this.workingSetBudget = workingSetBudget;
     }
@@ -85,6 +89,10 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         this.devices = new WorkingSet(workingSetBudget, d -> new StoreTableSource(d, stores::get));
         counters.watch(devices);
         alerts.init(context, devices);
+        // Kafka Streams initialises processors once the task's stores are restored: from now on
+        // queries may read this partition's stores
+        partition = context.taskId().partition();
+        boundaries.opened(partition);
     }
 
     @Override
@@ -96,9 +104,19 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         VmEvent event = admitted.wire();
         DeviceState state = devices.state(event.getDevice());
         boHistory.at(eventTimeMs(event, state));
-        Applied applied =
-                ledger.apply(
-                        event.getDevice(), event.getSeq(), event.getTs(), admitted.domain(), state);
+        Applied applied;
+        int stripe = boundaries.begin(event.getDevice());
+        try {
+            applied =
+                    ledger.apply(
+                            event.getDevice(),
+                            event.getSeq(),
+                            event.getTs(),
+                            admitted.domain(),
+                            state);
+        } finally {
+            boundaries.end(stripe);
+        }
         LedgerEntry entry = OutcomeEncoder.encode(applied.outcome());
         counters.outcome(entry.getStatus());
         context.forward(record.withValue(OutputLimits.ledger(entry)), EngineTopology.LEDGER_SINK);
@@ -110,6 +128,10 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     @Override
     public void close() {
+        if (partition >= 0) {
+            boundaries.closed(partition);
+            partition = -1;
+        }
         if (devices != null) {
             counters.unwatch(devices);
             devices.release();
