@@ -85,6 +85,12 @@ public final class CommittedLedger implements AutoCloseable {
         return List.copyOf(entries);
     }
 
+    /** Reads what has been committed since the last read (waiting up to 100 ms); entries so far. */
+    public int read() {
+        poll();
+        return entries.size();
+    }
+
     private void poll() {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
             try {
