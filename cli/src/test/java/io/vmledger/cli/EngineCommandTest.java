@@ -25,6 +25,8 @@ class EngineCommandTest {
             {"--stall-timeout", "0s", "--stall-timeout must be positive"},
             {"--instances", "0", "must be >= 1"},
             {"--snapshot-every", "-1", "--snapshot-every must be >= 0"},
+            {"--advertise", "engine-1", "--advertise must be HOST:PORT with a port 1-65535"},
+            {"--advertise", "engine-1:0", "--advertise must be HOST:PORT with a port 1-65535"},
             {
                 "--exit-after-feed",
                 "--print-ledger",

@@ -57,9 +57,10 @@ public record EngineConfig(
      */
     public HostInfo advertised(HostInfo bound) {
         String server = overrides.get(StreamsConfig.APPLICATION_SERVER_CONFIG);
-        if (server == null) {
-            return bound;
-        }
+        return server == null ? bound : hostInfo(server);
+    }
+
+    private static HostInfo hostInfo(String server) {
         int colon = server.lastIndexOf(':');
         int port;
         try {
@@ -97,7 +98,8 @@ public record EngineConfig(
         }
         Objects.requireNonNull(applicationId, "applicationId");
         if (overrides.containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
-            advertised(new HostInfo("0.0.0.0", 0)); // fails early on a malformed address
+            // fails early on a malformed address
+            hostInfo(overrides.get(StreamsConfig.APPLICATION_SERVER_CONFIG));
         }
         if (snapshotEvery < 0) {
             throw new IllegalArgumentException("snapshotEvery must be >= 0");
