@@ -94,8 +94,12 @@ class ClusterIT {
         int portA = EngineProcess.freePort();
         int portB = EngineProcess.freePort();
         int portC = EngineProcess.freePort();
-        EngineProcess a = engine("engine-a", portA).start();
+        long t = System.nanoTime();
+        engine("engine-a", portA).start();
+        note("instance A running %.1f s after its launch (creates the topics)", since(t));
+        t = System.nanoTime();
         EngineProcess b = engine("engine-b", portB).start();
+        note("instance B running %.1f s after its launch", since(t));
 
         try (FleetFeeder feeder = new FleetFeeder(brokers.bootstrap(), topics, events);
                 QueryProbe probe = new QueryProbe(history, devices, List.of(portA, portB))) {
@@ -104,7 +108,7 @@ class ClusterIT {
             feeder.awaitCommitted(EVENTS / 10, WAIT);
             int leader = brokers.leader(topics.events().name(), 0);
             int before = feeder.committed();
-            long t = System.nanoTime();
+            t = System.nanoTime();
             brokers.kill(leader);
             feeder.awaitCommitted(before + 300, WAIT);
             note(

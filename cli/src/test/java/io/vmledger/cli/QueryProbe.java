@@ -70,6 +70,8 @@ final class QueryProbe implements AutoCloseable {
     }
 
     private void ask(int port, String device) {
+        // a 404 is wrong only for a question asked after the device was answered
+        boolean servedBefore = served.contains(device);
         HttpResponse<String> r;
         try {
             r = get(port, "/devices/" + device + "/summary");
@@ -105,7 +107,7 @@ final class QueryProbe implements AutoCloseable {
                     }
                 }
                 case 404 -> {
-                    if (served.contains(device)) {
+                    if (servedBefore) {
                         problems.add(where + "404 for a device served before: " + r.body());
                     }
                 }

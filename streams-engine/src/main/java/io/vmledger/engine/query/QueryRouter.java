@@ -401,6 +401,8 @@ public final class QueryRouter {
             b.append(t.getClass().getSimpleName());
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 b.append(": ").append(t.getMessage());
+            } else if (t instanceof java.net.ConnectException) {
+                b.append(": connection refused");
             }
             if (t.getCause() == t) {
                 break;
