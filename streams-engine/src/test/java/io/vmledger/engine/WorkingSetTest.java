@@ -31,29 +31,43 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The working set is invisible: a simulated fleet folded with a budget so small that every other
- * device is evicted after each event (and reloaded from the stores on its next one) gives the same
- * records on every output topic, and the same bytes in every store, as with a budget that holds
- * every device.
+ * The working set is invisible: a simulated fleet folded with a budget that holds every device,
+ * with one that holds about 40 % of the state (devices evicted, spilled over the stores and loaded
+ * back when room frees) and with one so small that every device but the newest folds over the
+ * stores, gives the same records on every output topic, and the same bytes in every store.
  */
 class WorkingSetTest {
     private static final Topics TOPICS = Topics.defaults(1);
 
     @TempDir Path dir;
 
-    private record Run(List<List<String>> outputs, List<List<String>> stores, double loads) {}
+    private record Run(
+            List<List<String>> outputs,
+            List<List<String>> stores,
+            long entries,
+            long loads,
+            long evictions,
+            long spilledEvents) {}
 
     @Test
-    void evictingAfterEveryEventChangesNoOutputAndNoStoredByte() {
+    void evictingAndSpillingChangeNoOutputAndNoStoredByte() {
         Run all = run("all", 1L << 40);
+        assertEquals(12_000, all.outputs().get(0).size(), "ledger entries");
+        assertEquals(6, all.loads(), "a budget that holds every device loads each once");
+        assertEquals(0, all.spilledEvents());
+
+        Run part = run("part", all.entries() * 100);
+        assertEquals(all.outputs(), part.outputs());
+        assertEquals(all.stores(), part.stores());
+        assertTrue(part.evictions() > 0, "devices were evicted: " + part);
+        assertTrue(part.spilledEvents() > 0, "events folded over the stores: " + part);
+        assertTrue(part.loads() > 6, "spilled devices came back when room freed: " + part);
+
         Run tiny = run("tiny", 1);
         assertEquals(all.outputs(), tiny.outputs());
         assertEquals(all.stores(), tiny.stores());
-        assertTrue(
-                all.outputs().get(0).size() == 12_000,
-                "ledger entries: " + all.outputs().get(0).size());
-        assertEquals(6, all.loads(), "a budget that holds every device loads each once");
-        assertTrue(tiny.loads() > 1000, "the tiny budget reloaded devices: " + tiny.loads());
+        assertEquals(6, tiny.loads(), "a spilled device never fits a full budget: " + tiny);
+        assertTrue(tiny.spilledEvents() > 9_000, "most events folded over the stores: " + tiny);
     }
 
     private Run run(String name, long budget) {
@@ -114,8 +128,17 @@ class WorkingSetTest {
                 stores.add(entries);
             }
             return new Run(
-                    outputs, stores, metrics.get("vmledger.working.set.loads").gauge().value());
+                    outputs,
+                    stores,
+                    gauge(metrics, "entries"),
+                    gauge(metrics, "loads"),
+                    gauge(metrics, "evictions"),
+                    gauge(metrics, "spilled.events"));
         }
+    }
+
+    private static long gauge(SimpleMeterRegistry metrics, String name) {
+        return (long) metrics.get("vmledger.working.set." + name).gauge().value();
     }
 
     private static String hex(byte[] b) {
