@@ -102,7 +102,7 @@ public final class EngineCommand implements Callable<Integer> {
             paramLabel = "SIZE",
             description =
                     "Heap this instance's tasks may hold devices' state in, together (e.g. 512MiB); beyond it the least recently used"
-                            + " devices are evicted and reload from the stores (default: a quarter of the maximum heap).")
+                            + " devices are evicted and fold over the stores until room frees (default: a quarter of the maximum heap).")
     String workingSet;
 
     @Option(

@@ -101,7 +101,7 @@ final class FuzzedEngine implements AutoCloseable {
         return counters.folded();
     }
 
-    /** Devices the working set has evicted so far (they reload from the stores when next used). */
+    /** Devices the working set has evicted so far (they fold over the stores until room frees). */
     long evictions() {
         return (long) registry.get("vmledger.working.set.evictions").gauge().value();
     }
