@@ -380,7 +380,7 @@ public final class EngineCommand implements Callable<Integer> {
         }
         try {
             if (workingSet != null) {
-                AlertOptions.size("--working-set", workingSet);
+                Sizes.bytes(workingSet, "--working-set");
             }
             if (Durations.micros(stallTimeout, "--stall-timeout") <= 0) {
                 return "--stall-timeout must be positive";
@@ -461,6 +461,6 @@ public final class EngineCommand implements Callable<Integer> {
                 alerts.thresholds(),
                 workingSet == null
                         ? EngineTopology.defaultWorkingSetBytes()
-                        : AlertOptions.size("--working-set", workingSet));
+                        : Sizes.bytes(workingSet, "--working-set"));
     }
 }
