@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vmledger.core.alert.AlertThresholds;
-import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.topology.BoHistory;
-import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.LedgerCounters;
 import io.vmledger.producer.sim.FleetSim;
 import io.vmledger.producer.sim.SimConfig;
@@ -18,11 +15,9 @@ import io.vmledger.schema.topic.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -71,22 +66,14 @@ class WorkingSetTest {
     }
 
     private Run run(String name, long budget) {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "working-set-" + name);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(name).toString());
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         try (TopologyTestDriver d =
-                new TopologyTestDriver(
-                        EngineTopology.build(
-                                TOPICS,
-                                FoldConfig.DEFAULT,
-                                EngineTopology.StoreType.ROCKSDB,
-                                new LedgerCounters(metrics),
-                                500,
-                                AlertThresholds.DEFAULT,
-                                budget),
-                        p)) {
+                EngineDrivers.start(
+                        "working-set-" + name,
+                        dir.resolve(name),
+                        new LedgerCounters(metrics),
+                        500,
+                        budget)) {
             TestInputTopic<String, VmEvent> in = DriverTopics.input(d, TOPICS.events());
             FleetSim sim =
                     new FleetSim(
