@@ -47,7 +47,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * A long run of the engine under a small working set: a simulated fleet of {@code events} events
  * through the engine (embedded broker, RocksDB, exactly-once) whose working-set budget is far below
- * the fleet's state, so devices are evicted and reloaded all along. It samples the heap in use
+ * the fleet's state, so devices are evicted and spilled over the stores. It samples the heap in use
  * while the engine folds, then checks that the ledger equals the in-memory fold ({@code replay}) of
  * the same events, device by device (SHA-256 of each device's outcome lines in order). Run with a
  * bounded heap, e.g. {@code java -Xmx1g -cp benchmarks/target/benchmarks.jar
@@ -176,6 +176,7 @@ public final class LongRunHarness {
                             memory.getHeapMemoryUsage().getUsed() >> 20,
                             liveAfterGc() >> 20,
                             maxLive >> 20);
+                    System.out.println("  " + metrics(engine));
                     nextReport += 60_000_000_000L;
                 }
                 if (engine.failure().isDone()) {

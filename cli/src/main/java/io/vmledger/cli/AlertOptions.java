@@ -58,35 +58,11 @@ final class AlertOptions {
                     "--alert-pagetable must be RATIO[:PAGES], got '" + pagetable + "'");
         }
         long window = Durations.micros(gr[0], "--alert-growth");
-        long bytes = gr.length > 1 ? size("--alert-growth", gr[1]) : D.growthMinBytes();
+        long bytes = gr.length > 1 ? Sizes.bytes(gr[1], "--alert-growth") : D.growthMinBytes();
         try {
             return new AlertThresholds(afterUs, ratio, pages, window, bytes);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("alert thresholds: " + e.getMessage());
-        }
-    }
-
-    /** Bytes of a size such as {@code 64MiB}, {@code 512KiB}, {@code 1GiB} or a plain number. */
-    static long size(String option, String text) {
-        String t = text.trim();
-        int shift = 0;
-        if (t.endsWith("KiB")) {
-            shift = 10;
-        } else if (t.endsWith("MiB")) {
-            shift = 20;
-        } else if (t.endsWith("GiB")) {
-            shift = 30;
-        }
-        String number = shift == 0 ? t : t.substring(0, t.length() - 3);
-        try {
-            long n = Long.parseLong(number);
-            if (n < 0 || n > Long.MAX_VALUE >> shift) {
-                throw new NumberFormatException();
-            }
-            return n << shift;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    option + " needs a size such as 64MiB, got '" + text + "'");
         }
     }
 }

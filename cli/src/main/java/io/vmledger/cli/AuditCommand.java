@@ -1,6 +1,5 @@
 package io.vmledger.cli;
 
-import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.schema.json.EventTime;
 import io.vmledger.schema.json.LedgerJson;
 import io.vmledger.schema.json.StateJson;
@@ -85,13 +84,7 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Mixin KafkaOptions kafka;
 
-    @Option(
-            names = "--vm-log-shift",
-            paramLabel = "N",
-            defaultValue = "8",
-            description =
-                    "msm vm_log_shift the engine runs with, for --as-of (default: ${DEFAULT-VALUE}).")
-    int vmLogShift;
+    @Mixin FoldOptions fold;
 
     @Option(names = "--quiet", description = "No summary line on stderr.")
     boolean quiet;
@@ -122,8 +115,8 @@ public final class AuditCommand implements Callable<Integer> {
                         "--as-of prints the whole state: it takes no --vm, --iova, --bo,"
                                 + " --from, --to or --table");
             }
-            if (vmLogShift < 0) {
-                throw new IllegalArgumentException("--vm-log-shift must be >= 0");
+            if (fold.problem() != null) {
+                throw new IllegalArgumentException(fold.problem());
             }
             vmId = u64("--vm", vm);
             address = u64("--iova", iova);
@@ -148,8 +141,7 @@ public final class AuditCommand implements Callable<Integer> {
         try {
             if (at != null) {
                 AsOfState.Result r =
-                        AsOfState.at(
-                                kafka.bootstrap, topics, new FoldConfig(vmLogShift), device, at);
+                        AsOfState.at(kafka.bootstrap, topics, fold.config(), device, at);
                 StateJson.device(device, r.state(), out);
                 out.flush();
                 summary(

@@ -112,7 +112,7 @@ public final class EngineCommand implements Callable<Integer> {
             paramLabel = "SIZE",
             description =
                     "Heap this instance's tasks may hold devices' state in, together (e.g. 512MiB); beyond it the least recently used"
-                            + " devices are evicted and reload from the stores (default: a quarter of the maximum heap).")
+                            + " devices are evicted and fold over the stores until room frees (default: a quarter of the maximum heap).")
     String workingSet;
 
     @Option(
@@ -401,7 +401,7 @@ public final class EngineCommand implements Callable<Integer> {
         }
         try {
             if (workingSet != null) {
-                AlertOptions.size("--working-set", workingSet);
+                Sizes.bytes(workingSet, "--working-set");
             }
             if (Durations.micros(stallTimeout, "--stall-timeout") <= 0) {
                 return "--stall-timeout must be positive";
@@ -491,6 +491,6 @@ public final class EngineCommand implements Callable<Integer> {
                 alerts.thresholds(),
                 workingSet == null
                         ? EngineTopology.defaultWorkingSetBytes()
-                        : AlertOptions.size("--working-set", workingSet));
+                        : Sizes.bytes(workingSet, "--working-set"));
     }
 }

@@ -4,8 +4,8 @@ import io.vmledger.core.fold.FoldConfig;
 import picocli.CommandLine.Option;
 
 /**
- * How a command that folds a trace itself ({@code replay}, {@code export}) configures the kernel
- * model, as options (a picocli mixin).
+ * How a command that folds events itself ({@code replay}, {@code export}, {@code audit --as-of})
+ * configures the kernel model, as options (a picocli mixin).
  */
 final class FoldOptions {
     @Option(

@@ -2,12 +2,10 @@ package io.vmledger.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.engine.topology.EngineTopology;
-import io.vmledger.engine.topology.LedgerCounters;
 import io.vmledger.schema.Coredump;
 import io.vmledger.schema.CoredumpMatch;
 import io.vmledger.schema.CoredumpReason;
@@ -18,8 +16,6 @@ import io.vmledger.schema.topic.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -62,18 +58,8 @@ class CoredumpTopologyTest {
                 expected.size(),
                 "the fault on device a and the hang on device b; the fault of an unknown file is refused");
 
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "coredump-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         try (TopologyTestDriver driver =
-                new TopologyTestDriver(
-                        EngineTopology.build(
-                                TOPICS,
-                                FoldConfig.DEFAULT,
-                                EngineTopology.StoreType.ROCKSDB,
-                                new LedgerCounters(new SimpleMeterRegistry())),
-                        p)) {
+                EngineDrivers.start("coredump-test", stateDir, EngineTopology.StoreType.ROCKSDB)) {
             TestInputTopic<String, VmEvent> events = DriverTopics.input(driver, TOPICS.events());
             TestOutputTopic<String, Coredump> coredumps =
                     DriverTopics.output(driver, TOPICS.coredumps());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vmledger.core.VectorTraces;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.query.DeviceQueries;
@@ -13,7 +12,6 @@ import io.vmledger.core.state.DeviceTables;
 import io.vmledger.engine.store.KeyValueByteStore;
 import io.vmledger.engine.topology.DeadLetters;
 import io.vmledger.engine.topology.EngineTopology;
-import io.vmledger.engine.topology.LedgerCounters;
 import io.vmledger.schema.DeadLetter;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
@@ -30,10 +28,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -71,18 +67,7 @@ class EngineTopologyTest {
         if (driver != null) {
             driver.close();
         }
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(type.name()).toString());
-        driver =
-                new TopologyTestDriver(
-                        EngineTopology.build(
-                                TOPICS,
-                                FoldConfig.DEFAULT,
-                                type,
-                                new LedgerCounters(new SimpleMeterRegistry())),
-                        p);
+        driver = EngineDrivers.start("topology-test", stateDir.resolve(type.name()), type);
         events = DriverTopics.input(driver, TOPICS.events());
         raw =
                 driver.createInputTopic(

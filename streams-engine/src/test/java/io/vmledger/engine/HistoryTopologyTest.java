@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.state.BoRecord;
@@ -32,10 +31,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -66,21 +63,13 @@ class HistoryTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "history-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver =
-                new TopologyTestDriver(
-                        EngineTopology.build(
-                                TOPICS,
-                                FoldConfig.DEFAULT,
-                                EngineTopology.StoreType.ROCKSDB,
-                                new LedgerCounters(new SimpleMeterRegistry()),
-                                EVERY,
-                                AlertThresholds.DEFAULT,
-                                EngineTopology.defaultWorkingSetBytes()),
-                        p);
+                EngineDrivers.start(
+                        "history-test",
+                        stateDir,
+                        new LedgerCounters(new SimpleMeterRegistry()),
+                        EVERY,
+                        EngineTopology.defaultWorkingSetBytes());
         TestInputTopic<String, VmEvent> events = DriverTopics.input(driver, TOPICS.events());
         List<RandomDeviceTrace.Line> merged = new ArrayList<>();
         for (int i = 0; i < DEVICES.size(); i++) {
@@ -180,22 +169,14 @@ class HistoryTopologyTest {
     @Test
     void aLargeStateIsSplitIntoPartsThatTogetherHoldIt() {
         driver.close();
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "history-test-large");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("large").toString());
         int n = 2500;
         driver =
-                new TopologyTestDriver(
-                        EngineTopology.build(
-                                TOPICS,
-                                FoldConfig.DEFAULT,
-                                EngineTopology.StoreType.ROCKSDB,
-                                new LedgerCounters(new SimpleMeterRegistry()),
-                                n,
-                                AlertThresholds.DEFAULT,
-                                EngineTopology.defaultWorkingSetBytes()),
-                        p);
+                EngineDrivers.start(
+                        "history-test-large",
+                        stateDir.resolve("large"),
+                        new LedgerCounters(new SimpleMeterRegistry()),
+                        n,
+                        EngineTopology.defaultWorkingSetBytes());
         List<String> trace = new ArrayList<>();
         trace.add(
                 "{\"device\":\"big\",\"seq\":1,\"ts\":1000,\"type\":\"file_open\",\"file\":1,\"vm_bind\":true}");

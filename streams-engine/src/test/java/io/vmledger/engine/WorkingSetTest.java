@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vmledger.core.alert.AlertThresholds;
-import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.topology.BoHistory;
-import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.LedgerCounters;
 import io.vmledger.producer.sim.FleetSim;
 import io.vmledger.producer.sim.SimConfig;
@@ -18,11 +15,9 @@ import io.vmledger.schema.topic.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -31,48 +26,54 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The working set is invisible: a simulated fleet folded with a budget so small that every other
- * device is evicted after each event (and reloaded from the stores on its next one) gives the same
- * records on every output topic, and the same bytes in every store, as with a budget that holds
- * every device.
+ * The working set is invisible: a simulated fleet folded with a budget that holds every device,
+ * with one that holds about 40 % of the state (devices evicted, spilled over the stores and loaded
+ * back when room frees) and with one so small that every device but the newest folds over the
+ * stores, gives the same records on every output topic, and the same bytes in every store.
  */
 class WorkingSetTest {
     private static final Topics TOPICS = Topics.defaults(1);
 
     @TempDir Path dir;
 
-    private record Run(List<List<String>> outputs, List<List<String>> stores, double loads) {}
+    private record Run(
+            List<List<String>> outputs,
+            List<List<String>> stores,
+            long entries,
+            long loads,
+            long evictions,
+            long spilledEvents) {}
 
     @Test
-    void evictingAfterEveryEventChangesNoOutputAndNoStoredByte() {
+    void evictingAndSpillingChangeNoOutputAndNoStoredByte() {
         Run all = run("all", 1L << 40);
+        assertEquals(12_000, all.outputs().get(0).size(), "ledger entries");
+        assertEquals(6, all.loads(), "a budget that holds every device loads each once");
+        assertEquals(0, all.spilledEvents());
+
+        Run part = run("part", all.entries() * 100);
+        assertEquals(all.outputs(), part.outputs());
+        assertEquals(all.stores(), part.stores());
+        assertTrue(part.evictions() > 0, "devices were evicted: " + part);
+        assertTrue(part.spilledEvents() > 0, "events folded over the stores: " + part);
+        assertTrue(part.loads() > 6, "spilled devices came back when room freed: " + part);
+
         Run tiny = run("tiny", 1);
         assertEquals(all.outputs(), tiny.outputs());
         assertEquals(all.stores(), tiny.stores());
-        assertTrue(
-                all.outputs().get(0).size() == 12_000,
-                "ledger entries: " + all.outputs().get(0).size());
-        assertEquals(6, all.loads(), "a budget that holds every device loads each once");
-        assertTrue(tiny.loads() > 1000, "the tiny budget reloaded devices: " + tiny.loads());
+        assertEquals(6, tiny.loads(), "a spilled device never fits a full budget: " + tiny);
+        assertTrue(tiny.spilledEvents() > 9_000, "most events folded over the stores: " + tiny);
     }
 
     private Run run(String name, long budget) {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "working-set-" + name);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(name).toString());
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         try (TopologyTestDriver d =
-                new TopologyTestDriver(
-                        EngineTopology.build(
-                                TOPICS,
-                                FoldConfig.DEFAULT,
-                                EngineTopology.StoreType.ROCKSDB,
-                                new LedgerCounters(metrics),
-                                500,
-                                AlertThresholds.DEFAULT,
-                                budget),
-                        p)) {
+                EngineDrivers.start(
+                        "working-set-" + name,
+                        dir.resolve(name),
+                        new LedgerCounters(metrics),
+                        500,
+                        budget)) {
             TestInputTopic<String, VmEvent> in = DriverTopics.input(d, TOPICS.events());
             FleetSim sim =
                     new FleetSim(
@@ -114,8 +115,17 @@ class WorkingSetTest {
                 stores.add(entries);
             }
             return new Run(
-                    outputs, stores, metrics.get("vmledger.working.set.loads").gauge().value());
+                    outputs,
+                    stores,
+                    gauge(metrics, "entries"),
+                    gauge(metrics, "loads"),
+                    gauge(metrics, "evictions"),
+                    gauge(metrics, "spilled.events"));
         }
+    }
+
+    private static long gauge(SimpleMeterRegistry metrics, String name) {
+        return (long) metrics.get("vmledger.working.set." + name).gauge().value();
     }
 
     private static String hex(byte[] b) {

@@ -37,6 +37,12 @@ public final class LedgerCounters {
         Gauge.builder("vmledger.working.set.evictions", () -> sum(WorkingSet::evictions))
                 .description("Devices evicted from the heap by the open tasks")
                 .register(registry);
+        Gauge.builder("vmledger.working.set.spilled", () -> sum(WorkingSet::spilled))
+                .description("Devices folding over the stores, out of the heap budget")
+                .register(registry);
+        Gauge.builder("vmledger.working.set.spilled.events", () -> sum(WorkingSet::spilledEvents))
+                .description("Events the open tasks folded over the stores (spilled devices)")
+                .register(registry);
         for (Status s : Status.values()) {
             byStatus.put(
                     s,

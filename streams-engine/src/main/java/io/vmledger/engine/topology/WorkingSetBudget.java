@@ -20,6 +20,15 @@ final class WorkingSetBudget {
         entries.addAndGet(delta);
     }
 
+    /**
+     * Whether {@code more} entries fit with what the instance's working sets hold now and leave an
+     * eighth of the budget free: the headroom that keeps a full set from trading devices back and
+     * forth, each trade a whole-device load.
+     */
+    boolean hasRoomFor(long more) {
+        return (entries.get() + more) * WorkingSet.BYTES_PER_ENTRY <= bytes - bytes / 8;
+    }
+
     /** Whether the instance's working sets hold more than the budget. */
     boolean over() {
         return entries.get() * WorkingSet.BYTES_PER_ENTRY > bytes;

@@ -1,12 +1,11 @@
 package io.vmledger.engine.fuzz;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vmledger.core.alert.AlertThresholds;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.state.DeviceTables;
+import io.vmledger.engine.EngineDrivers;
 import io.vmledger.engine.store.KeyValueByteStore;
-import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.engine.topology.LedgerCounters;
 import io.vmledger.schema.store.ByteStore;
 import io.vmledger.schema.store.StoreLayout;
@@ -16,11 +15,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -56,21 +53,7 @@ final class FuzzedEngine implements AutoCloseable {
             List<TestRecord<byte[], byte[]>> deadLetters) {}
 
     FuzzedEngine(Path stateDir) {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "input-fuzz");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver =
-                new TopologyTestDriver(
-                        EngineTopology.build(
-                                TOPICS,
-                                FoldConfig.DEFAULT,
-                                EngineTopology.StoreType.ROCKSDB,
-                                counters,
-                                500,
-                                AlertThresholds.DEFAULT,
-                                WORKING_SET_BYTES),
-                        p);
+        driver = EngineDrivers.start("input-fuzz", stateDir, counters, 500, WORKING_SET_BYTES);
         ByteArraySerializer ser = new ByteArraySerializer();
         events = driver.createInputTopic(TOPICS.events().name(), ser, ser);
         ledger = output(TOPICS.ledger().name());
@@ -101,7 +84,7 @@ final class FuzzedEngine implements AutoCloseable {
         return counters.folded();
     }
 
-    /** Devices the working set has evicted so far (they reload from the stores when next used). */
+    /** Devices the working set has evicted so far (they fold over the stores until room frees). */
     long evictions() {
         return (long) registry.get("vmledger.working.set.evictions").gauge().value();
     }

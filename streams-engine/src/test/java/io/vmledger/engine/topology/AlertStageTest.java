@@ -3,11 +3,10 @@ package io.vmledger.engine.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vmledger.core.alert.AlertRule;
 import io.vmledger.core.alert.AlertThresholds;
-import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.DriverTopics;
+import io.vmledger.engine.EngineDrivers;
 import io.vmledger.schema.Alert;
 import io.vmledger.schema.Severity;
 import io.vmledger.schema.VmEvent;
@@ -17,9 +16,7 @@ import io.vmledger.schema.topic.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -48,18 +45,7 @@ class AlertStageTest {
     private final long[] seqs = new long[2];
 
     private void open(EngineTopology.StoreType type) {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "alert-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver =
-                new TopologyTestDriver(
-                        EngineTopology.build(
-                                TOPICS,
-                                FoldConfig.DEFAULT,
-                                type,
-                                new LedgerCounters(new SimpleMeterRegistry())),
-                        p);
+        driver = EngineDrivers.start("alert-test", stateDir, type);
         events = DriverTopics.input(driver, TOPICS.events());
         alerts = DriverTopics.output(driver, TOPICS.alerts());
     }
