@@ -181,6 +181,7 @@ final class BrokerCluster implements AutoCloseable {
                 new ProcessBuilder(
                                 ProcessHandle.current().info().command().orElseThrow(),
                                 "-Xmx320m",
+                                "-XX:TieredStopAtLevel=1",
                                 "-XX:+UseSerialGC",
                                 "-cp",
                                 System.getProperty("java.class.path"),

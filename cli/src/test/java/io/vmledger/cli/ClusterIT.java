@@ -53,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterIT {
     private static final Duration WAIT = Duration.ofSeconds(150);
     private static final String APP = "vmledger-cluster";
-    private static final int EVENTS = 16_000;
+    private static final int EVENTS = 10_000;
 
     @TempDir Path dir;
 
