@@ -59,14 +59,22 @@ public final class EventBoundaries {
      */
     public record Stamp(int stripe, long begun, int partition, long epoch) {}
 
-    /** Stream thread: the events of {@code partition} are folded here from now on. */
-    void opened(int partition) {
-        open.put(partition, epochs.incrementAndGet());
+    /**
+     * Stream thread: the events of {@code partition} are folded here from now on; returns the epoch
+     * to close it with.
+     */
+    long opened(int partition) {
+        long epoch = epochs.incrementAndGet();
+        open.put(partition, epoch);
+        return epoch;
     }
 
-    /** Stream thread: {@code partition} is no longer folded here (its task closes). */
-    void closed(int partition) {
-        open.remove(partition);
+    /**
+     * Stream thread: {@code partition} is no longer folded here (its task, opened at {@code epoch},
+     * closes); a later opening of the partition, by another thread, stays.
+     */
+    void closed(int partition, long epoch) {
+        open.remove(partition, epoch);
     }
 
     /**

@@ -46,7 +46,9 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final long snapshotEvery;
     private final WorkingSetBudget workingSetBudget;
     private final EventBoundaries boundaries;
+    // the partition this processor's task folds, and the epoch its queries were opened at
     private int partition = -1;
+    private long epoch;
     private BoHistory boHistory;
     private SnapshotEmitter snapshots;
     private ProcessorContext<byte[], byte[]> context;
@@ -92,7 +94,7 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         // Kafka Streams initialises processors once the task's stores are restored: from now on
         // queries may read this partition's stores
         partition = context.taskId().partition();
-        boundaries.opened(partition);
+        epoch = boundaries.opened(partition);
     }
 
     @Override
@@ -129,7 +131,7 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void close() {
         if (partition >= 0) {
-            boundaries.closed(partition);
+            boundaries.closed(partition, epoch);
             partition = -1;
         }
         if (devices != null) {
