@@ -138,10 +138,16 @@ final class Payloads {
 
     static GpuFault fault(long file, long iova, boolean write, String source) {
         return new GpuFault(
-                file, iova, write ? FaultDir.write : FaultDir.read, "TRANSLATION", source);
+                file,
+                iova,
+                write ? FaultDir.write : FaultDir.read,
+                "TRANSLATION",
+                source,
+                null,
+                null);
     }
 
     static GpuHang hang(long file) {
-        return new GpuHang(file);
+        return new GpuHang(file, null, null);
     }
 }
