@@ -94,15 +94,15 @@ public final class Wire {
         try {
             e = decode(EVENT_DECODER, in);
         } catch (IOException failed) {
-            if (!(failed.getCause() instanceof MissingSchemaException unknown)) {
+            if (!(failed.getCause() instanceof MissingSchemaException)) {
                 throw failed;
             }
+            // no cause: the message says all, and a reader unwrapping causes shows this one
             throw new IOException(
                     "unknown VmEvent writer schema (fingerprint "
                             + fingerprint(value)
                             + "): neither this version's schema nor a previous one (an event type"
-                            + " or field from a newer vmledger?)",
-                    unknown);
+                            + " or field from a newer vmledger?)");
         }
         // the single-object decoder reads the record unbuffered: what is left was not part of it
         if (in.available() > 0) {
