@@ -155,9 +155,13 @@ public final class Submits {
         }
     }
 
+    /**
+     * Unpins the submit's BOs, a BO freed meanwhile too: vmledger does not model the object
+     * reference a submit holds, so a BO whose last handle closed during the submit was freed then.
+     */
     private void release(CompositeKey key, SubmitRecord s) {
         for (SubmitBo sb : s.bos()) {
-            BoRecord b = m.liveBo(sb.bo());
+            BoRecord b = m.tables().bos().get(CompositeKey.of(sb.bo()));
             if (b != null && b.pins() > 0) {
                 m.putBo(b.withPins(b.pins() - 1));
             }
