@@ -86,7 +86,11 @@ class SubmitsTest {
         assertFalse(other.kernelCapture().captured());
         assertTrue(other.kernelCapture().why().contains("still held the dump of seq"));
         assertTrue(t.at(7 * MIN, fault(null)).crash().kernelCapture().captured(), "5 min later");
-        assertFalse(t.at(8 * MIN, new Event.GpuHang(1)).crash().kernelCapture().captured());
+        CrashState hang = t.at(8 * MIN, new Event.GpuHang(1, 0L, 1L)).crash();
+        assertFalse(hang.kernelCapture().captured());
+        assertTrue(
+                hang.kernelCapture().why().contains("still held"), "a hang: only the pending dump");
+        assertTrue(t.at(14 * MIN, new Event.GpuHang(1, 0L, 1L)).crash().kernelCapture().captured());
     }
 
     @Test

@@ -106,7 +106,7 @@ public final class CrashCapture {
                         : null,
                 submit,
                 source,
-                kernelCapture(o, g, named));
+                kernelCapture(o, g, fault == null ? null : named));
     }
 
     private static CrashState.SubmitRef ref(Long queue, Long submit) {
@@ -139,8 +139,8 @@ public final class CrashCapture {
 
     /**
      * Whether the kernel holds this dump: the fold recorded the seq of the dump it holds ({@link
-     * GpuRecord#dumpSeq()}); if it is not this one, a named submit that faulted before explains
-     * why, else the earlier dump still pending does.
+     * GpuRecord#dumpSeq()}); if it is not this one, for a fault ({@code named} null for a hang) a
+     * named submit that faulted before explains why, else the earlier dump still pending does.
      */
     private static CrashState.KernelCapture kernelCapture(
             Outcome o, GpuRecord g, SubmitRecord named) {
