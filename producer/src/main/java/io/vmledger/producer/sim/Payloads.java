@@ -176,5 +176,4 @@ final class Payloads {
     static GpuHang hang(long file, Long submit) {
         return new GpuHang(file, null, submit);
     }
-
 }
