@@ -26,6 +26,10 @@ import io.vmledger.schema.DmabufImport;
 import io.vmledger.schema.DmabufRelease;
 import io.vmledger.schema.FbCleanup;
 import io.vmledger.schema.FbPrepare;
+import io.vmledger.schema.FileClose;
+import io.vmledger.schema.Submit;
+import io.vmledger.schema.SubmitBo;
+import io.vmledger.schema.SubmitRetired;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.json.TraceJson;
@@ -101,13 +105,15 @@ class FleetSimReplayTest {
      * For every BO, the longest stretch of device time it was continuously pinned, vmapped, held
      * only by handles, or held only by mappings. After each event it re-reads the BOs the event
      * names or whose VAs, VMAs or life the outcome mentions (a fb's planes and a dma-buf's BO are
-     * remembered from earlier events), so stretches are exact, not sampled.
+     * remembered from earlier events, and so is a submit's BO table until it retires), so stretches
+     * are exact, not sampled.
      */
     private static final class StateWatch {
         private final Map<String, Long> since = new HashMap<>();
         private final Map<String, Long> longest = new HashMap<>();
         private final Map<String, List<Long>> fbPlanes = new HashMap<>();
         private final Map<String, Long> dmabufBo = new HashMap<>();
+        private final Map<String, List<Long>> submitBos = new HashMap<>();
 
         void after(VmEvent e, Outcome o, InMemoryLedger ledger) {
             String device = e.getDevice();
@@ -125,6 +131,31 @@ class FleetSimReplayTest {
             }
             if (p instanceof DmabufExport x) {
                 dmabufBo.put(device + "/" + x.getDmabuf(), x.getBo());
+            }
+            if (p instanceof Submit x) {
+                List<Long> bos = x.getBos().stream().map(SubmitBo::getBo).toList();
+                submitBos.put(
+                        device + "/" + x.getFile() + "/" + x.getQueue() + "/" + x.getSubmit(), bos);
+                touched.addAll(bos);
+            }
+            if (p instanceof SubmitRetired x) {
+                List<Long> bos =
+                        submitBos.remove(
+                                device
+                                        + "/"
+                                        + x.getFile()
+                                        + "/"
+                                        + x.getQueue()
+                                        + "/"
+                                        + x.getSubmit());
+                touched.addAll(bos == null ? List.of() : bos);
+            }
+            if (p instanceof FileClose x) {
+                String prefix = device + "/" + x.getFile() + "/";
+                submitBos.keySet().stream()
+                        .filter(k -> k.startsWith(prefix))
+                        .toList()
+                        .forEach(k -> touched.addAll(submitBos.remove(k)));
             }
             if (p instanceof DmabufImport || p instanceof DmabufRelease) {
                 Schema.Field dmabuf = p.getSchema().getField("dmabuf");

@@ -3,7 +3,6 @@ package io.vmledger.core;
 import static io.vmledger.core.LedgerFixture.PAGE;
 import static io.vmledger.core.LedgerFixture.VA_START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmledger.core.dump.CrashCapture;
@@ -99,27 +98,45 @@ class CrashCaptureTest {
             Outcome o = t.ok(fault);
             CrashState s = CrashCapture.capture(o, fault, t.queries());
             List<Va> vas = t.queries().vas(F, 0, -1L);
-            Va below = null;
+            Va containing = null;
+            List<CrashState.Match> want = new java.util.ArrayList<>();
+            List<Long> wantAt = new java.util.ArrayList<>();
             for (Va va : vas) {
-                if (va.addr() <= iova) {
-                    below = va;
+                if (va.addr() <= iova && iova < va.end()) {
+                    containing = va;
+                }
+                if (va.isNull() || va.addr() > iova) {
+                    continue;
+                }
+                if (iova < va.end()) {
+                    want.add(0, CrashState.Match.CONTAINS);
+                    wantAt.add(0, va.addr());
+                } else if (iova < va.end() + va.range()) {
+                    want.add(CrashState.Match.NEAR);
+                    wantAt.add(va.addr());
                 }
             }
-            CrashState.Match match =
-                    below == null
-                            ? CrashState.Match.NONE
-                            : iova < below.end()
-                                    ? CrashState.Match.CONTAINS
-                                    : iova < below.end() + below.range()
-                                            ? CrashState.Match.NEAR
-                                            : CrashState.Match.NONE;
             String where = "seed " + seed + " iova " + Long.toHexString(iova);
-            assertEquals(match, s.attribution().match(), where);
-            if (match == CrashState.Match.NONE) {
-                assertNull(s.attribution().va(), where);
-            } else {
-                assertEquals(below, s.attribution().va(), where);
+            List<CrashState.Mark> marks = s.attribution().marks();
+            assertEquals(
+                    new java.util.HashSet<>(wantAt),
+                    new java.util.HashSet<>(marks.stream().map(m -> m.buffer().iova()).toList()),
+                    where + ": every VA crashdec marks");
+            for (int k = 1; k < marks.size(); k++) {
+                CrashState.Buffer a = marks.get(k - 1).buffer();
+                CrashState.Buffer b = marks.get(k).buffer();
+                assertTrue(
+                        marks.get(k).match() == CrashState.Match.NEAR
+                                && (marks.get(k - 1).match() == CrashState.Match.CONTAINS
+                                        || iova - a.iova() - a.size()
+                                                <= iova - b.iova() - b.size()),
+                        where + ": nearest first");
             }
+            assertEquals(containing, s.attribution().containing(), where);
+            CrashState.Match match =
+                    containing == null || containing.isNull()
+                            ? CrashState.Match.NONE
+                            : CrashState.Match.CONTAINS;
             assertEquals(
                     match == CrashState.Match.CONTAINS,
                     s.ptes().get(3) != 0,

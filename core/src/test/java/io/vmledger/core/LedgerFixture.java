@@ -49,6 +49,11 @@ final class LedgerFixture {
         return ledger.apply(DEVICE, ++seq, null, e).outcome();
     }
 
+    /** Applies one event with the next seq at time {@code ts} (µs), whatever its outcome. */
+    io.vmledger.core.ledger.Applied at(long ts, Event e) {
+        return ledger.apply(DEVICE, ++seq, ts, e);
+    }
+
     /** Applies an event that must succeed. */
     Outcome ok(Event e) {
         Outcome o = apply(e);

@@ -122,4 +122,19 @@ final class EventTrack implements Event.Visitor<Track> {
     public Track gpuHang(Event.GpuHang e) {
         return Track.vm(e.file());
     }
+
+    @Override
+    public Track deviceInfo(Event.DeviceInfo e) {
+        return Track.DEVICE;
+    }
+
+    @Override
+    public Track submit(Event.Submit e) {
+        return Track.vm(e.file());
+    }
+
+    @Override
+    public Track submitRetired(Event.SubmitRetired e) {
+        return Track.vm(e.file());
+    }
 }

@@ -26,7 +26,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DevcoredumpGoldenTest {
     @ParameterizedTest
-    @ValueSource(strings = {"fault-readonly", "use-after-unmap", "hang"})
+    @ValueSource(
+            strings = {
+                "fault-readonly",
+                "use-after-unmap",
+                "hang",
+                "legacy-submit",
+                "null-mapping",
+                "legacy-unmap"
+            })
     void theDumpEqualsItsGoldenFile(String scenario) throws Exception {
         List<String> trace =
                 Arrays.stream(Dumps.resource(scenario + ".jsonl").split("\n"))

@@ -15,6 +15,7 @@ import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.FbRecord;
 import io.vmledger.core.state.PageTableStats;
+import io.vmledger.core.state.SubmitRecord;
 import io.vmledger.core.state.VmRecord;
 import io.vmledger.core.state.Vma;
 import io.vmledger.core.store.CompositeKey;
@@ -192,6 +193,27 @@ public final class AlertEvaluator {
 
         @Override
         public Void gpuHang(Event.GpuHang e) {
+            return null;
+        }
+
+        @Override
+        public Void deviceInfo(Event.DeviceInfo e) {
+            return null;
+        }
+
+        @Override
+        public Void submit(Event.Submit e) {
+            t.vm(e.file());
+            e.bos().forEach(b -> t.bo(b.bo()));
+            return null;
+        }
+
+        @Override
+        public Void submitRetired(Event.SubmitRetired e) {
+            SubmitRecord s = tables.submits().get(CompositeKey.of(e.file(), e.queue(), e.submit()));
+            if (s != null) {
+                s.bos().forEach(b -> t.bo(b.bo()));
+            }
             return null;
         }
     }

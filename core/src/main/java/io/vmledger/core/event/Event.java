@@ -61,6 +61,12 @@ public sealed interface Event {
         R gpuFault(GpuFault e);
 
         R gpuHang(GpuHang e);
+
+        R deviceInfo(DeviceInfo e);
+
+        R submit(Submit e);
+
+        R submitRetired(SubmitRetired e);
     }
 
     /** Open of the DRM device; the context's VM gets vm id {@code file}. */
@@ -294,9 +300,24 @@ public sealed interface Event {
         }
     }
 
-    /** An IOMMU fault. */
-    record GpuFault(long file, long iova, boolean write, String faultType, String source)
+    /**
+     * An IOMMU fault; {@code queue} and {@code submit} (both nullable) name the in-flight submit
+     * the fault belongs to (queue 0 when only {@code submit} is given).
+     */
+    record GpuFault(
+            long file,
+            long iova,
+            boolean write,
+            String faultType,
+            String source,
+            Long queue,
+            Long submit)
             implements Event {
+        /** A fault that names no submit. */
+        public GpuFault(long file, long iova, boolean write, String faultType, String source) {
+            this(file, iova, write, faultType, source, null, null);
+        }
+
         public String type() {
             return "gpu_fault";
         }
@@ -307,8 +328,16 @@ public sealed interface Event {
         }
     }
 
-    /** GPU hang recovery attributed to {@code file}'s submit. */
-    record GpuHang(long file) implements Event {
+    /**
+     * GPU hang recovery attributed to {@code file}'s submit; {@code queue} and {@code submit} (both
+     * nullable) name it.
+     */
+    record GpuHang(long file, Long queue, Long submit) implements Event {
+        /** A hang that names no submit. */
+        public GpuHang(long file) {
+            this(file, null, null);
+        }
+
         public String type() {
             return "gpu_hang";
         }
@@ -316,6 +345,49 @@ public sealed interface Event {
         @Override
         public <R> R accept(Visitor<R> v) {
             return v.gpuHang(this);
+        }
+    }
+
+    /**
+     * What the device is: the Adreno chip id ({@code core.major.minor.patch}, one byte each), the
+     * kernel's {@code revn} (0 for GPUs the kernel catalogues by chip id only), a GPU name and the
+     * kernel release (both nullable). Dumps print them as {@code revision:} and {@code kernel:}.
+     */
+    record DeviceInfo(long chipId, long revn, String gpu, String kernel) implements Event {
+        public String type() {
+            return "device_info";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.deviceInfo(this);
+        }
+    }
+
+    /**
+     * GEM_SUBMIT: submit {@code submit} (its fence on the queue) of {@code file} on {@code queue},
+     * with the BO table of a legacy context in table order (empty for VM_BIND contexts).
+     */
+    record Submit(long file, long queue, long submit, List<SubmitBo> bos) implements Event {
+        public String type() {
+            return "submit";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.submit(this);
+        }
+    }
+
+    /** The submit's fence signalled: the kernel drops what the submit held (pins). */
+    record SubmitRetired(long file, long queue, long submit) implements Event {
+        public String type() {
+            return "submit_retired";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.submitRetired(this);
         }
     }
 }

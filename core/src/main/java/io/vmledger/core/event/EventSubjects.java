@@ -153,5 +153,28 @@ public record EventSubjects(List<Long> bos, Long vm, List<long[]> ranges, List<L
                 public EventSubjects gpuHang(Event.GpuHang e) {
                     return vm(e.file());
                 }
+
+                @Override
+                public EventSubjects deviceInfo(Event.DeviceInfo e) {
+                    return vm(null);
+                }
+
+                @Override
+                public EventSubjects submit(Event.Submit e) {
+                    List<Long> bos = new ArrayList<>(e.bos().size());
+                    List<Long> iovas = new ArrayList<>();
+                    for (SubmitBo b : e.bos()) {
+                        bos.add(b.bo());
+                        if (b.iova() != null) {
+                            iovas.add(b.iova());
+                        }
+                    }
+                    return new EventSubjects(bos, e.file(), List.of(), iovas);
+                }
+
+                @Override
+                public EventSubjects submitRetired(Event.SubmitRetired e) {
+                    return vm(e.file());
+                }
             };
 }

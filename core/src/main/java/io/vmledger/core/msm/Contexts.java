@@ -121,16 +121,17 @@ public final class Contexts {
     }
 
     /**
-     * file_close: every handle is closed (ascending BO order), the queues go, then a VM_BIND VM is
-     * torn down (§3.7): each remaining VA, ascending, is unmapped synchronously if mapped (VM-log
-     * reason {@code close}, queue 0) and removed, dropping its BO reference. The VM is then
-     * destroyed with its page tables.
+     * file_close: the file's submits in flight retire, every handle is closed (ascending BO order),
+     * the queues go, then a VM_BIND VM is torn down (§3.7): each remaining VA, ascending, is
+     * unmapped synchronously if mapped (VM-log reason {@code close}, queue 0) and removed, dropping
+     * its BO reference. The VM is then destroyed with its page tables.
      */
     public Rejection close(Event.FileClose e) {
         FileRecord f = m.openFile(e.file());
         if (f == null) {
             return BoRegistry.notOpen(e.file());
         }
+        new Submits(m).retireAll(e.file());
         bos.closeAllHandles(f);
         List<CompositeKey> queues = new ArrayList<>();
         try (Cursor<Boolean> c =
@@ -189,6 +190,12 @@ public final class Contexts {
         if (m.openFile(e.file()) == null) {
             return BoRegistry.notOpen(e.file());
         }
+        Submits submits = new Submits(m);
+        Rejection named = submits.checkNamed(e.file(), e.queue(), e.submit());
+        if (named != null) {
+            return named;
+        }
+        submits.faultCaptured(e.file(), e.queue(), e.submit());
         m.ctx().effect(Effect.coredump(e.file(), e.iova(), "fault"));
         return null;
     }
@@ -198,6 +205,12 @@ public final class Contexts {
         if (m.openFile(e.file()) == null) {
             return BoRegistry.notOpen(e.file());
         }
+        Submits submits = new Submits(m);
+        Rejection named = submits.checkNamed(e.file(), e.queue(), e.submit());
+        if (named != null) {
+            return named;
+        }
+        submits.hangCaptured();
         m.ctx().effect(Effect.coredump(e.file(), null, "hang"));
         VmRecord vm = m.vm(e.file());
         if (vm.mode() == VmMode.VM_BIND && !vm.unusable()) {

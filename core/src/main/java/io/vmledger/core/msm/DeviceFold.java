@@ -218,5 +218,20 @@ public final class DeviceFold {
         public Rejection gpuHang(Event.GpuHang e) {
             return contexts.hang(e);
         }
+
+        @Override
+        public Rejection deviceInfo(Event.DeviceInfo e) {
+            return new Submits(m).deviceInfo(e);
+        }
+
+        @Override
+        public Rejection submit(Event.Submit e) {
+            return new Submits(m).submit(e);
+        }
+
+        @Override
+        public Rejection submitRetired(Event.SubmitRetired e) {
+            return new Submits(m).retire(e);
+        }
     }
 }

@@ -22,12 +22,14 @@ public final class DeviceModel {
     private final VaSpace vaSpace;
     private final PageTable pageTable;
     private final VmLog vmLog;
+    private final VmLog history;
 
     public DeviceModel(FoldContext ctx) {
         this.ctx = ctx;
         this.vaSpace = new VaSpace(ctx);
         this.pageTable = new PageTable(ctx.tables());
         this.vmLog = new VmLog(ctx.tables(), ctx.config());
+        this.history = VmLog.history(ctx.tables());
     }
 
     public FoldContext ctx() {
@@ -48,6 +50,11 @@ public final class DeviceModel {
 
     public VmLog vmLog() {
         return vmLog;
+    }
+
+    /** vmledger's own map/unmap history of the kernel-managed (legacy) VMs. */
+    public VmLog history() {
+        return history;
     }
 
     /** The VM, or null. */
@@ -109,6 +116,8 @@ public final class DeviceModel {
         long range = vma.va().range();
         if (vmLog.enabledFor(vm.mode() == VmMode.VM_BIND)) {
             vmLog.append(vm.vm(), reason, 0, addr, range);
+        } else if (vm.mode() == VmMode.MANAGED) {
+            history.append(vm.vm(), reason, 0, addr, range);
         }
         pageTable.unmap(vm.vm(), addr, range, vm.mode() != VmMode.VM_BIND);
     }

@@ -6,6 +6,7 @@ import io.vmledger.core.U64;
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.state.BoRecord;
+import io.vmledger.core.state.VmMode;
 import io.vmledger.core.state.VmRecord;
 import io.vmledger.core.state.Vma;
 import java.util.List;
@@ -114,6 +115,9 @@ public final class KernelVmMapper {
         vma = new Vma(Va.of(iova, bo.size(), bo.bo(), 0), true);
         m.vaSpace().insert(vm.vm(), vma);
         m.pageTable().map(vm.vm(), iova, bo.size(), bo.bo(), 0, null);
+        if (vm.mode() == VmMode.MANAGED) {
+            m.history().append(vm.vm(), VmLog.MAP, 0, iova, bo.size(), bo.bo(), 0);
+        }
         m.ctx().effect(Effect.vma(Effect.Kind.VMA_MAPPED, vm.vm(), bo.bo(), iova, bo.size(), null));
         return vma;
     }

@@ -185,7 +185,9 @@ public final class VmBindIoctl {
                                 op.map() ? VmLog.MAP : VmLog.UNMAP,
                                 queue,
                                 op.iova(),
-                                op.range());
+                                op.range(),
+                                op.map() ? op.bo() : null,
+                                op.map() ? op.offset() : 0);
             }
             if (!op.map()) {
                 m.pageTable().unmap(vm.vm(), op.iova(), op.range(), false);

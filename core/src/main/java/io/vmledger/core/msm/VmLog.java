@@ -58,9 +58,21 @@ public final class VmLog {
     private long cachedCount = -1;
 
     public VmLog(DeviceTables tables, FoldConfig config) {
-        this.log = tables.vmLog();
-        this.device = tables.device();
-        this.length = config.logLength();
+        this(tables.vmLog(), tables.device(), config.logLength());
+    }
+
+    private VmLog(OrderedTable<VmLogRecord> log, OrderedTable<DeviceRecord> device, int length) {
+        this.log = log;
+        this.device = device;
+        this.length = length;
+    }
+
+    /**
+     * vmledger's own history of the kernel-managed (legacy) VMs, which have no kernel log: the same
+     * entries, kept in {@link DeviceTables#vmHistory()}, never printed as a vm-log section.
+     */
+    public static VmLog history(DeviceTables tables) {
+        return new VmLog(tables.vmHistory(), tables.device(), 0);
     }
 
     /** Whether VMs of the given kind have a log: only user-managed VMs, and only when enabled. */
@@ -70,6 +82,12 @@ public final class VmLog {
 
     /** Appends an entry to {@code vm}'s log. */
     public void append(long vm, String op, long queue, long iova, long range) {
+        append(vm, op, queue, iova, range, null, 0);
+    }
+
+    /** Appends an entry to {@code vm}'s log that maps {@code bo} (nullable) from {@code offset}. */
+    public void append(
+            long vm, String op, long queue, long iova, long range, Long bo, long offset) {
         if (cachedCount < 0 || cachedVm != vm) {
             cachedVm = vm;
             cachedCount = count(vm);
@@ -78,7 +96,11 @@ public final class VmLog {
         log.put(
                 CompositeKey.of(vm, cachedCount),
                 new VmLogRecord(
-                        new VmLogEntry(op, queue, iova, range), event.lastSeq(), event.lastTs()));
+                        new VmLogEntry(op, queue, iova, range),
+                        event.lastSeq(),
+                        event.lastTs(),
+                        bo,
+                        offset));
         cachedCount++;
     }
 

@@ -10,6 +10,8 @@ import io.vmledger.core.msm.VmLog;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
+import io.vmledger.core.state.GpuRecord;
+import io.vmledger.core.state.SubmitRecord;
 import io.vmledger.core.state.VmLogEntry;
 import io.vmledger.core.state.VmMode;
 import io.vmledger.core.state.VmRecord;
@@ -120,6 +122,26 @@ public final class DeviceQueries {
      */
     public VmLog.Touches lastTouching(long vm, long lo, long hi, int limit, long searchLimit) {
         return model.vmLog().lastTouching(vm, lo, hi, limit, searchLimit);
+    }
+
+    /**
+     * As {@link #lastTouching(long, long, long, int, long)}, from the history that exists for the
+     * VM's kind: the VM log of a VM_BIND VM, vmledger's own history of a kernel-managed (legacy)
+     * VM, which has no kernel log.
+     */
+    public VmLog.Touches lastTouching(VmRecord vm, long lo, long hi, int limit, long searchLimit) {
+        VmLog log = vm.mode() == VmMode.MANAGED ? model.history() : model.vmLog();
+        return log.lastTouching(vm.vm(), lo, hi, limit, searchLimit);
+    }
+
+    /** The GPU record (what device_info said, the dump the kernel holds). */
+    public GpuRecord gpu() {
+        return tables.gpuRecord();
+    }
+
+    /** The in-flight submit {@code (file, queue, submit)}, or null. */
+    public SubmitRecord submit(long file, long queue, long submit) {
+        return tables.submits().get(CompositeKey.of(file, queue, submit));
     }
 
     /** The page-table walk of {@code iova} in {@code vm} (§5.1). */

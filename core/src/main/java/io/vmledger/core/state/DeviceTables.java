@@ -39,6 +39,9 @@ public final class DeviceTables {
     public static final String PTES = "ptes";
     public static final String PT_STATS = "pt-stats";
     public static final String VM_LOG = "vm-log";
+    public static final String GPU = "gpu";
+    public static final String SUBMITS = "submits";
+    public static final String VM_HISTORY = "vm-history";
 
     /** The key of the one entry of {@link #device()}. */
     private static final CompositeKey DEVICE_RECORD = CompositeKey.of(0);
@@ -69,6 +72,9 @@ public final class DeviceTables {
     private final OrderedTable<PteRun> ptes;
     private final OrderedTable<PageTableStats> ptStats;
     private final OrderedTable<VmLogRecord> vmLog;
+    private final OrderedTable<GpuRecord> gpu;
+    private final OrderedTable<SubmitRecord> submits;
+    private final OrderedTable<VmLogRecord> vmHistory;
 
     public DeviceTables(TableSource source) {
         device = add(source, DEVICE);
@@ -86,6 +92,9 @@ public final class DeviceTables {
         ptes = add(source, PTES);
         ptStats = add(source, PT_STATS);
         vmLog = add(source, VM_LOG);
+        gpu = add(source, GPU);
+        submits = add(source, SUBMITS);
+        vmHistory = add(source, VM_HISTORY);
     }
 
     /** A device whose tables live in memory ({@link BTreeTable}s), with write-back. */
@@ -266,5 +275,34 @@ public final class DeviceTables {
     /** The entry index n of a {@link #vmLog()} key. */
     public static long vmLogIndex(CompositeKey key) {
         return key.b();
+    }
+
+    /** The GPU record ({@code device_info}, the dump the kernel holds); never null. */
+    public GpuRecord gpuRecord() {
+        GpuRecord r = gpu.get(DEVICE_RECORD);
+        return r == null ? GpuRecord.UNKNOWN : r;
+    }
+
+    /** Replaces the GPU record. */
+    public void gpuRecord(GpuRecord record) {
+        gpu.put(DEVICE_RECORD, record);
+    }
+
+    /** {@code (0)} → the GPU record. */
+    public OrderedTable<GpuRecord> gpu() {
+        return gpu;
+    }
+
+    /** {@code (file, queue, submit)} → an in-flight GEM_SUBMIT. */
+    public OrderedTable<SubmitRecord> submits() {
+        return submits;
+    }
+
+    /**
+     * {@code (vm, n)} → the n-th map or unmap of a kernel-managed (legacy) VM, which has no kernel
+     * VM log: vmledger's own history of it, in the VM log's form (queue 0).
+     */
+    public OrderedTable<VmLogRecord> vmHistory() {
+        return vmHistory;
     }
 }

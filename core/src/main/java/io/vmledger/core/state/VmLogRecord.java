@@ -8,5 +8,13 @@ package io.vmledger.core.state;
  * @param seq the device seq of the event that logged the entry (0 when unknown: state written
  *     before vmledger kept it)
  * @param ts that event's time, µs since the epoch (0 when unknown)
+ * @param bo for a map, the BO it mapped (null: an unmap, a NULL mapping, or unknown because the
+ *     entry was written before vmledger kept it)
+ * @param offset for a map of a BO, the BO offset mapped at {@code entry.iova()}
  */
-public record VmLogRecord(VmLogEntry entry, long seq, long ts) {}
+public record VmLogRecord(VmLogEntry entry, long seq, long ts, Long bo, long offset) {
+    /** An entry without BO identity. */
+    public VmLogRecord(VmLogEntry entry, long seq, long ts) {
+        this(entry, seq, ts, null, 0);
+    }
+}

@@ -22,6 +22,13 @@ final class DeviceSim {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     /**
+     * The kernel release simulated devices report. Even devices are an Adreno 630 (chip id 6.3.0.2,
+     * revn 630), odd ones an Adreno 740 (chip id 67.5.10.1, which the kernel catalogues without a
+     * revn): the two families crashdec decodes differently.
+     */
+    static final String KERNEL = "6.18.0-vmledger-sim";
+
+    /**
      * Bugs are injected in this part of the expected run, so the device runs on long after them.
      */
     private static final double BUG_WINDOW_FROM = 0.05;
@@ -69,6 +76,10 @@ final class DeviceSim {
                 bugsDue.put(kind, now + Math.max(BUG_EARLIEST, (long) (at * span)));
             }
         }
+        emit(
+                index % 2 == 0
+                        ? Payloads.deviceInfo(0x06030002L, 630, "Adreno 630", KERNEL)
+                        : Payloads.deviceInfo(0x43050a01L, 0, "Adreno 740", KERNEL));
         emit(Payloads.kmsVm());
         add(new Compositor(now));
         add(new VulkanApp(now + 200_000, VulkanApp.Kind.RESIDENT));

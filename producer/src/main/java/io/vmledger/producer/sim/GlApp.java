@@ -68,9 +68,13 @@ final class GlApp extends Workload {
             return;
         } else {
             expireCache(d);
+            submit(d, file, table());
             act(d);
             if (d.invalidDue()) {
                 invalid(d);
+            }
+            if (!dying) {
+                retire(d, file);
             }
         }
         if (!dying) {
@@ -118,14 +122,31 @@ final class GlApp extends Workload {
                 b.purged = true;
             }
         } else if (roll == 90 && rng.nextInt(4) == 0) {
-            d.emit(Payloads.fault(file, Payloads.VM_START + (3L << 40), rng.nextBoolean(), "CP"));
+            d.emit(
+                    Payloads.fault(
+                            file, Payloads.VM_START + (3L << 40), rng.nextBoolean(), "CP", submit));
             capture(d);
         } else if (roll == 91 && rng.nextInt(20) == 0) {
-            d.emit(Payloads.hang(file));
+            d.emit(Payloads.hang(file, submit));
             capture(d);
             dying = rng.nextInt(4) > 0;
             wake = d.now() + 5_000 + rng.nextLong(100_000);
         }
+    }
+
+    /**
+     * The BO table of this step's submit, as freedreno builds it: the command stream first (read,
+     * DUMP so a devcoredump carries it), then every live buffer (read and write), at most 8.
+     */
+    private List<io.vmledger.schema.SubmitBo> table() {
+        List<io.vmledger.schema.SubmitBo> bos = new ArrayList<>(9);
+        bos.add(Payloads.submitBo(cmdstream, Payloads.SUBMIT_READ | Payloads.SUBMIT_DUMP));
+        for (int i = 0; i < live.size() && i < 8; i++) {
+            bos.add(
+                    Payloads.submitBo(
+                            live.get(i).bo, Payloads.SUBMIT_READ | Payloads.SUBMIT_WRITE));
+        }
+        return bos;
     }
 
     /** A new BO, or one from the cache when one of the size is there and still has its pages. */

@@ -1,6 +1,7 @@
 package io.vmledger.producer.sim;
 
 import io.vmledger.schema.BoNew;
+import io.vmledger.schema.DeviceInfo;
 import io.vmledger.schema.DmabufExport;
 import io.vmledger.schema.DmabufImport;
 import io.vmledger.schema.DmabufRelease;
@@ -16,6 +17,9 @@ import io.vmledger.schema.HandleClose;
 import io.vmledger.schema.KmsVm;
 import io.vmledger.schema.Madv;
 import io.vmledger.schema.Madvise;
+import io.vmledger.schema.Submit;
+import io.vmledger.schema.SubmitBo;
+import io.vmledger.schema.SubmitRetired;
 import io.vmledger.schema.SubmitqueueNew;
 import io.vmledger.schema.VmBind;
 import io.vmledger.schema.VmBindOp;
@@ -136,12 +140,40 @@ final class Payloads {
         return new VmBindOp(OP_UNMAP, null, 0L, iova, range, 0L);
     }
 
-    static GpuFault fault(long file, long iova, boolean write, String source) {
-        return new GpuFault(
-                file, iova, write ? FaultDir.write : FaultDir.read, "TRANSLATION", source);
+    /** MSM_SUBMIT_BO_READ, WRITE and DUMP. */
+    static final long SUBMIT_READ = 0x1;
+
+    static final long SUBMIT_WRITE = 0x2;
+    static final long SUBMIT_DUMP = 0x4;
+
+    static DeviceInfo deviceInfo(long chipId, long revn, String gpu, String kernel) {
+        return new DeviceInfo(chipId, revn, gpu, kernel);
     }
 
-    static GpuHang hang(long file) {
-        return new GpuHang(file);
+    static Submit submit(long file, long id, List<SubmitBo> bos) {
+        return new Submit(file, 0L, id, bos);
+    }
+
+    static SubmitBo submitBo(long bo, long flags) {
+        return new SubmitBo(bo, flags, null);
+    }
+
+    static SubmitRetired submitRetired(long file, long id) {
+        return new SubmitRetired(file, 0L, id);
+    }
+
+    static GpuFault fault(long file, long iova, boolean write, String source, Long submit) {
+        return new GpuFault(
+                file,
+                iova,
+                write ? FaultDir.write : FaultDir.read,
+                "TRANSLATION",
+                source,
+                null,
+                submit);
+    }
+
+    static GpuHang hang(long file, Long submit) {
+        return new GpuHang(file, null, submit);
     }
 }

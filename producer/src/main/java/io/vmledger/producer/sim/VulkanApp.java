@@ -130,12 +130,16 @@ final class VulkanApp extends Workload {
             exit(d);
             return;
         } else {
+            submit(d, file, List.of());
             if (kind == Kind.RESIDENT) {
                 injectBugs(d);
             }
             act(d);
             if (!hung && d.invalidDue()) {
                 invalid(d);
+            }
+            if (!hung) {
+                retire(d, file);
             }
         }
         if (!hung) {
@@ -230,10 +234,11 @@ final class VulkanApp extends Workload {
                             file,
                             HOLE + rng.nextLong(1L << 30) * VaAllocator.PAGE,
                             rng.nextBoolean(),
-                            source(rng)));
+                            source(rng),
+                            submit));
             capture(d, false);
         } else if (roll == 94 && kind == Kind.APP && rng.nextInt(20) == 0) {
-            d.emit(Payloads.hang(file));
+            d.emit(Payloads.hang(file, submit));
             capture(d, false);
             hung = true;
             wake = d.now() + 1_000 + rng.nextLong(50_000);
@@ -294,7 +299,7 @@ final class VulkanApp extends Workload {
         if (rng.nextInt(100) < 1) {
             d.advance(1_000 + rng.nextLong(20_000));
             long at = first.iova + rng.nextLong(first.range / VaAllocator.PAGE) * VaAllocator.PAGE;
-            d.emit(Payloads.fault(file, at, rng.nextBoolean(), source(rng)));
+            d.emit(Payloads.fault(file, at, rng.nextBoolean(), source(rng), submit));
             capture(d, false);
         }
     }
@@ -462,7 +467,8 @@ final class VulkanApp extends Workload {
                             file,
                             HOLE + rng.nextLong(1L << 30) * VaAllocator.PAGE,
                             false,
-                            source(rng)));
+                            source(rng),
+                            submit));
             capture(d, true);
         }
     }

@@ -6,11 +6,15 @@ import io.vmledger.core.state.VmLogEntry;
 import io.vmledger.core.state.VmLogRecord;
 import io.vmledger.schema.Coredump;
 import io.vmledger.schema.CoredumpAttribution;
+import io.vmledger.schema.CoredumpBefore;
 import io.vmledger.schema.CoredumpBo;
 import io.vmledger.schema.CoredumpFault;
+import io.vmledger.schema.CoredumpGpu;
 import io.vmledger.schema.CoredumpLogEntry;
+import io.vmledger.schema.CoredumpMark;
 import io.vmledger.schema.CoredumpMatch;
 import io.vmledger.schema.CoredumpReason;
+import io.vmledger.schema.CoredumpSubmit;
 import io.vmledger.schema.CoredumpTouch;
 import io.vmledger.schema.CoredumpVa;
 import java.util.ArrayList;
@@ -55,26 +59,76 @@ public final class CoredumpEncoder {
                 .setVmLog(log)
                 .setBos(bos)
                 .setAttribution(s.attribution() == null ? null : attribution(s.attribution()))
+                .setGpu(
+                        s.gpu() == null
+                                ? null
+                                : new CoredumpGpu(
+                                        s.gpu().chipId(),
+                                        s.gpu().revn(),
+                                        s.gpu().name(),
+                                        s.gpu().kernel()))
+                .setSubmit(
+                        s.submit() == null
+                                ? null
+                                : new CoredumpSubmit(s.submit().queue(), s.submit().submit()))
+                .setBosSource(s.bosSource() == CrashState.BosSource.SUBMIT ? "submit" : "vm")
+                .setKernelCapture(s.kernelCapture().captured())
+                .setKernelCaptureWhy(s.kernelCapture().why())
                 .build();
     }
 
     private static CoredumpAttribution attribution(CrashState.Attribution a) {
         List<CoredumpTouch> history = new ArrayList<>(a.history().size());
         for (VmLogRecord r : a.history()) {
-            VmLogEntry e = r.entry();
-            history.add(new CoredumpTouch(e.op(), e.queue(), e.iova(), e.range(), r.seq(), r.ts()));
+            history.add(touch(r));
         }
-        Va va = a.va();
-        return new CoredumpAttribution(
-                a.iova(),
-                match(a.match()),
-                va == null
-                        ? null
-                        : new CoredumpVa(va.addr(), va.range(), va.bo(), a.name(), va.offset()),
-                a.populated(),
-                history,
-                a.searched(),
-                a.logTotal());
+        List<CoredumpMark> marks = new ArrayList<>(a.marks().size());
+        for (CrashState.Mark m : a.marks()) {
+            CrashState.Buffer b = m.buffer();
+            marks.add(
+                    new CoredumpMark(
+                            b.iova(), b.size(), b.bo(), b.name(), b.offset(), match(m.match())));
+        }
+        CrashState.Mark first = a.marks().isEmpty() ? null : a.marks().get(0);
+        Va in = a.containing();
+        CrashState.Before before = a.before();
+        return CoredumpAttribution.newBuilder()
+                .setIova(a.iova())
+                .setMatch(first == null ? CoredumpMatch.none : match(first.match()))
+                .setVa(
+                        first == null
+                                ? null
+                                : new CoredumpVa(
+                                        first.buffer().iova(),
+                                        first.buffer().size(),
+                                        first.buffer().bo(),
+                                        first.buffer().name(),
+                                        first.buffer().offset()))
+                .setPopulated(a.populated())
+                .setHistory(history)
+                .setSearched(a.searched())
+                .setLogTotal(a.logTotal())
+                .setMarks(marks)
+                .setContaining(
+                        in == null
+                                ? null
+                                : new CoredumpVa(
+                                        in.addr(), in.range(), in.bo(), a.name(), in.offset()))
+                .setBefore(
+                        before == null
+                                ? null
+                                : new CoredumpBefore(
+                                        before.bo(),
+                                        before.name(),
+                                        before.offset(),
+                                        before.mapSeq(),
+                                        touch(before.unmap())))
+                .build();
+    }
+
+    private static CoredumpTouch touch(VmLogRecord r) {
+        VmLogEntry e = r.entry();
+        return new CoredumpTouch(e.op(), e.queue(), e.iova(), e.range(), r.seq(), r.ts());
     }
 
     /**

@@ -2,8 +2,10 @@ package io.vmledger.schema.codec;
 
 import io.vmledger.core.event.Event;
 import io.vmledger.core.event.Madv;
+import io.vmledger.core.event.SubmitBo;
 import io.vmledger.core.event.VmBindOp;
 import io.vmledger.schema.BoNew;
+import io.vmledger.schema.DeviceInfo;
 import io.vmledger.schema.DmabufExport;
 import io.vmledger.schema.DmabufImport;
 import io.vmledger.schema.DmabufRelease;
@@ -20,6 +22,8 @@ import io.vmledger.schema.HandleOpen;
 import io.vmledger.schema.KmsVm;
 import io.vmledger.schema.Madvise;
 import io.vmledger.schema.SetName;
+import io.vmledger.schema.Submit;
+import io.vmledger.schema.SubmitRetired;
 import io.vmledger.schema.SubmitqueueClose;
 import io.vmledger.schema.SubmitqueueNew;
 import io.vmledger.schema.VmBind;
@@ -96,9 +100,21 @@ public final class EventDecoder {
                     x.getIova(),
                     x.getDir() == FaultDir.write,
                     x.getFaultType(),
-                    x.getSource());
+                    x.getSource(),
+                    x.getQueue(),
+                    x.getSubmit());
         } else if (p instanceof GpuHang x) {
-            return new Event.GpuHang(x.getFile());
+            return new Event.GpuHang(x.getFile(), x.getQueue(), x.getSubmit());
+        } else if (p instanceof DeviceInfo x) {
+            return new Event.DeviceInfo(x.getChipId(), x.getRevn(), x.getGpu(), x.getKernel());
+        } else if (p instanceof Submit x) {
+            List<SubmitBo> bos = new ArrayList<>(x.getBos().size());
+            for (io.vmledger.schema.SubmitBo b : x.getBos()) {
+                bos.add(new SubmitBo(b.getBo(), b.getFlags(), b.getIova()));
+            }
+            return new Event.Submit(x.getFile(), x.getQueue(), x.getSubmit(), bos);
+        } else if (p instanceof SubmitRetired x) {
+            return new Event.SubmitRetired(x.getFile(), x.getQueue(), x.getSubmit());
         }
         throw new IllegalArgumentException(
                 "no domain event for payload " + (p == null ? "null" : p.getClass().getName()));

@@ -4,6 +4,7 @@ import io.vmledger.core.alert.AlertTables;
 import io.vmledger.core.alert.MappedGrowth;
 import io.vmledger.core.alert.Watch;
 import io.vmledger.core.event.Madv;
+import io.vmledger.core.event.SubmitBo;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.gpuvm.VmWindow;
 import io.vmledger.core.state.BoRecord;
@@ -11,8 +12,10 @@ import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.DeviceTables;
 import io.vmledger.core.state.FbRecord;
 import io.vmledger.core.state.FileRecord;
+import io.vmledger.core.state.GpuRecord;
 import io.vmledger.core.state.PageTableStats;
 import io.vmledger.core.state.PteRun;
+import io.vmledger.core.state.SubmitRecord;
 import io.vmledger.core.state.VmLogEntry;
 import io.vmledger.core.state.VmLogRecord;
 import io.vmledger.core.state.VmMode;
@@ -36,6 +39,7 @@ import java.util.function.ToIntFunction;
 public final class StateCodecs {
     static final byte V1 = 1;
     static final byte V2 = 2;
+    static final byte V3 = 3;
 
     private static final Map<String, ValueCodec<?>> BY_TABLE =
             Map.ofEntries(
@@ -123,6 +127,22 @@ public final class StateCodecs {
                                                     b.getLong(),
                                                     b.getLong()))),
                     Map.entry(DeviceTables.VM_LOG, vmLogCodec()),
+                    Map.entry(DeviceTables.VM_HISTORY, vmLogCodec()),
+                    Map.entry(
+                            DeviceTables.GPU,
+                            codec(
+                                    r ->
+                                            8 * 4
+                                                    + Bin.nullableBytesSize(Bin.utf8(r.gpu()))
+                                                    + Bin.nullableBytesSize(Bin.utf8(r.kernel())),
+                                    StateCodecs::putGpu,
+                                    StateCodecs::getGpu)),
+                    Map.entry(
+                            DeviceTables.SUBMITS,
+                            codec(
+                                    r -> 8 + 4 + r.bos().size() * (8 + 8 + 8),
+                                    StateCodecs::putSubmit,
+                                    StateCodecs::getSubmit)),
                     Map.entry(
                             AlertTables.WATCH,
                             codec(
@@ -190,11 +210,17 @@ public final class StateCodecs {
             @Override
             public byte[] encode(VmLogRecord r) {
                 byte[] op = Bin.utf8(r.entry().op());
-                ByteBuffer b = ByteBuffer.allocate(1 + Bin.nullableBytesSize(op) + 24 + 16);
-                b.put(V2);
+                boolean withBo = r.bo() != null;
+                ByteBuffer b =
+                        ByteBuffer.allocate(
+                                1 + Bin.nullableBytesSize(op) + 24 + 16 + (withBo ? 16 : 0));
+                b.put(withBo ? V3 : V2);
                 Bin.putNullableBytes(b, op);
                 b.putLong(r.entry().queue()).putLong(r.entry().iova()).putLong(r.entry().range());
                 b.putLong(r.seq()).putLong(r.ts());
+                if (withBo) {
+                    b.putLong(r.bo()).putLong(r.offset());
+                }
                 return b.array();
             }
 
@@ -202,17 +228,55 @@ public final class StateCodecs {
             public VmLogRecord decode(byte[] bytes) {
                 ByteBuffer b = ByteBuffer.wrap(bytes);
                 byte version = b.get();
-                if (version != V1 && version != V2) {
+                if (version != V1 && version != V2 && version != V3) {
                     throw new IllegalStateException("state value of unknown version " + version);
                 }
                 VmLogEntry e =
                         new VmLogEntry(
                                 Bin.getNullableString(b), b.getLong(), b.getLong(), b.getLong());
-                return version == V1
-                        ? new VmLogRecord(e, 0, 0)
-                        : new VmLogRecord(e, b.getLong(), b.getLong());
+                if (version == V1) {
+                    return new VmLogRecord(e, 0, 0);
+                }
+                long seq = b.getLong();
+                long ts = b.getLong();
+                return version == V2
+                        ? new VmLogRecord(e, seq, ts)
+                        : new VmLogRecord(e, seq, ts, b.getLong(), b.getLong());
             }
         };
+    }
+
+    private static void putGpu(GpuRecord r, ByteBuffer b) {
+        b.putLong(r.chipId()).putLong(r.revn());
+        Bin.putNullableBytes(b, Bin.utf8(r.gpu()));
+        Bin.putNullableBytes(b, Bin.utf8(r.kernel()));
+        b.putLong(r.dumpSeq()).putLong(r.dumpTs());
+    }
+
+    private static GpuRecord getGpu(ByteBuffer b) {
+        long chip = b.getLong();
+        long revn = b.getLong();
+        String gpu = Bin.getNullableString(b);
+        String kernel = Bin.getNullableString(b);
+        return new GpuRecord(chip, revn, gpu, kernel, b.getLong(), b.getLong());
+    }
+
+    /** A submit: first-fault seq, then the BO table (bo, flags, iova: always looked up). */
+    private static void putSubmit(SubmitRecord r, ByteBuffer b) {
+        b.putLong(r.firstFaultSeq()).putInt(r.bos().size());
+        for (SubmitBo sb : r.bos()) {
+            b.putLong(sb.bo()).putLong(sb.flags()).putLong(sb.iova());
+        }
+    }
+
+    private static SubmitRecord getSubmit(ByteBuffer b) {
+        long firstFault = b.getLong();
+        int n = b.getInt();
+        List<SubmitBo> bos = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            bos.add(new SubmitBo(b.getLong(), b.getLong(), b.getLong()));
+        }
+        return new SubmitRecord(bos, firstFault);
     }
 
     private static ValueCodec<Boolean> marker() {

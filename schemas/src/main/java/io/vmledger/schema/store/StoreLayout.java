@@ -22,7 +22,10 @@ public final class StoreLayout {
     /** Device records only: listing a task's devices is a scan of this store. */
     public static final String DEVICES = "devices";
 
-    /** Files, queues, handles, PRIME tables, dma-bufs and framebuffers. */
+    /**
+     * Files, queues, handles, PRIME tables, dma-bufs, framebuffers, the GPU record and in-flight
+     * submits.
+     */
     public static final String FILES = "files";
 
     /** VM records and their page-table counters. */
@@ -37,7 +40,7 @@ public final class StoreLayout {
     /** Page-table table runs and PTE runs. */
     public static final String PAGETABLES = "pagetables";
 
-    /** The VM logs. */
+    /** The VM logs, and vmledger's own history of legacy VMs. */
     public static final String VM_LOG = "vm-log";
 
     /** Subjects whose alert condition holds now (scanned by the alert punctuator). */
@@ -69,6 +72,9 @@ public final class StoreLayout {
                     Map.entry(DeviceTables.PT_TABLES, new Place(PAGETABLES, (byte) 12)),
                     Map.entry(DeviceTables.PTES, new Place(PAGETABLES, (byte) 13)),
                     Map.entry(DeviceTables.VM_LOG, new Place(VM_LOG, (byte) 14)),
+                    Map.entry(DeviceTables.GPU, new Place(FILES, (byte) 15)),
+                    Map.entry(DeviceTables.SUBMITS, new Place(FILES, (byte) 16)),
+                    Map.entry(DeviceTables.VM_HISTORY, new Place(VM_LOG, (byte) 17)),
                     Map.entry(AlertTables.WATCH, new Place(ALERT_WATCH, (byte) 20)),
                     Map.entry(AlertTables.GROWTH, new Place(ALERT_STATE, (byte) 21)),
                     Map.entry(AlertTables.VM_MAPPED, new Place(ALERT_STATE, (byte) 22)));

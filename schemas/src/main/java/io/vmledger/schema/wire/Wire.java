@@ -12,8 +12,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
 
 /**
  * The wire forms of vmledger's Kafka topics: keys are device ids in UTF-8; values are Avro
@@ -23,7 +26,49 @@ import org.apache.avro.message.BinaryMessageEncoder;
  * offer these forms as Kafka serdes.
  */
 public final class Wire {
+    /**
+     * The VmEvent schemas of earlier vmledger versions, oldest first: events they wrote still
+     * decode (Avro resolves them to today's schema: new union branches and defaulted fields).
+     */
+    static final List<String> PREVIOUS_EVENT_SCHEMAS = List.of("VmEvent-1.avsc");
+
+    /** Decodes events written with today's schema or any previous one. */
+    private static final BinaryMessageDecoder<VmEvent> EVENT_DECODER = eventDecoder();
+
     private Wire() {}
+
+    private static BinaryMessageDecoder<VmEvent> eventDecoder() {
+        BinaryMessageDecoder<VmEvent> d = VmEvent.createDecoder(null);
+        for (String name : PREVIOUS_EVENT_SCHEMAS) {
+            d.addSchema(previousEventSchema(name));
+        }
+        return d;
+    }
+
+    /** A previous VmEvent schema, kept as a resource under {@code io/vmledger/schema/previous/}. */
+    static Schema previousEventSchema(String name) {
+        try (InputStream in =
+                Wire.class.getResourceAsStream("/io/vmledger/schema/previous/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing schema resource " + name);
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The writer-schema fingerprint of a single-object value, in hex, or "none". */
+    private static String fingerprint(byte[] value) {
+        if (value.length < 10) {
+            return "none";
+        }
+        long fp = 0;
+        for (int i = 9; i >= 2; i--) {
+            fp = (fp << 8) | (value[i] & 0xff);
+        }
+        return String.format(java.util.Locale.ROOT, "%016x", fp);
+    }
 
     /** The key of a device's records. */
     public static byte[] deviceKey(String device) {
@@ -45,7 +90,20 @@ public final class Wire {
      */
     public static VmEvent event(byte[] value) throws IOException {
         ByteArrayInputStream in = new ByteArrayInputStream(value);
-        VmEvent e = decode(VmEvent.getDecoder(), in);
+        VmEvent e;
+        try {
+            e = decode(EVENT_DECODER, in);
+        } catch (IOException failed) {
+            if (!(failed.getCause() instanceof MissingSchemaException)) {
+                throw failed;
+            }
+            // no cause: the message says all, and a reader unwrapping causes shows this one
+            throw new IOException(
+                    "unknown VmEvent writer schema (fingerprint "
+                            + fingerprint(value)
+                            + "): neither this version's schema nor a previous one (an event type"
+                            + " or field from a newer vmledger?)");
+        }
         // the single-object decoder reads the record unbuffered: what is left was not part of it
         if (in.available() > 0) {
             throw new IOException(

@@ -141,7 +141,26 @@ class CodecTest {
                         List.of(),
                         null,
                         List.of(),
-                        new CrashState.Attribution(0x1000, m, null, null, false, List.of(), 0, 0));
+                        new CrashState.Attribution(
+                                0x1000,
+                                m == CrashState.Match.NONE
+                                        ? List.of()
+                                        : List.of(
+                                                new CrashState.Mark(
+                                                        new CrashState.Buffer(
+                                                                0x1000, 0x1000, 0, null, 7, 0),
+                                                        m)),
+                                null,
+                                null,
+                                false,
+                                List.of(),
+                                0,
+                                0,
+                                null),
+                        null,
+                        null,
+                        CrashState.BosSource.VM,
+                        new CrashState.KernelCapture(true, null));
         assertEquals(
                 m.name().toLowerCase(Locale.ROOT),
                 CoredumpEncoder.encode(s).getAttribution().getMatch().name());

@@ -33,7 +33,7 @@ class PayloadUnionCoverageTest {
     }
 
     @Test
-    void unionHoldsExactlyTheSpecTypes() {
+    void unionHoldsExactlyTheSpecTypesAndTheCrashdecExtension() {
         Set<String> types =
                 payloadRecords().stream()
                         .map(s -> s.getProp("trace_type"))
@@ -61,7 +61,10 @@ class PayloadUnionCoverageTest {
                                 "fb_cleanup",
                                 "vm_bind",
                                 "gpu_fault",
-                                "gpu_hang")),
+                                "gpu_hang",
+                                "device_info",
+                                "submit",
+                                "submit_retired")),
                 types);
     }
 

@@ -183,13 +183,21 @@ class TraceJsonTest {
                         event(
                                 1,
                                 null,
-                                new GpuFault(1L, 0xdead000L, FaultDir.write, "TRANSLATION", null))),
+                                new GpuFault(
+                                        1L,
+                                        0xdead000L,
+                                        FaultDir.write,
+                                        "TRANSLATION",
+                                        null,
+                                        null,
+                                        null))),
                 Arguments.of(
                         line(
                                 "\"type\":\"gpu_fault\",\"file\":1,\"iova\":0,\"dir\":\"read\",\"fault_type\":\"\",\"source\":\"TP0\""),
-                        event(1, null, new GpuFault(1L, 0L, FaultDir.read, "", "TP0"))),
+                        event(1, null, new GpuFault(1L, 0L, FaultDir.read, "", "TP0", null, null))),
                 Arguments.of(
-                        line("\"type\":\"gpu_hang\",\"file\":1"), event(1, null, new GpuHang(1L))));
+                        line("\"type\":\"gpu_hang\",\"file\":1"),
+                        event(1, null, new GpuHang(1L, null, null))));
     }
 
     @ParameterizedTest

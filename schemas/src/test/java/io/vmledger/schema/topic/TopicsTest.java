@@ -114,14 +114,11 @@ class TopicsTest {
                         null,
                         List.of(),
                         new CrashState.Attribution(
-                                0x1000,
-                                CrashState.Match.CONTAINS,
-                                null,
-                                null,
-                                false,
-                                List.of(),
-                                0,
-                                0));
+                                0x1000, List.of(), null, null, false, List.of(), 0, 0, null),
+                        new CrashState.Gpu(0x06030002L, 630, "Adreno 630", "6.18.0"),
+                        new CrashState.SubmitRef(0, 4),
+                        CrashState.BosSource.VM,
+                        new CrashState.KernelCapture(false, "pending"));
         DeadLetter dead =
                 DeadLetter.newBuilder()
                         .setTopic("vmledger.events")
