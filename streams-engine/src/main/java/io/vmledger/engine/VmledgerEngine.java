@@ -104,7 +104,13 @@ public final class VmledgerEngine implements AutoCloseable {
                             registry);
             http.attach(
                     new QueryRouter(
-                            streams, http.hostInfo(), config.fold(), registry, watchdog::reading));
+                            streams,
+                            http.hostInfo(),
+                            config.fold(),
+                            registry,
+                            watchdog::reading,
+                            config.bootstrap(),
+                            config.topics()));
             streams.start();
             return new VmledgerEngine(
                     streams, http, restore, metrics, config.fold(), admin, watchdog, failures);

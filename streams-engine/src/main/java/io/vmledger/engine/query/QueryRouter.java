@@ -4,11 +4,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.query.DeviceQueries;
+import io.vmledger.core.query.VaBuckets;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.schema.json.EventTime;
 import io.vmledger.schema.json.StateJson;
+import io.vmledger.schema.topic.Topics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -40,9 +42,15 @@ import org.apache.kafka.streams.state.HostInfo;
  * /devices/{d}/vms/{vm}}, {@code /devices/{d}/vms/{vm}/vas?from=&to=}, {@code
  * /devices/{d}/vms/{vm}/lookup?iova=}, {@code /devices/{d}/bos/{bo}} (with {@code ?asOf=T}: the BO
  * as it was at event time T, from the BO history, to the millisecond), {@code
- * /devices/{d}/summary}. Numbers are decimal or {@code 0x} hex u64; times are microseconds since
- * the epoch (decimal or {@code 0x} hex) or ISO-8601 with offset. A parameter a path does not take
- * is a 400.
+ * /devices/{d}/summary}; for the web UI: {@code /} and {@code /ui/*} (the static assets, {@link
+ * WebUi}), {@code /alerts} and {@code /coredumps} ({@code ?device=}), {@code
+ * /devices/{d}/overview}, {@code /devices/{d}/vms/{vm}/map?from=&to=&px=} (the VAs of a window
+ * merged into at most about 2 px items, {@link VaBuckets}), {@code /devices/{d}/timeline} and
+ * {@code /devices/{d}/bos/{bo}/history} (the ledger, read back from the topics). With {@code
+ * ?seq=N} the overview, VM, map, lookup and BO queries answer from the device's state right after
+ * its ledger entry N ({@link TimeTravel}). Numbers are decimal or {@code 0x} hex u64; times are
+ * microseconds since the epoch (decimal or {@code 0x} hex) or ISO-8601 with offset. A parameter a
+ * path does not take is a 400.
  */
 public final class QueryRouter {
     /** Marks a forwarded request, so that it is never forwarded twice. */
@@ -62,19 +70,31 @@ public final class QueryRouter {
     private static final int READ_TRIES = 3;
 
     private final PrometheusMeterRegistry metrics;
+    private final FleetOutputs outputs;
+    private final TimeTravel travel;
+
+    /** The widest map one request draws, in buckets. */
+    static final int MAX_PX = 8192;
+
     private final Supplier<FoldHealth> health;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
      * @param health whether the fold advances ({@code /healthz})
+     * @param bootstrap the broker, to read the output topics back (alerts, coredumps, the past)
+     * @param topics the engine's topics
      */
     public QueryRouter(
             KafkaStreams streams,
             HostInfo self,
             FoldConfig config,
             PrometheusMeterRegistry metrics,
-            Supplier<FoldHealth> health) {
+            Supplier<FoldHealth> health,
+            String bootstrap,
+            Topics topics) {
+        this.outputs = new FleetOutputs(bootstrap, topics);
+        this.travel = new TimeTravel(bootstrap, topics, config);
         this.streams = streams;
         this.self = self;
         this.local = new LocalQueries(streams, config);
@@ -110,6 +130,16 @@ public final class QueryRouter {
         if (s.size() == 1 && s.get(0).equals("healthz")) {
             accept(params);
             return health();
+        }
+        if (WebUi.serves(path)) {
+            accept(params);
+            return WebUi.asset(path);
+        }
+        if (s.size() == 1 && (s.get(0).equals("alerts") || s.get(0).equals("coredumps"))) {
+            accept(params, "device");
+            String d = params.get("device");
+            return HttpReply.json(
+                    s.get(0).equals("alerts") ? outputs.alerts(d) : outputs.coredumps(d));
         }
         if (s.size() == 1 && s.get(0).equals("metrics")) {
             accept(params);
@@ -147,18 +177,36 @@ public final class QueryRouter {
 
     private HttpReply deviceQuery(
             String device, int partition, List<String> s, Map<String, String> params, String path) {
-        DeviceQueries q = local.device(device, partition);
-        if (s.size() == 1 && s.get(0).equals("vms")) {
+        if (s.size() == 1 && s.get(0).equals("timeline")) {
             accept(params);
+            local.device(device, partition);
+            return HttpReply.json(travel.timeline(device));
+        }
+        if (s.size() == 3 && s.get(0).equals("bos") && s.get(2).equals("history")) {
+            accept(params);
+            local.device(device, partition);
+            return HttpReply.json(travel.boHistory(device, u64("bo", s.get(1))));
+        }
+        Long seq = params.containsKey("seq") ? u64("seq", params.get("seq")) : null;
+        DeviceQueries q = seq == null ? local.device(device, partition) : pastState(device, seq);
+        if (s.size() == 1 && s.get(0).equals("overview")) {
+            accept(params, "seq");
+            return HttpReply.json(MapJson.overview(device, q, seq));
+        }
+        if (s.size() == 1 && s.get(0).equals("vms")) {
+            accept(params, "seq");
             return HttpReply.json(LocalQueries.vms(device, q.vmsWithoutVas()));
         }
         if (s.size() == 1 && s.get(0).equals("summary")) {
-            accept(params);
+            accept(params, "seq");
             return HttpReply.json(LocalQueries.summary(device, q.device(), q.summary()));
         }
         if (s.size() == 2 && s.get(0).equals("bos")) {
-            accept(params, "asOf");
+            accept(params, "asOf", "seq");
             String asOf = params.get("asOf");
+            if (asOf != null && seq != null) {
+                throw new BadRequest(400, "give asOf or seq, not both");
+            }
             BoRecord bo =
                     asOf == null
                             ? q.bo(u64("bo", s.get(1)))
@@ -183,8 +231,28 @@ public final class QueryRouter {
                 throw new BadRequest(404, "no VM " + s.get(1) + " on device '" + device + "'");
             }
             if (s.size() == 2) {
-                accept(params);
+                accept(params, "seq");
                 return HttpReply.json(StateJson.vm(device, view, false));
+            }
+            if (s.size() == 3 && s.get(2).equals("map")) {
+                accept(params, "from", "to", "px", "seq");
+                long from =
+                        params.containsKey("from")
+                                ? u64("from", params.get("from"))
+                                : view.vm().window().start();
+                long to =
+                        params.containsKey("to")
+                                ? u64("to", params.get("to"))
+                                : view.vm().window().start() + view.vm().window().size() - 1;
+                if (Long.compareUnsigned(from, to) > 0) {
+                    throw new BadRequest(400, "from must not be above to");
+                }
+                long px = params.containsKey("px") ? u64("px", params.get("px")) : 1024;
+                if (px < 1 || px > MAX_PX) {
+                    throw new BadRequest(400, "px must be 1 to " + MAX_PX + ", got " + px);
+                }
+                List<VaBuckets.Item> items = VaBuckets.of(q.vas(vm, from, to), from, to, (int) px);
+                return HttpReply.json(MapJson.map(device, view, seq, from, to, (int) px, items));
             }
             if (s.size() == 3 && s.get(2).equals("vas")) {
                 accept(params, "from", "to");
@@ -197,7 +265,7 @@ public final class QueryRouter {
                 return HttpReply.json(LocalQueries.vas(device, vm, from, to, vas));
             }
             if (s.size() == 3 && s.get(2).equals("lookup")) {
-                accept(params, "iova");
+                accept(params, "iova", "seq");
                 String iova = params.get("iova");
                 if (iova == null) {
                     throw new BadRequest(400, "missing parameter iova");
@@ -207,6 +275,17 @@ public final class QueryRouter {
             }
         }
         throw new BadRequest(404, "no such path: " + path);
+    }
+
+    /** The device's state after its ledger entry {@code seq}, or a 404. */
+    private DeviceQueries pastState(String device, long seq) {
+        DeviceQueries q = travel.stateAt(device, seq);
+        if (q == null) {
+            throw new BadRequest(
+                    404,
+                    "device '" + device + "' had no event by seq " + Long.toUnsignedString(seq));
+        }
+        return q;
     }
 
     /**
