@@ -47,10 +47,10 @@ import org.apache.kafka.streams.state.HostInfo;
  * /devices/{d}/overview}, {@code /devices/{d}/vms/{vm}/map?from=&to=&px=} (the VAs of a window
  * merged into at most about 2 px items, {@link VaBuckets}), {@code /devices/{d}/timeline} and
  * {@code /devices/{d}/bos/{bo}/history} (the ledger, read back from the topics). With {@code
- * ?seq=N} the overview, VM, map, lookup and BO queries answer from the device's state right after
- * its ledger entry N ({@link TimeTravel}). Numbers are decimal or {@code 0x} hex u64; times are
- * microseconds since the epoch (decimal or {@code 0x} hex) or ISO-8601 with offset. A parameter a
- * path does not take is a 400.
+ * ?seq=N} the overview, VM, VA, map, lookup and BO queries answer from the device's state right
+ * after its ledger entry N ({@link TimeTravel}). Numbers are decimal or {@code 0x} hex u64; times
+ * are microseconds since the epoch (decimal or {@code 0x} hex) or ISO-8601 with offset. A parameter
+ * a path does not take is a 400.
  */
 public final class QueryRouter {
     /** Marks a forwarded request, so that it is never forwarded twice. */
@@ -255,7 +255,7 @@ public final class QueryRouter {
                 return HttpReply.json(MapJson.map(device, view, seq, from, to, (int) px, items));
             }
             if (s.size() == 3 && s.get(2).equals("vas")) {
-                accept(params, "from", "to");
+                accept(params, "from", "to", "seq");
                 long from = params.containsKey("from") ? u64("from", params.get("from")) : 0;
                 long to = params.containsKey("to") ? u64("to", params.get("to")) : -1L;
                 if (Long.compareUnsigned(from, to) > 0) {
