@@ -44,7 +44,7 @@ function fleetPage() {
   table.innerHTML = "<thead><tr><th>device</th><th class=num>events/s</th><th class=num>last seq</th><th>last event</th><th class=num>VMs</th><th class=num>VAs</th><th class=num>live BO bytes</th><th class=num>alerts</th><th class=num>coredumps</th></tr></thead><tbody></tbody>";
   view.append(table);
   const last = new Map();
-  let outputsAt = 0;
+  let outputsAt = -Infinity;
   let alerts = new Map();
   let dumps = new Map();
   return every(2000, async () => {
