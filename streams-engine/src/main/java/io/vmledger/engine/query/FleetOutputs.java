@@ -2,13 +2,16 @@ package io.vmledger.engine.query;
 
 import io.vmledger.schema.Coredump;
 import io.vmledger.schema.CoredumpFault;
+import io.vmledger.schema.CoredumpTouch;
 import io.vmledger.schema.json.JsonOut;
 import io.vmledger.schema.topic.Topic;
 import io.vmledger.schema.topic.Topics;
 import io.vmledger.tools.alert.AlertFormat;
+import io.vmledger.tools.coredump.DevcoredumpWriter;
 import io.vmledger.tools.kafka.TopicReader;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -16,7 +19,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * What the engine wrote to its alerts and coredumps topics, read back for the web UI: {@code
  * /alerts} and {@code /coredumps} (optionally {@code ?device=}), the newest {@link #KEEP} of each,
  * oldest first. Every request reads the committed topic from its start (a fixed prefix, {@link
- * TopicReader#next}); a coredump is summarised (device, seq, time, VM, reason and the fault), not
+ * TopicReader#next}); a coredump is summarised (device, seq, time, VM, reason, the fault, the
+ * devcoredump's one-line diagnosis and the newest VM-log entry that touched the fault page), not
  * dumped whole.
  */
 final class FleetOutputs {
@@ -95,6 +99,19 @@ final class FleetOutputs {
             b.append(",\"write\":").append(f.getWrite());
             b.append(",\"fault_type\":");
             JsonOut.string(b, f.getType());
+        }
+        String diagnosis = DevcoredumpWriter.diagnosis(c);
+        if (diagnosis != null) {
+            b.append(",\"diagnosis\":");
+            JsonOut.string(b, diagnosis);
+            List<CoredumpTouch> h = c.getAttribution().getHistory();
+            if (!h.isEmpty()) {
+                b.append(",\"last_touch\":{\"op\":");
+                JsonOut.string(b, h.get(0).getOp());
+                b.append(",\"seq\":");
+                JsonOut.u64(b, h.get(0).getSeq());
+                b.append('}');
+            }
         }
         return b.append('}').toString();
     }

@@ -4,6 +4,8 @@ import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.schema.LedgerEntry;
+import io.vmledger.schema.VmBind;
+import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.json.JsonOut;
 import io.vmledger.schema.json.TraceJson;
@@ -12,6 +14,7 @@ import io.vmledger.tools.audit.AsOfState;
 import io.vmledger.tools.audit.LedgerAudit;
 import io.vmledger.tools.audit.Touches;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +22,7 @@ import java.util.Map;
 /**
  * A device's past, for the web UI's time travel: its ledger as a timeline (each entry with the
  * event that caused it, as a trace line), the entries that touched a BO, and its state as of a
- * ledger entry.
+ * ledger entry. An entry shows at most {@link #OPS_SHOWN} ops of a VM_BIND (and how many it had).
  *
  * <p>The past is rebuilt from the topics, exactly as {@code vmledger audit} does: the timeline and
  * histories by {@link LedgerAudit} (ledger entries paired with their events), the state by {@link
@@ -31,6 +34,9 @@ final class TimeTravel {
     static final int KEEP = 5000;
 
     private static final int CACHED_STATES = 4;
+
+    /** The ops of a VM_BIND an entry shows (with {@code ops_total}). */
+    static final int OPS_SHOWN = 4;
 
     private final String bootstrap;
     private final Topics topics;
@@ -138,7 +144,21 @@ final class TimeTravel {
             JsonOut.u64(b, h.file());
             b.append('}');
         }
-        b.append(",\"event\":").append(TraceJson.format(m.event()));
+        VmEvent event = m.event();
+        if (event.getPayload() instanceof VmBind bind && bind.getOps().size() > OPS_SHOWN) {
+            // a timeline of big binds would weigh megabytes: the first ops and how many there are
+            b.append(",\"ops_total\":").append(bind.getOps().size());
+            event =
+                    VmEvent.newBuilder(event)
+                            .setPayload(
+                                    VmBind.newBuilder(bind)
+                                            .setOps(
+                                                    new ArrayList<>(
+                                                            bind.getOps().subList(0, OPS_SHOWN)))
+                                            .build())
+                            .build();
+        }
+        b.append(",\"event\":").append(TraceJson.format(event));
         return b.append('}').toString();
     }
 }

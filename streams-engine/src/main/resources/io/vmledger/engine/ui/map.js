@@ -124,10 +124,12 @@ export function mapPage(view, device, vm, params) {
   let items = [];
   let pagetable = null;
 
+  let dumps = new Map(); // coredump summaries by seq
   async function loadTimeline() {
     try {
-      const t = await api(`/devices/${d}/timeline`);
+      const [t, c] = await Promise.all([api(`/devices/${d}/timeline`), api(`/coredumps?device=${d}`)]);
       timeline = t.entries;
+      dumps = new Map(c.coredumps.map((x) => [x.seq, x]));
     } catch (e) {
       timeline = [];
       setStatus(String(e.message || e), true);
@@ -264,10 +266,14 @@ export function mapPage(view, device, vm, params) {
       && e.fault.iova >= model.from && e.fault.iova <= model.to);
   }
 
+  let listed = null;
   function listFaults() {
     const fs = timeline.filter((e) => e.fault && e.fault.vm === vm && (model.seq === null || e.seq <= model.seq));
-    faultList.innerHTML = fs.length === 0 ? "" : "<h3>Faults of this VM</h3>" + fs.map((e) =>
+    const html = fs.length === 0 ? "" : "<h3>Faults of this VM</h3>" + fs.map((e) =>
       `<div><a href="#" class="fault" data-seq="${e.seq}" data-iova="${e.fault.iova}">seq ${e.seq} · ${e.fault.write ? "write" : "read"} ${esc(e.fault.fault_type)} at ${hex(e.fault.iova)}</a> <span class="diag" id="diag-${e.seq}"></span></div>`).join("");
+    if (html === listed) return; // unchanged: keep the elements (and their diagnoses)
+    listed = html;
+    faultList.innerHTML = html;
     for (const a of faultList.querySelectorAll("a.fault")) {
       a.onclick = (ev) => {
         ev.preventDefault();
@@ -281,6 +287,20 @@ export function mapPage(view, device, vm, params) {
 
   const diagnosed = new Map();
   async function diagnose(e) {
+    const span = document.getElementById(`diag-${e.seq}`);
+    const dump = dumps.get(e.seq);
+    if (dump && dump.diagnosis && span) {
+      // the devcoredump's own diagnosis, and a jump to the op that last touched the page
+      span.textContent = "— " + dump.diagnosis + " ";
+      if (dump.last_touch && dump.last_touch.seq > 0) {
+        const a = el("a", `go to seq ${dump.last_touch.seq} (${dump.last_touch.op})`);
+        a.href = "#";
+        a.className = "last-touch";
+        a.onclick = (ev) => { ev.preventDefault(); goTo(timeline.findIndex((x) => x.seq === dump.last_touch.seq)); };
+        span.append(a);
+      }
+      return;
+    }
     const key = `${e.seq}`;
     if (!diagnosed.has(key)) {
       diagnosed.set(key, api(`/devices/${d}/vms/${vm}/lookup?iova=${e.fault.iova}&seq=${e.seq}`)
@@ -290,8 +310,8 @@ export function mapPage(view, device, vm, params) {
         .catch((x) => String(x.message || x)));
     }
     const text = await diagnosed.get(key);
-    const span = document.getElementById(`diag-${e.seq}`);
-    if (span) span.textContent = "— " + text;
+    const now = document.getElementById(`diag-${e.seq}`);
+    if (now) now.textContent = "— " + text;
   }
 
   function drawTimeline() {
@@ -326,7 +346,8 @@ export function mapPage(view, device, vm, params) {
     model.seq = e.seq;
     model.entry = { seq: e.seq, type: e.type, status: e.status };
     when.textContent = ` as of seq ${e.seq} · ${time(e.ts)}`;
-    op.textContent = `${e.status}${e.errno ? " " + e.errno : ""}  ${JSON.stringify(e.event)}`;
+    const more = e.ops_total ? ` (first ${e.event.ops.length} of ${e.ops_total} ops)` : "";
+    op.textContent = `${e.status}${e.errno ? " " + e.errno : ""}${more}  ${JSON.stringify(e.event)}`;
     load();
   }
   function goLive() {

@@ -335,7 +335,7 @@ class WebUiIT {
                             x ->
                                     b.findElement(By.cssSelector("span.diag"))
                                             .getText()
-                                            .contains("nothing mapped"));
+                                            .contains("use after unmap"));
             screenshot(b, "webui-map.png");
 
             // zoom in: a quarter of the span around the centre, fewer bytes in view
@@ -380,6 +380,15 @@ class WebUiIT {
             v = settled(b, v);
             assertEquals(10L, ((Number) js(b, "return window.vmledgerMap.seq;")).longValue());
             assertEquals(null, at(drawn(b), W + 0x200000));
+
+            // from the fault, jump to the op that unmapped its page
+            b.findElement(By.id("live")).click();
+            v = settled(b, v);
+            new WebDriverWait(b, WAIT)
+                    .until(x -> !b.findElements(By.cssSelector("a.last-touch")).isEmpty());
+            b.findElement(By.cssSelector("a.last-touch")).click();
+            v = settled(b, v);
+            assertEquals(10L, ((Number) js(b, "return window.vmledgerMap.seq;")).longValue());
 
             // collapsed empty stretches keep the order and squeeze the gaps
             b.findElement(By.id("live")).click();
