@@ -217,7 +217,10 @@ export function mapPage(view, device, vm, params) {
       } else {
         ctx.fillStyle = it.mixed ? "#7d8796" : colour(it.bo);
       }
+      // a merged item is as opaque as it is full: half-mapped stretches look half-mapped
+      ctx.globalAlpha = it.vas > 1 ? 0.3 + 0.7 * ((it.bo_bytes + it.null_bytes) / it.range) : 1;
       ctx.fillRect(x0, STRIP_TOP, w, STRIP_H);
+      ctx.globalAlpha = 1;
       if (focusBo !== null && it.bo === focusBo) {
         ctx.strokeStyle = "#fff"; ctx.lineWidth = 2; ctx.strokeRect(x0 + 1, STRIP_TOP + 1, Math.max(1, w - 2), STRIP_H - 2); ctx.lineWidth = 1;
       }
