@@ -83,8 +83,9 @@ final class MapJson {
     }
 
     /**
-     * {@code /devices/{d}/overview}: last seq and time, VM and VA counts, the fdinfo-style summary
-     * and the live BOs (the first {@link #MAX_BOS} by id).
+     * {@code /devices/{d}/overview}: last seq and time, display-VMA unmaps the lazy teardown saved,
+     * VM and VA counts, the fdinfo-style summary and the live BOs (the first {@link #MAX_BOS} by
+     * id).
      */
     static String overview(String device, DeviceQueries q, Long seq) {
         List<VmView> vms = q.vmsWithoutVas();
@@ -110,6 +111,7 @@ final class MapJson {
         b.append(",\"last_seq\":");
         JsonOut.u64(b, q.device().lastSeq());
         b.append(",\"last_ts\":").append(q.device().lastTs());
+        b.append(",\"display_unmaps_avoided\":").append(q.device().displayUnmapsAvoided());
         b.append(",\"vm_count\":").append(vms.size());
         b.append(",\"va_count\":").append(vas);
         b.append(",\"summary\":{\"bos\":").append(s.bos());

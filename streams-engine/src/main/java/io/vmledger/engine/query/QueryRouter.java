@@ -1,5 +1,6 @@
 package io.vmledger.engine.query;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.gpuvm.Va;
@@ -100,6 +101,31 @@ public final class QueryRouter {
         this.local = new LocalQueries(streams, config);
         this.metrics = metrics;
         this.health = health;
+        Gauge.builder("vmledger_display_vma_unmaps_avoided", this, QueryRouter::unmapsAvoided)
+                .description(
+                        "fb_prepares of this instance's devices that reused a display VMA kept"
+                                + " only by the lazy teardown (vma_ref): unmaps and TLB"
+                                + " invalidations saved")
+                .register(metrics);
+    }
+
+    /**
+     * The saved display-VMA unmaps of the devices this instance holds active (their device
+     * records), NaN while it cannot read its stores.
+     */
+    private double unmapsAvoided() {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return Double.NaN;
+        }
+        try {
+            long sum = 0;
+            for (DeviceRecord d : local.devices().values()) {
+                sum += d.displayUnmapsAvoided();
+            }
+            return sum;
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /** Answers {@code GET path?query}; {@code forwarded} if another instance sent it here. */

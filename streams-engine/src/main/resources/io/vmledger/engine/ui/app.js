@@ -85,7 +85,7 @@ function devicePage(device) {
     body.innerHTML = `
       <div class="row">
         <div class="card kv mono"><span>drm-total-memory</span><span>${bytes(s.total)}</span><span>drm-shared-memory</span><span>${bytes(s.shared)}</span><span>drm-resident-memory</span><span>${bytes(s.resident)}</span><span>drm-purgeable-memory</span><span>${bytes(s.purgeable)}</span></div>
-        <div class="card kv"><span>live BOs</span><span>${s.bos}</span><span>VMs</span><span>${o.vm_count}</span><span>VAs</span><span>${o.va_count}</span><span>last seq</span><span>${o.last_seq} at ${time(o.last_ts)}</span></div>
+        <div class="card kv"><span>live BOs</span><span>${s.bos}</span><span>VMs</span><span>${o.vm_count}</span><span>VAs</span><span>${o.va_count}</span><span>last seq</span><span>${o.last_seq} at ${time(o.last_ts)}</span><span title="fb_prepares that reused a display VMA kept only by vma_ref: each an unmap + TLB invalidation (4-6 ms for a 1080p scanout buffer) saved">display unmaps avoided</span><span id="unmaps-avoided">${o.display_unmaps_avoided}</span></div>
       </div>
       <h3>VMs</h3><table><thead><tr><th>VM</th><th>mode</th><th class=num>VAs</th><th class=num>PTEs</th><th></th></tr></thead><tbody>${vms}</tbody></table>
       <h3>Alerts (${a.alerts.length})</h3>${alertTable(a.alerts)}

@@ -210,6 +210,13 @@ class WebUiIT {
                 assertEquals(expected, r.body(), "as of seq " + n);
             }
         }
+        assertTrue(
+                get("/metrics").body().contains("\nvmledger_display_vma_unmaps_avoided "),
+                "the saved display unmaps are a metric");
+        assertTrue(
+                get("/devices/" + DEVICE + "/overview")
+                        .body()
+                        .contains("\"display_unmaps_avoided\":0"));
         assertEquals(200, get("/").statusCode());
         assertTrue(
                 get("/ui/map.js")
