@@ -98,6 +98,26 @@ class BoLifecycleTest {
     }
 
     @Test
+    void aReuseOfAVmaKeptOnlyByTheLazyTeardownCountsAsAnUnmapAvoided() {
+        LedgerFixture t = displayDevice();
+        t.boNew(LEGACY, BO, 0x10000);
+        t.ok(new Event.FbPrepare(FB, List.of(BO), null)); // mapped: nothing saved
+        assertEquals(0, t.queries().device().displayUnmapsAvoided());
+        t.ok(new Event.FbPrepare(FB + 1, List.of(BO), null)); // reused while fb 1 pins it
+        assertEquals(0, t.queries().device().displayUnmapsAvoided(), "held by a pin: no saving");
+        t.ok(new Event.FbCleanup(FB));
+        t.ok(new Event.FbCleanup(FB + 1)); // unpinned, kept mapped (lazy)
+        Outcome back = t.ok(new Event.FbPrepare(FB, List.of(BO), null));
+        assertEquals(List.of(Effect.Kind.VMA_REUSED), kinds(back));
+        assertEquals(1, t.queries().device().displayUnmapsAvoided());
+        t.ok(new Event.FbCleanup(FB));
+        t.ok(new Event.FbPrepare(FB, List.of(BO), null));
+        assertEquals(2, t.queries().device().displayUnmapsAvoided());
+        t.ok(new Event.HandleClose(LEGACY, BO)); // vma_ref stays 1: the fb still holds it
+        assertEquals(2, t.queries().device().displayUnmapsAvoided());
+    }
+
+    @Test
     void handleCloseWhileScannedOutKeepsBoUntilLastCleanup() {
         // §4: while vma_ref > 0 the fb pin keeps the VMA; the last holder going away tears it down.
         LedgerFixture t = displayDevice();

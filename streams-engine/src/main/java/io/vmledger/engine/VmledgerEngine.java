@@ -118,7 +118,9 @@ public final class VmledgerEngine implements AutoCloseable {
                             config.fold(),
                             registry,
                             watchdog::reading,
-                            boundaries));
+                            boundaries,
+                            config.bootstrap(),
+                            config.topics()));
             streams.start();
             return new VmledgerEngine(
                     streams,

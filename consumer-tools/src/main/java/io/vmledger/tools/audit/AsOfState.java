@@ -51,12 +51,28 @@ public final class AsOfState {
      */
     public static Result at(
             String bootstrap, Topics topics, FoldConfig config, String device, long asOf) {
+        return at(bootstrap, topics, config, device, asOf, -1L);
+    }
+
+    /**
+     * {@code device}'s state as of {@code asOf} (µs since the epoch) and ledger entry {@code
+     * maxSeq}: the trace cut at {@code asOf} further cut after the last event whose seq is at most
+     * {@code maxSeq} (unsigned; -1 for no bound), so that a caller can step one ledger entry at a
+     * time even where several events share a time.
+     */
+    public static Result at(
+            String bootstrap,
+            Topics topics,
+            FoldConfig config,
+            String device,
+            long asOf,
+            long maxSeq) {
         Map<String, SortedByteStore> stores = new HashMap<>();
         for (String s : StoreLayout.STORES) {
             stores.put(s, new SortedByteStore());
         }
         Optional<List<Snapshot>> snapshot =
-                SnapshotFinder.latest(bootstrap, topics.snapshots(), device, asOf);
+                SnapshotFinder.latest(bootstrap, topics.snapshots(), device, asOf, maxSeq);
         snapshot.ifPresent(parts -> load(parts, stores));
         DeviceState state = DeviceState.over(new StoreTableSource(device, stores::get));
         DeviceLedger ledger = new DeviceLedger(config, AlertThresholds.DEFAULT);
@@ -71,7 +87,8 @@ public final class AsOfState {
                         device)) {
             for (DeviceEvents.Published e = events.next(); e != null; e = events.next()) {
                 VmEvent v = e.event();
-                if (v.getTs() != null && v.getTs() > asOf) {
+                if (v.getTs() != null && v.getTs() > asOf
+                        || Long.compareUnsigned(v.getSeq(), maxSeq) > 0) {
                     break;
                 }
                 ledger.apply(device, v.getSeq(), v.getTs(), e.domain(), state);

@@ -30,6 +30,19 @@ final class SnapshotFinder {
      */
     static Optional<List<Snapshot>> latest(
             String bootstrap, Topic<SnapshotKey, Snapshot> topic, String device, long asOf) {
+        return latest(bootstrap, topic, device, asOf, -1L);
+    }
+
+    /**
+     * As {@link #latest(String, Topic, String, long)}, among the snapshots whose seq is at most
+     * {@code maxSeq} (unsigned; -1 for no bound).
+     */
+    static Optional<List<Snapshot>> latest(
+            String bootstrap,
+            Topic<SnapshotKey, Snapshot> topic,
+            String device,
+            long asOf,
+            long maxSeq) {
         long asOfMs = Math.floorDiv(asOf, 1000);
         Candidate complete = null;
         Candidate current = null;
@@ -44,6 +57,9 @@ final class SnapshotFinder {
                     continue;
                 }
                 long seq = key.seq();
+                if (Long.compareUnsigned(seq, maxSeq) > 0) {
+                    continue;
+                }
                 if (current != null && Long.compareUnsigned(seq, current.seq) < 0) {
                     continue;
                 }

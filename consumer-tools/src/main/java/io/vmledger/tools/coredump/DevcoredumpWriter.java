@@ -244,6 +244,16 @@ public final class DevcoredumpWriter {
         return false;
     }
 
+    /**
+     * The one-line diagnosis the dump's {@code vmledger:} section ends with, or null for a dump
+     * without attribution (a hang).
+     */
+    public static String diagnosis(Coredump c) {
+        return c.getAttribution() == null || c.getFault() == null
+                ? null
+                : diagnosis(c, c.getAttribution());
+    }
+
     /** One line for the person debugging the fault. */
     private static String diagnosis(Coredump c, CoredumpAttribution a) {
         List<CoredumpTouch> h = a.getHistory();

@@ -52,7 +52,8 @@ public final class DeviceFold {
                     null,
                     List.of());
         }
-        tables.deviceRecord(new DeviceRecord(seq, time));
+        tables.deviceRecord(
+                new DeviceRecord(seq, time, rec == null ? 0 : rec.displayUnmapsAvoided()));
         FoldContext ctx = new FoldContext(tables, config);
         DeviceModel m = new DeviceModel(ctx);
         Rules rules = new Rules(m);

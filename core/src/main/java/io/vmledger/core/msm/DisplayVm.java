@@ -7,6 +7,7 @@ import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.Effect;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.state.BoRecord;
+import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.core.state.FbRecord;
 import io.vmledger.core.state.VmRecord;
 import io.vmledger.core.state.Vma;
@@ -80,6 +81,9 @@ public final class DisplayVm {
             BoRecord b = m.liveBo(bo);
             Vma reused = m.vaSpace().ofBo(bo, kms.vm()).stream().findFirst().orElse(null);
             if (reused != null) {
+                if (b.pins() == 0) {
+                    unmapAvoided();
+                }
                 m.ctx()
                         .effect(
                                 Effect.vma(
@@ -97,6 +101,18 @@ public final class DisplayVm {
             m.putBo(b.withPins(b.pins() + 1));
         }
         return null;
+    }
+
+    /**
+     * A prepare reused a display VMA that no pin held, kept mapped only by the lazy teardown
+     * (kernel-semantics §4): an unmap and TLB invalidation saved, counted in the device record. A
+     * VMA held by another prepared fb's pin is no saving.
+     */
+    private void unmapAvoided() {
+        DeviceRecord d = m.tables().deviceRecord();
+        m.tables()
+                .deviceRecord(
+                        new DeviceRecord(d.lastSeq(), d.lastTs(), d.displayUnmapsAvoided() + 1));
     }
 
     /** fb_cleanup. */

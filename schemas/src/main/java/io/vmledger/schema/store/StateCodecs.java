@@ -45,11 +45,16 @@ public final class StateCodecs {
             Map.ofEntries(
                     Map.entry(
                             DeviceTables.DEVICE,
+                            // the saved-unmap count is written only when not 0, so records
+                            // without one keep their 16 bytes (and older records read as 0)
                             codec(
-                                    r -> 16,
-                                    (DeviceRecord r, ByteBuffer b) ->
-                                            b.putLong(r.lastSeq()).putLong(r.lastTs()),
-                                    b -> new DeviceRecord(b.getLong(), b.getLong()))),
+                                    r -> r.displayUnmapsAvoided() == 0 ? 16 : 24,
+                                    StateCodecs::putDevice,
+                                    b ->
+                                            new DeviceRecord(
+                                                    b.getLong(),
+                                                    b.getLong(),
+                                                    b.remaining() >= 8 ? b.getLong() : 0))),
                     Map.entry(
                             DeviceTables.VMS,
                             codec(r -> 8 + 1 + 16 + 3, StateCodecs::putVm, StateCodecs::getVm)),
@@ -180,6 +185,13 @@ public final class StateCodecs {
 
     private interface Writer<V> {
         void write(V value, ByteBuffer out);
+    }
+
+    private static void putDevice(DeviceRecord r, ByteBuffer b) {
+        b.putLong(r.lastSeq()).putLong(r.lastTs());
+        if (r.displayUnmapsAvoided() != 0) {
+            b.putLong(r.displayUnmapsAvoided());
+        }
     }
 
     private static <V> ValueCodec<V> codec(

@@ -40,7 +40,10 @@ class StateCodecsTest {
             Map.ofEntries(
                     Map.entry(
                             DeviceTables.DEVICE,
-                            List.of(new DeviceRecord(-1L, 0), new DeviceRecord(7, 123456789))),
+                            List.of(
+                                    new DeviceRecord(-1L, 0),
+                                    new DeviceRecord(7, 123456789),
+                                    new DeviceRecord(8, 123456790, 3))),
                     Map.entry(
                             DeviceTables.VMS,
                             List.of(

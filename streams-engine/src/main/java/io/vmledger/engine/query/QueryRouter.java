@@ -1,15 +1,18 @@
 package io.vmledger.engine.query;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.gpuvm.Va;
 import io.vmledger.core.query.DeviceQueries;
+import io.vmledger.core.query.VaBuckets;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
 import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.engine.topology.EventBoundaries;
 import io.vmledger.schema.json.EventTime;
 import io.vmledger.schema.json.StateJson;
+import io.vmledger.schema.topic.Topics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -41,9 +44,15 @@ import org.apache.kafka.streams.state.HostInfo;
  * /devices/{d}/vms/{vm}}, {@code /devices/{d}/vms/{vm}/vas?from=&to=}, {@code
  * /devices/{d}/vms/{vm}/lookup?iova=}, {@code /devices/{d}/bos/{bo}} (with {@code ?asOf=T}: the BO
  * as it was at event time T, from the BO history, to the millisecond), {@code
- * /devices/{d}/summary}. Numbers are decimal or {@code 0x} hex u64; times are microseconds since
- * the epoch (decimal or {@code 0x} hex) or ISO-8601 with offset. A parameter a path does not take
- * is a 400.
+ * /devices/{d}/summary}; for the web UI: {@code /} and {@code /ui/*} (the static assets, {@link
+ * WebUi}), {@code /alerts} and {@code /coredumps} ({@code ?device=}), {@code
+ * /devices/{d}/overview}, {@code /devices/{d}/vms/{vm}/map?from=&to=&px=} (the VAs of a window
+ * merged into at most about 2 px items, {@link VaBuckets}), {@code /devices/{d}/timeline} and
+ * {@code /devices/{d}/bos/{bo}/history} (the ledger, read back from the topics). With {@code
+ * ?seq=N} the overview, VM, VA, map, lookup and BO queries answer from the device's state right
+ * after its ledger entry N ({@link TimeTravel}). Numbers are decimal or {@code 0x} hex u64; times
+ * are microseconds since the epoch (decimal or {@code 0x} hex) or ISO-8601 with offset. A parameter
+ * a path does not take is a 400.
  */
 public final class QueryRouter {
     /** Marks a forwarded request, so that it is never forwarded twice. */
@@ -66,12 +75,20 @@ public final class QueryRouter {
     private static final int READ_TRIES = 200;
 
     private final PrometheusMeterRegistry metrics;
+    private final FleetOutputs outputs;
+    private final TimeTravel travel;
+
+    /** The widest map one request draws, in buckets. */
+    static final int MAX_PX = 8192;
+
     private final Supplier<FoldHealth> health;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
      * @param health whether the fold advances ({@code /healthz})
+     * @param bootstrap the broker, to read the output topics back (alerts, coredumps, the past)
+     * @param topics the engine's topics
      */
     public QueryRouter(
             KafkaStreams streams,
@@ -79,12 +96,41 @@ public final class QueryRouter {
             FoldConfig config,
             PrometheusMeterRegistry metrics,
             Supplier<FoldHealth> health,
-            EventBoundaries boundaries) {
+            EventBoundaries boundaries,
+            String bootstrap,
+            Topics topics) {
+        this.outputs = new FleetOutputs(bootstrap, topics);
+        this.travel = new TimeTravel(bootstrap, topics, config);
         this.streams = streams;
         this.self = self;
         this.local = new LocalQueries(streams, config, boundaries);
         this.metrics = metrics;
         this.health = health;
+        Gauge.builder("vmledger_display_vma_unmaps_avoided", this, QueryRouter::unmapsAvoided)
+                .description(
+                        "fb_prepares of this instance's devices that reused a display VMA kept"
+                                + " only by the lazy teardown (vma_ref): unmaps and TLB"
+                                + " invalidations saved")
+                .register(metrics);
+    }
+
+    /**
+     * The saved display-VMA unmaps of the devices this instance holds active (their device
+     * records), NaN while it cannot read its stores.
+     */
+    private double unmapsAvoided() {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return Double.NaN;
+        }
+        try {
+            long sum = 0;
+            for (DeviceRecord d : local.devices().values()) {
+                sum += d.displayUnmapsAvoided();
+            }
+            return sum;
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /** Answers {@code GET path?query}; {@code forwarded} if another instance sent it here. */
@@ -116,6 +162,16 @@ public final class QueryRouter {
             accept(params);
             return health();
         }
+        if (WebUi.serves(path)) {
+            accept(params);
+            return WebUi.asset(path);
+        }
+        if (s.size() == 1 && (s.get(0).equals("alerts") || s.get(0).equals("coredumps"))) {
+            accept(params, "device");
+            String d = params.get("device");
+            return HttpReply.json(
+                    s.get(0).equals("alerts") ? outputs.alerts(d) : outputs.coredumps(d));
+        }
         if (s.size() == 1 && s.get(0).equals("metrics")) {
             accept(params);
             return new HttpReply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
@@ -146,26 +202,55 @@ public final class QueryRouter {
             }
             return forward(md.activeHost(), path, query);
         }
-        return consistently(
-                device,
-                md.partition(),
-                () -> deviceQuery(device, md.partition(), s.subList(2, s.size()), params, path));
+        List<String> rest = s.subList(2, s.size());
+        Supplier<HttpReply> read = () -> deviceQuery(device, md.partition(), rest, params, path);
+        return readsHistory(rest, params) ? read.get() : consistently(device, md.partition(), read);
+    }
+
+    /**
+     * Whether a device query reads the device's history from the output topics (a past state, the
+     * timeline, a BO's history) rather than its live stores: nothing the fold writes now can tear
+     * it, and rebuilding a past state again on every event the fold applies meanwhile would never
+     * end on a busy device.
+     */
+    private static boolean readsHistory(List<String> s, Map<String, String> params) {
+        return params.containsKey("seq")
+                || (s.size() == 1 && s.get(0).equals("timeline"))
+                || (s.size() == 3 && s.get(0).equals("bos") && s.get(2).equals("history"));
     }
 
     private HttpReply deviceQuery(
             String device, int partition, List<String> s, Map<String, String> params, String path) {
-        DeviceQueries q = local.device(device, partition);
-        if (s.size() == 1 && s.get(0).equals("vms")) {
+        if (s.size() == 1 && s.get(0).equals("timeline")) {
             accept(params);
+            local.device(device, partition);
+            return HttpReply.json(travel.timeline(device));
+        }
+        if (s.size() == 3 && s.get(0).equals("bos") && s.get(2).equals("history")) {
+            accept(params);
+            local.device(device, partition);
+            return HttpReply.json(travel.boHistory(device, u64("bo", s.get(1))));
+        }
+        Long seq = params.containsKey("seq") ? u64("seq", params.get("seq")) : null;
+        DeviceQueries q = seq == null ? local.device(device, partition) : pastState(device, seq);
+        if (s.size() == 1 && s.get(0).equals("overview")) {
+            accept(params, "seq");
+            return HttpReply.json(MapJson.overview(device, q, seq));
+        }
+        if (s.size() == 1 && s.get(0).equals("vms")) {
+            accept(params, "seq");
             return HttpReply.json(LocalQueries.vms(device, q.vmsWithoutVas()));
         }
         if (s.size() == 1 && s.get(0).equals("summary")) {
-            accept(params);
+            accept(params, "seq");
             return HttpReply.json(LocalQueries.summary(device, q.device(), q.summary()));
         }
         if (s.size() == 2 && s.get(0).equals("bos")) {
-            accept(params, "asOf");
+            accept(params, "asOf", "seq");
             String asOf = params.get("asOf");
+            if (asOf != null && seq != null) {
+                throw new BadRequest(400, "give asOf or seq, not both");
+            }
             BoRecord bo =
                     asOf == null
                             ? q.bo(u64("bo", s.get(1)))
@@ -190,11 +275,31 @@ public final class QueryRouter {
                 throw new BadRequest(404, "no VM " + s.get(1) + " on device '" + device + "'");
             }
             if (s.size() == 2) {
-                accept(params);
+                accept(params, "seq");
                 return HttpReply.json(StateJson.vm(device, view, false));
             }
+            if (s.size() == 3 && s.get(2).equals("map")) {
+                accept(params, "from", "to", "px", "seq");
+                long from =
+                        params.containsKey("from")
+                                ? u64("from", params.get("from"))
+                                : view.vm().window().start();
+                long to =
+                        params.containsKey("to")
+                                ? u64("to", params.get("to"))
+                                : view.vm().window().start() + view.vm().window().size() - 1;
+                if (Long.compareUnsigned(from, to) > 0) {
+                    throw new BadRequest(400, "from must not be above to");
+                }
+                long px = params.containsKey("px") ? u64("px", params.get("px")) : 1024;
+                if (px < 1 || px > MAX_PX) {
+                    throw new BadRequest(400, "px must be 1 to " + MAX_PX + ", got " + px);
+                }
+                List<VaBuckets.Item> items = VaBuckets.of(q.vas(vm, from, to), from, to, (int) px);
+                return HttpReply.json(MapJson.map(device, view, seq, from, to, (int) px, items));
+            }
             if (s.size() == 3 && s.get(2).equals("vas")) {
-                accept(params, "from", "to");
+                accept(params, "from", "to", "seq");
                 long from = params.containsKey("from") ? u64("from", params.get("from")) : 0;
                 long to = params.containsKey("to") ? u64("to", params.get("to")) : -1L;
                 if (Long.compareUnsigned(from, to) > 0) {
@@ -204,7 +309,7 @@ public final class QueryRouter {
                 return HttpReply.json(LocalQueries.vas(device, vm, from, to, vas));
             }
             if (s.size() == 3 && s.get(2).equals("lookup")) {
-                accept(params, "iova");
+                accept(params, "iova", "seq");
                 String iova = params.get("iova");
                 if (iova == null) {
                     throw new BadRequest(400, "missing parameter iova");
@@ -214,6 +319,17 @@ public final class QueryRouter {
             }
         }
         throw new BadRequest(404, "no such path: " + path);
+    }
+
+    /** The device's state after its ledger entry {@code seq}, or a 404. */
+    private DeviceQueries pastState(String device, long seq) {
+        DeviceQueries q = travel.stateAt(device, seq);
+        if (q == null) {
+            throw new BadRequest(
+                    404,
+                    "device '" + device + "' had no event by seq " + Long.toUnsignedString(seq));
+        }
+        return q;
     }
 
     /**
