@@ -110,7 +110,7 @@ class ClusterIT {
             int before = feeder.committed();
             t = System.nanoTime();
             brokers.kill(leader);
-            feeder.awaitCommitted(before + 300, WAIT);
+            foldOn(feeder, before);
             note(
                     "broker %d (leader of %s-0) killed at %d entries: folding again (+300) after %.1f s",
                     leader, topics.events().name(), before, since(t));
@@ -127,8 +127,7 @@ class ClusterIT {
             probe.target(List.of(portA));
             double served = probe.awaitAllServed(portA, WAIT);
             note("instance B killed: A answers every device after %.1f s", served);
-            before = feeder.committed();
-            feeder.awaitCommitted(before + 300, WAIT);
+            foldOn(feeder, feeder.committed());
             note("  and folds on (+300 entries) %.1f s after the kill", since(t));
             t = System.nanoTime();
             b.start();
@@ -153,8 +152,7 @@ class ClusterIT {
                     "instance B killed, state dir deleted, restarted: running after %.1f s,"
                             + " serving its own devices (restored) after %.1f s",
                     running, since(t));
-            before = feeder.committed();
-            feeder.awaitCommitted(before + 300, WAIT);
+            foldOn(feeder, feeder.committed());
             note("  folding (+300 entries) %.1f s after the restart", since(t));
 
             // 4. add instance C under load, then remove it
@@ -164,8 +162,7 @@ class ClusterIT {
             probe.target(List.of(portA, portB, portC));
             probe.awaitServingLocally(portC, WAIT);
             note("instance C added: serving its own devices after %.1f s", since(t));
-            before = feeder.committed();
-            feeder.awaitCommitted(Math.min(EVENTS, before + 300), WAIT);
+            foldOn(feeder, feeder.committed());
             probe.target(List.of(portA, portB));
             c.stop();
             note(
@@ -185,6 +182,16 @@ class ClusterIT {
         new ServedState(portA, WAIT).assertMatches(ref);
         note("ledger equals replay for %d events; state equals replay --state", EVENTS);
         note("ClusterIT wall time %.1f s", since(begin));
+    }
+
+    /**
+     * Waits until 300 more ledger entries than {@code from} are committed (the fold goes on),
+     * letting the feeder publish them if the part of the fleet released so far is all folded.
+     */
+    private static void foldOn(FleetFeeder feeder, int from) throws InterruptedException {
+        int target = Math.min(EVENTS, from + 300);
+        feeder.allow(target);
+        feeder.awaitCommitted(target, WAIT);
     }
 
     /** An engine instance of the cluster: its own data dir, query port and instance id. */
