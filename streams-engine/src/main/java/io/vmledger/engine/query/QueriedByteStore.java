@@ -2,8 +2,6 @@ package io.vmledger.engine.query;
 
 import io.vmledger.engine.store.KeyValueByteStore;
 import io.vmledger.schema.store.ByteStore;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -61,63 +59,13 @@ final class QueriedByteStore implements ByteStore {
 
     @Override
     public CloseableIterator range(Bytes from, Bytes to, boolean descending) {
-        CloseableIterator raw;
         try {
-            raw =
-                    KeyValueByteStore.iterator(
-                            descending ? store.reverseRange(from, to) : store.range(from, to));
+            // the iterator skips keys the record cache holds as deleted (null values)
+            return KeyValueByteStore.iterator(
+                    descending ? store.reverseRange(from, to) : store.range(from, to));
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }
-        try {
-            return present(raw);
-        } catch (RuntimeException e) {
-            raw.close();
-            if (e instanceof InvalidStateStoreException s) {
-                throw unavailable(s);
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * {@code it} without entries whose value is null: a key the stream thread has just deleted can
-     * show up in the record cache's merged iterator with no value, and is absent.
-     */
-    private static CloseableIterator present(CloseableIterator it) {
-        return new CloseableIterator() {
-            private Map.Entry<Bytes, byte[]> next = advance();
-
-            private Map.Entry<Bytes, byte[]> advance() {
-                while (it.hasNext()) {
-                    Map.Entry<Bytes, byte[]> e = it.next();
-                    if (e.getValue() != null) {
-                        return e;
-                    }
-                }
-                return null;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public Map.Entry<Bytes, byte[]> next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
-                }
-                Map.Entry<Bytes, byte[]> e = next;
-                next = advance();
-                return e;
-            }
-
-            @Override
-            public void close() {
-                it.close();
-            }
-        };
     }
 
     private Unavailable unavailable(InvalidStateStoreException e) {

@@ -74,6 +74,9 @@ public final class QueryRouter {
      */
     private static final int READ_TRIES = 200;
 
+    /** Time a device query may spend reading again before it is answered 503. */
+    private static final Duration READ_BUDGET = Duration.ofSeconds(5);
+
     private final PrometheusMeterRegistry metrics;
     private final FleetOutputs outputs;
     private final TimeTravel travel;
@@ -338,12 +341,19 @@ public final class QueryRouter {
      * read while they were written (a summary with one event's {@code last_seq} and the next one's
      * resident bytes, a VA whose record was just removed) reads again, whatever it got, answer or
      * failure. A partition not (or no longer) folded here, restoring or moving, is a 503, never a
-     * 404 for a device that exists. After {@link #READ_TRIES} torn reads in a row, 503.
+     * 404 for a device that exists. Each read again waits a little ({@link #pause}); after {@link
+     * #READ_TRIES} torn reads in a row, or {@link #READ_BUDGET}, or when the query server cancels
+     * the query, 503.
      */
     private HttpReply consistently(String device, int partition, Supplier<HttpReply> query) {
         EventBoundaries boundaries = local.boundaries();
         RuntimeException last = null;
-        for (int i = 0; i < READ_TRIES; i++) {
+        long deadline = System.nanoTime() + READ_BUDGET.toNanos();
+        for (int i = 0; i < READ_TRIES && System.nanoTime() - deadline < 0; i++) {
+            if (Thread.interrupted()) {
+                // the query server gave up on this query (its timeout): stop reading
+                throw new Unavailable("the query was cancelled while the device kept changing");
+            }
             if (!boundaries.serves(partition)) {
                 throw new Unavailable(
                         "partition "
@@ -365,11 +375,13 @@ public final class QueryRouter {
                     throw e;
                 }
                 last = e;
+                pause(i);
                 continue;
             }
             if (boundaries.unchanged(stamp)) {
                 return reply;
             }
+            pause(i);
         }
         throw new Unavailable(
                 "the device's state changed during every read"

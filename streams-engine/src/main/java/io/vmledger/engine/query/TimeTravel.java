@@ -95,6 +95,7 @@ final class TimeTravel {
     private String entries(String device, Touches touches) {
         Deque<String> rows = new ArrayDeque<>();
         long[] total = {0};
+        long[] at = {0};
         LedgerAudit.scan(
                 bootstrap,
                 topics,
@@ -104,7 +105,11 @@ final class TimeTravel {
                 Long.MAX_VALUE,
                 m -> {
                     total[0]++;
-                    rows.addLast(entry(m));
+                    long seq = m.entry().getSeq();
+                    if (total[0] == 1 || Long.compareUnsigned(seq, at[0]) > 0) {
+                        at[0] = seq;
+                    }
+                    rows.addLast(entry(m, at[0]));
                     if (rows.size() > KEEP) {
                         rows.removeFirst();
                     }
@@ -117,11 +122,17 @@ final class TimeTravel {
         return b.append("]}").toString();
     }
 
-    /** One timeline entry: seq, time, type, status (and errno), the trace line, a fault's place. */
-    private static String entry(LedgerAudit.Match m) {
+    /**
+     * One timeline entry: seq, time, type, status (and errno), the trace line, a fault's place, and
+     * {@code at}: the highest seq of the device's entries so far, the seq to ask a past state for
+     * ({@code ?seq=}). Entries are in ledger order, where a duplicate's own seq is below the last
+     * one folded: the state at a duplicate is the state after {@code at}, not after its seq.
+     */
+    private static String entry(LedgerAudit.Match m, long at) {
         LedgerEntry e = m.entry();
         StringBuilder b = new StringBuilder(192);
         b.append("{\"seq\":").append(e.getSeq());
+        b.append(",\"at\":").append(at);
         b.append(",\"ts\":").append(e.getTs() == null ? 0 : e.getTs());
         b.append(",\"type\":");
         JsonOut.string(b, e.getType() == null ? "" : e.getType());

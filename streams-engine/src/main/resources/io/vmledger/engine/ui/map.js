@@ -264,14 +264,13 @@ export function mapPage(view, device, vm, params) {
 
   /** Faults of this VM up to the entry shown (all of them when live). */
   function visibleFaults() {
-    const upto = model.seq;
-    return timeline.filter((e) => e.fault && e.fault.vm === vm && (upto === null || e.seq <= upto)
+    return timeline.filter((e, i) => e.fault && e.fault.vm === vm && (index < 0 || i <= index)
       && e.fault.iova >= model.from && e.fault.iova <= model.to);
   }
 
   let listed = null;
   function listFaults() {
-    const fs = timeline.filter((e) => e.fault && e.fault.vm === vm && (model.seq === null || e.seq <= model.seq));
+    const fs = timeline.filter((e, i) => e.fault && e.fault.vm === vm && (index < 0 || i <= index));
     const html = fs.length === 0 ? "" : "<h3>Faults of this VM</h3>" + fs.map((e) =>
       `<div><a href="#" class="fault" data-seq="${e.seq}" data-iova="${e.fault.iova}">seq ${e.seq} · ${e.fault.write ? "write" : "read"} ${esc(e.fault.fault_type)} at ${hex(e.fault.iova)}</a> <span class="diag" id="diag-${e.seq}"></span></div>`).join("");
     if (html === listed) return; // unchanged: keep the elements (and their diagnoses)
@@ -281,7 +280,7 @@ export function mapPage(view, device, vm, params) {
       a.onclick = (ev) => {
         ev.preventDefault();
         const iova = Number(a.dataset.iova);
-        goTo(timeline.findIndex((e) => e.seq === Number(a.dataset.seq)));
+        goToSeq(Number(a.dataset.seq));
         setRange(Math.max(vmWindow.start, iova - 32 * PAGE), iova + 32 * PAGE - 1);
       };
     }
@@ -299,7 +298,7 @@ export function mapPage(view, device, vm, params) {
         const a = el("a", `go to seq ${dump.last_touch.seq} (${dump.last_touch.op})`);
         a.href = "#";
         a.className = "last-touch";
-        a.onclick = (ev) => { ev.preventDefault(); goTo(timeline.findIndex((x) => x.seq === dump.last_touch.seq)); };
+        a.onclick = (ev) => { ev.preventDefault(); goToSeq(dump.last_touch.seq); };
         span.append(a);
       }
       return;
@@ -346,12 +345,20 @@ export function mapPage(view, device, vm, params) {
     index = Math.max(0, Math.min(timeline.length - 1, i));
     slider.value = index;
     const e = timeline[index];
-    model.seq = e.seq;
+    // the state at a ledger entry is the state after the highest seq folded so far (at): a
+    // duplicate's own seq is below it and would show an older state
+    model.seq = e.at;
     model.entry = { seq: e.seq, type: e.type, status: e.status };
     when.textContent = ` as of seq ${e.seq} · ${time(e.ts)}`;
     const more = e.ops_total ? ` (first ${e.event.ops.length} of ${e.ops_total} ops)` : "";
     op.textContent = `${e.status}${e.errno ? " " + e.errno : ""}${more}  ${JSON.stringify(e.event)}`;
     load();
+  }
+  /** Shows the first entry of seq {@code seq}, if the timeline (its newest entries) still has it. */
+  function goToSeq(seq) {
+    const i = timeline.findIndex((e) => e.seq === seq);
+    if (i >= 0) goTo(i);
+    else when.textContent = ` seq ${seq} is older than the timeline's newest ${timeline.length} entries`;
   }
   function goLive() {
     index = -1;
@@ -441,7 +448,7 @@ export function mapPage(view, device, vm, params) {
       side.innerHTML = `<h3>BO ${bo}${model.seq === null ? "" : " as of seq " + model.seq}</h3><div class="kv" id="bo-life">${life}</div>
         <h3>Ledger history (${h.total})</h3><table id="bo-history"><tbody>${hist}</tbody></table>`;
       for (const a of side.querySelectorAll("a[data-seq]")) {
-        a.onclick = (ev) => { ev.preventDefault(); goTo(timeline.findIndex((e) => e.seq === Number(a.dataset.seq))); };
+        a.onclick = (ev) => { ev.preventDefault(); goToSeq(Number(a.dataset.seq)); };
       }
     } catch (e) {
       side.innerHTML = `<h3>BO ${bo}</h3><span class="err">${esc(e.message || e)}</span>`;
@@ -469,7 +476,7 @@ export function mapPage(view, device, vm, params) {
     if (params.has("seq")) {
       const s = Number(params.get("seq"));
       const i = timeline.findIndex((e) => e.seq >= s);
-      if (i >= 0) { index = i; model.seq = timeline[i].seq; }
+      if (i >= 0) { index = i; model.seq = timeline[i].at; }
     }
     if (index >= 0) goTo(index); else goLive();
     setRange(model.from, model.to);
