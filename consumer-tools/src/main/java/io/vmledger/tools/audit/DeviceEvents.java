@@ -2,15 +2,15 @@ package io.vmledger.tools.audit;
 
 import io.vmledger.core.event.Event;
 import io.vmledger.schema.VmEvent;
-import io.vmledger.schema.codec.EventDecoder;
+import io.vmledger.schema.wire.EventAdmission;
 import io.vmledger.tools.kafka.TopicReader;
 import java.util.Arrays;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * One device's events in an events-topic partition, in order: exactly the records the engine folds
- * for it (keyed by the device, decodable, and naming the same device); other devices' records are
- * passed over, and the device's records the engine dead-letters are passed over and counted.
+ * for it ({@link EventAdmission}); other devices' records are passed over, and the device's records
+ * the engine dead-letters are passed over and counted.
  */
 final class DeviceEvents implements AutoCloseable {
     /**
@@ -37,20 +37,12 @@ final class DeviceEvents implements AutoCloseable {
             if (!Arrays.equals(key, r.key())) {
                 continue;
             }
-            VmEvent e;
-            Event domain;
-            try {
-                e = cursor.value(r);
-                domain = EventDecoder.decode(e);
-            } catch (RuntimeException bad) {
+            EventAdmission.Verdict v = EventAdmission.of(r.key(), r.value());
+            if (!v.admitted()) {
                 skipped++;
                 continue;
             }
-            if (!device.equals(e.getDevice())) {
-                skipped++;
-                continue;
-            }
-            return new Published(e, domain, r.timestamp(), r.offset());
+            return new Published(v.wire(), v.domain(), r.timestamp(), r.offset());
         }
         return null;
     }

@@ -1,7 +1,6 @@
 package io.vmledger.engine.topology;
 
 import io.vmledger.core.alert.AlertThresholds;
-import io.vmledger.core.event.Event;
 import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.core.ledger.Applied;
 import io.vmledger.core.ledger.DeviceLedger;
@@ -10,18 +9,12 @@ import io.vmledger.core.state.DeviceRecord;
 import io.vmledger.engine.store.KeyValueByteStore;
 import io.vmledger.schema.LedgerEntry;
 import io.vmledger.schema.VmEvent;
-import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.codec.OutcomeEncoder;
 import io.vmledger.schema.store.ByteStore;
 import io.vmledger.schema.store.StoreLayout;
 import io.vmledger.schema.store.StoreTableSource;
-import io.vmledger.schema.topic.Topics;
-import io.vmledger.schema.wire.EnvelopeRules;
+import io.vmledger.schema.wire.EventAdmission;
 import io.vmledger.schema.wire.Wire;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
@@ -99,7 +92,7 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        Admitted admitted = admit(record);
+        EventAdmission.Verdict admitted = admit(record);
         if (admitted == null) {
             return;
         }
@@ -143,57 +136,18 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     /**
-     * The record's event if it is one the fold may apply: a value of at most {@link
-     * Topics#MAX_EVENT_BYTES}, a decodable VmEvent whose envelope keeps {@link EnvelopeRules} and
-     * whose key is its device. Anything else is dead-lettered here (null returned), so that no
-     * input, whatever its bytes, reaches code that could fail the task.
+     * The record's event if it is one the fold may apply ({@link EventAdmission}). Anything else is
+     * dead-lettered here with the reason (null returned), so that no input, whatever its bytes,
+     * reaches code that could fail the task.
      */
-    private Admitted admit(Record<byte[], byte[]> record) {
-        byte[] value = record.value();
-        if (value == null) {
-            deadLetter(record, "no value (tombstone)");
+    private EventAdmission.Verdict admit(Record<byte[], byte[]> record) {
+        EventAdmission.Verdict verdict = EventAdmission.of(record.key(), record.value());
+        if (!verdict.admitted()) {
+            deadLetter(record, verdict.reason());
             return null;
         }
-        if (value.length > Topics.MAX_EVENT_BYTES) {
-            deadLetter(
-                    record,
-                    "event of "
-                            + value.length
-                            + " bytes is over the "
-                            + Topics.MAX_EVENT_BYTES
-                            + " bytes an event may have");
-            return null;
-        }
-        VmEvent event;
-        Event domain;
-        try {
-            event = Wire.event(value);
-            domain = EventDecoder.decode(event);
-        } catch (IOException | RuntimeException e) {
-            deadLetter(record, "undecodable event: " + describe(e));
-            return null;
-        }
-        String problem = EnvelopeRules.problem(event);
-        if (problem != null) {
-            deadLetter(record, "invalid event: " + problem);
-            return null;
-        }
-        String key = keyString(record.key());
-        if (key == null || !key.equals(event.getDevice())) {
-            deadLetter(
-                    record,
-                    "record key "
-                            + (key == null ? "(none or not UTF-8)" : "'" + shown(key) + "'")
-                            + " is not the event's device '"
-                            + event.getDevice()
-                            + "'");
-            return null;
-        }
-        return new Admitted(event, domain);
+        return verdict;
     }
-
-    /** An input record's event, as it came (Avro) and as the core folds it. */
-    private record Admitted(VmEvent wire, Event domain) {}
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
         RecordMetadata md = context.recordMetadata().orElse(null);
@@ -215,40 +169,11 @@ final class FoldProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 EngineTopology.DEADLETTER_SINK);
     }
 
-    private static String keyString(byte[] key) {
-        if (key == null) {
-            return null;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(key)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
-    }
-
     /**
      * The event time the fold gives {@code event}, in ms: its {@code ts}, or, when absent, the
      * device's previous event time (what the fold uses), whatever the record's timestamp says.
      */
     private static long eventTimeMs(VmEvent event, DeviceState state) {
         return DeviceRecord.eventTime(event.getTs(), state.tables().deviceRecord()) / 1000;
-    }
-
-    /** {@code text}, cut so that a huge key or message does not flood the reason. */
-    private static String shown(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
-    }
-
-    /**
-     * The failure's kind and message; for a decoder failure that {@code Wire} wrapped, the original
-     * one.
-     */
-    private static String describe(Exception e) {
-        Throwable t =
-                e instanceof IOException && e.getCause() instanceof RuntimeException
-                        ? e.getCause()
-                        : e;
-        String kind = t.getClass().getSimpleName();
-        return t.getMessage() == null ? kind : kind + ": " + shown(t.getMessage());
     }
 }
