@@ -3,10 +3,7 @@ package io.vmledger.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vmledger.core.fold.FoldConfig;
 import io.vmledger.engine.topology.EngineTopology;
-import io.vmledger.engine.topology.LedgerCounters;
 import io.vmledger.schema.Coredump;
 import io.vmledger.schema.DeadLetter;
 import io.vmledger.schema.LedgerEntry;
@@ -16,9 +13,7 @@ import io.vmledger.schema.wire.SchemaEvolution;
 import io.vmledger.schema.wire.Wire;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -56,18 +51,9 @@ class SchemaEvolutionTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "schema-evolution-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver =
-                new TopologyTestDriver(
-                        EngineTopology.build(
-                                TOPICS,
-                                FoldConfig.DEFAULT,
-                                EngineTopology.StoreType.MEMORY,
-                                new LedgerCounters(new SimpleMeterRegistry())),
-                        p);
+                EngineDrivers.start(
+                        "schema-evolution-test", stateDir, EngineTopology.StoreType.MEMORY);
         raw =
                 driver.createInputTopic(
                         TOPICS.events().name(),

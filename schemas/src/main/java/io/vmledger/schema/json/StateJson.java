@@ -53,16 +53,8 @@ public final class StateJson {
             out.append(",\"vas\":");
             vas(out, v.vas());
         }
-        PageTableStats pt = v.pagetable();
-        out.append(",\"pagetable\":{\"l1\":")
-                .append(pt.l1())
-                .append(",\"l2\":")
-                .append(pt.l2())
-                .append(",\"l3\":")
-                .append(pt.l3())
-                .append(",\"ptes\":")
-                .append(pt.ptes())
-                .append('}');
+        out.append(",\"pagetable\":");
+        pagetable(out, v.pagetable());
         out.append(",\"log\":[");
         for (int i = 0; i < v.log().size(); i++) {
             VmLogEntry e = v.log().get(i);
@@ -124,5 +116,18 @@ public final class StateJson {
             JsonOut.string(out, b.name());
         }
         return out.append('}').toString();
+    }
+
+    /** A VM's page-table counts: {@code {"l1":…,"l2":…,"l3":…,"ptes":…}}. */
+    public static void pagetable(StringBuilder out, PageTableStats pt) {
+        out.append("{\"l1\":")
+                .append(pt.l1())
+                .append(",\"l2\":")
+                .append(pt.l2())
+                .append(",\"l3\":")
+                .append(pt.l3())
+                .append(",\"ptes\":")
+                .append(pt.ptes())
+                .append('}');
     }
 }

@@ -4,7 +4,6 @@ import io.vmledger.core.query.DeviceQueries;
 import io.vmledger.core.query.VaBuckets;
 import io.vmledger.core.query.VmView;
 import io.vmledger.core.state.BoRecord;
-import io.vmledger.core.state.PageTableStats;
 import io.vmledger.core.state.VmRecord;
 import io.vmledger.schema.json.JsonOut;
 import io.vmledger.schema.json.StateJson;
@@ -46,16 +45,8 @@ final class MapJson {
         b.append(",\"to\":");
         JsonOut.u64(b, to);
         b.append(",\"px\":").append(px);
-        PageTableStats pt = view.pagetable();
-        b.append(",\"pagetable\":{\"l1\":")
-                .append(pt.l1())
-                .append(",\"l2\":")
-                .append(pt.l2())
-                .append(",\"l3\":")
-                .append(pt.l3())
-                .append(",\"ptes\":")
-                .append(pt.ptes())
-                .append('}');
+        b.append(",\"pagetable\":");
+        StateJson.pagetable(b, view.pagetable());
         b.append(",\"items\":[");
         for (int i = 0; i < items.size(); i++) {
             VaBuckets.Item it = items.get(i);
