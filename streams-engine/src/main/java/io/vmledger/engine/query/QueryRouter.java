@@ -207,7 +207,11 @@ public final class QueryRouter {
         }
         List<String> rest = s.subList(2, s.size());
         Supplier<HttpReply> read = () -> deviceQuery(device, md.partition(), rest, params, path);
-        return readsHistory(rest, params) ? read.get() : consistently(device, md.partition(), read);
+        if (readsHistory(rest, params)) {
+            requireServed(device, md.partition());
+            return read.get();
+        }
+        return consistently(device, md.partition(), read);
     }
 
     /**
@@ -354,14 +358,7 @@ public final class QueryRouter {
                 // the query server gave up on this query (its timeout): stop reading
                 throw new Unavailable("the query was cancelled while the device kept changing");
             }
-            if (!boundaries.serves(partition)) {
-                throw new Unavailable(
-                        "partition "
-                                + partition
-                                + " of device '"
-                                + device
-                                + "' is restoring or moving on this instance; try again");
-            }
+            requireServed(device, partition);
             EventBoundaries.Stamp stamp = boundaries.stamp(device, partition);
             if (stamp == null) {
                 pause(i);
@@ -387,6 +384,21 @@ public final class QueryRouter {
                 "the device's state changed during every read"
                         + (last == null ? "" : " (" + last.getClass().getSimpleName() + ")")
                         + "; try again");
+    }
+
+    /**
+     * A 503 unless the fold of {@code partition} runs here: a partition restoring or moving has
+     * stores that may not hold a device that exists, and must not answer 404 for it.
+     */
+    private void requireServed(String device, int partition) {
+        if (!local.boundaries().serves(partition)) {
+            throw new Unavailable(
+                    "partition "
+                            + partition
+                            + " of device '"
+                            + device
+                            + "' is restoring or moving on this instance; try again");
+        }
     }
 
     /** Waits a little before read {@code i + 1}: spins first, then sleeps a millisecond. */

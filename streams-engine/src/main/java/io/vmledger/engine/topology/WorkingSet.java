@@ -55,8 +55,8 @@ final class WorkingSet {
         }
     }
 
-    /** A device evicted: its state over the stores, and the entries it held when evicted. */
-    private record Spilled(DeviceState stores, long entries) {}
+    /** A device evicted: the entries it held when evicted (its state is read from the stores). */
+    private record Spilled(long entries) {}
 
     /**
      * @param budget the heap this instance's working sets share
@@ -80,7 +80,8 @@ final class WorkingSet {
         if (s != null) {
             if (!budget.hasRoomFor(s.entries())) {
                 spilledEvents++;
-                return s.stores();
+                // made per event: nothing of a spilled device stays in the heap between events
+                return DeviceState.over(stores.apply(device));
             }
             spilled.remove(device);
             spilledDevices = spilled.size();
@@ -115,7 +116,7 @@ final class WorkingSet {
             count(-held);
             evictions++;
             eldest.remove();
-            spilled.put(e.getKey(), new Spilled(DeviceState.over(stores.apply(e.getKey())), held));
+            spilled.put(e.getKey(), new Spilled(held));
             spilledDevices = spilled.size();
         }
     }
