@@ -8,7 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every golden dump, read as Mesa's crashdec reads it ({@link CrashdecOracle}): every bos entry
@@ -18,15 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CrashdecOracleTest {
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "fault-readonly",
-                "use-after-unmap",
-                "hang",
-                "legacy-submit",
-                "null-mapping",
-                "legacy-unmap"
-            })
+    @MethodSource("io.vmledger.tools.coredump.Dumps#goldenScenarios")
     void vmledgerListsWhatCrashdecMarks(String scenario) throws Exception {
         agrees(Dumps.resource(scenario + ".devcore"), scenario);
     }

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The devcoredump text of three scenarios equals its golden file (reviewed by hand against
@@ -26,15 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DevcoredumpGoldenTest {
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "fault-readonly",
-                "use-after-unmap",
-                "hang",
-                "legacy-submit",
-                "null-mapping",
-                "legacy-unmap"
-            })
+    @MethodSource("io.vmledger.tools.coredump.Dumps#goldenScenarios")
     void theDumpEqualsItsGoldenFile(String scenario) throws Exception {
         List<String> trace =
                 Arrays.stream(Dumps.resource(scenario + ".jsonl").split("\n"))

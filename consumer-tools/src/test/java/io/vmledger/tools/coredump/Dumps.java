@@ -24,6 +24,17 @@ import java.util.List;
 final class Dumps {
     private Dumps() {}
 
+    /** The golden dump scenarios: {@code <name>.jsonl} traces and their {@code <name>.devcore}. */
+    static List<String> goldenScenarios() {
+        return List.of(
+                "fault-readonly",
+                "use-after-unmap",
+                "hang",
+                "legacy-submit",
+                "null-mapping",
+                "legacy-unmap");
+    }
+
     /** Every coredump the trace's events capture, in order. */
     static List<Coredump> of(List<String> traceLines) throws IOException {
         InMemoryLedger ledger = new InMemoryLedger(FoldConfig.DEFAULT);
