@@ -1,16 +1,15 @@
 package io.vmledger.cli;
 
-import io.vmledger.core.alert.AlertThresholds;
-import io.vmledger.core.event.Event;
 import io.vmledger.core.ledger.Applied;
-import io.vmledger.core.ledger.InMemoryLedger;
 import io.vmledger.producer.trace.TraceLine;
 import io.vmledger.producer.trace.TraceReader;
 import io.vmledger.schema.Status;
 import io.vmledger.schema.VmEvent;
 import io.vmledger.schema.codec.EventDecoder;
 import io.vmledger.schema.json.EventTime;
-import io.vmledger.tools.perfetto.PerfettoExport;
+import io.vmledger.schema.topic.Topics;
+import io.vmledger.tools.audit.DeviceEvents;
+import io.vmledger.tools.perfetto.LedgerTrace;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -20,11 +19,13 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,21 +34,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vmledger export --perfetto}: folds JSON traces offline exactly as {@code replay} does and
- * writes the ledger as a trace file for ui.perfetto.dev and {@code trace_processor} ({@link
- * PerfettoExport}), streamed as the fold goes.
+ * {@code vmledger export --perfetto}: folds JSON traces offline, or the events read back from the
+ * events topic, exactly as {@code replay} does and writes the ledger as a trace file for
+ * ui.perfetto.dev and {@code trace_processor} ({@link LedgerTrace}), streamed as the fold goes.
  */
 @Command(
         name = "export",
         mixinStandardHelpOptions = true,
         description = {
             "Write the ledger of traces, folded offline as replay does, as a Perfetto trace file.",
+            "Without TRACE it reads the events topic instead (--bootstrap, committed events only, up"
+                    + " to its end when the export starts), e.g. a device of a running 'vmledger demo'.",
             "A process per device, a track per VM and per file, a slice per ledger entry (its args:"
                     + " the replay outcome, with ops and steps), counters mapped_bytes and pt_pages per"
                     + " VM and live_bo_bytes per device, instants for faults, hangs, coredumps and alerts.",
             "The file is in the Chrome JSON trace-event format: open it in https://ui.perfetto.dev or"
                     + " with trace_processor.",
-            "Exit status: 0 when every line was read, 2 for bad arguments or an unreadable file."
+            "Exit status: 0 when every line was read, 2 for bad arguments, an unreadable file or no"
+                    + " broker, 1 if reading the topic failed."
         })
 public final class ExportCommand implements Callable<Integer> {
     @Option(
@@ -57,11 +61,12 @@ public final class ExportCommand implements Callable<Integer> {
     boolean perfetto;
 
     @Parameters(
-            arity = "1..*",
+            arity = "0..*",
             paramLabel = "TRACE",
             description =
-                    "Trace files (JSON Lines), folded in the order given; '-' reads standard input.")
-    List<String> inputs;
+                    "Trace files (JSON Lines), folded in the order given; '-' reads standard input."
+                            + " None: read the events topic.")
+    List<String> inputs = new ArrayList<>();
 
     @Option(
             names = {"-o", "--out"},
@@ -94,6 +99,8 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Mixin FoldOptions fold;
 
+    @Mixin KafkaOptions kafka;
+
     @Option(names = "--quiet", description = "No summary line on stderr.")
     boolean quiet;
 
@@ -110,33 +117,48 @@ public final class ExportCommand implements Callable<Integer> {
             err.println("vmledger export: " + problem);
             return 2;
         }
-        InMemoryLedger ledger = new InMemoryLedger(fold.config(), AlertThresholds.DEFAULT, 0);
+        boolean fromTopic = inputs.isEmpty();
+        if (fromTopic) {
+            String unreachable = KafkaReach.problem(kafka.bootstrap);
+            if (unreachable != null) {
+                err.println("vmledger export: " + unreachable);
+                return 2;
+            }
+        }
         ReplayCounts counts = new ReplayCounts();
         Progress progress = Progress.forStderr("export");
         String reading = null;
         try (Writer out = open()) {
-            PerfettoExport export = new PerfettoExport(out, from, to);
+            LedgerTrace trace = new LedgerTrace(out, fold.config(), from, to);
+            if (fromTopic) {
+                reading = "the events topic at " + kafka.bootstrap;
+                readTopic(trace, counts, progress);
+            }
             for (String input : inputs) {
                 reading = input;
                 try (TraceReader reader = new TraceReader(TraceReader.open(input))) {
                     while (reader.hasNext()) {
-                        fold(reader.next(), ledger, export, counts);
+                        fold(reader.next(), trace, counts);
                         progress.tick(counts.total());
                     }
                 }
             }
             reading = null;
-            export.finish();
+            trace.finish();
             progress.done();
             if (!quiet) {
                 err.println(
                         "vmledger export: "
                                 + counts
                                 + "; "
-                                + export.slices()
+                                + trace.slices()
                                 + " entries written to "
                                 + ("-".equals(output) ? "standard output" : output));
             }
+        } catch (IllegalStateException | KafkaException e) {
+            progress.done();
+            err.println("vmledger export: cannot read " + reading + ": " + e.getMessage());
+            return 1;
         } catch (IOException | UncheckedIOException e) {
             progress.done();
             err.println(
@@ -149,6 +171,27 @@ public final class ExportCommand implements Callable<Integer> {
             return 2;
         }
         return 0;
+    }
+
+    /** Folds the events topic: each named device's partition in turn, or the whole topic. */
+    private void readTopic(LedgerTrace trace, ReplayCounts counts, Progress progress)
+            throws IOException {
+        Topics topics = kafka.topics(1);
+        List<DeviceEvents> sources = new ArrayList<>();
+        if (devices.isEmpty()) {
+            sources.add(DeviceEvents.fleet(kafka.bootstrap, topics));
+        }
+        for (String d : devices) {
+            sources.add(DeviceEvents.of(kafka.bootstrap, topics, d));
+        }
+        for (DeviceEvents events : sources) {
+            try (events) {
+                for (DeviceEvents.Published e = events.next(); e != null; e = events.next()) {
+                    count(trace.fold(e.event(), e.domain()), counts);
+                    progress.tick(counts.total());
+                }
+            }
+        }
     }
 
     /** The first unusable argument, as one line, or null. */
@@ -165,7 +208,7 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
-        String unreadable = PathCheck.readProblem(inputs);
+        String unreadable = inputs.isEmpty() ? null : PathCheck.readProblem(inputs);
         if (unreadable != null) {
             return unreadable;
         }
@@ -196,9 +239,7 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     /** Folds one trace line as replay does and hands its entry to the export. */
-    private void fold(
-            TraceLine line, InMemoryLedger ledger, PerfettoExport export, ReplayCounts counts)
-            throws IOException {
+    private void fold(TraceLine line, LedgerTrace trace, ReplayCounts counts) throws IOException {
         if (line instanceof TraceLine.Bad bad) {
             if (devices.isEmpty() || devices.contains(bad.device())) {
                 counts.add(Status.bad_event);
@@ -209,9 +250,10 @@ public final class ExportCommand implements Callable<Integer> {
         if (!devices.isEmpty() && !devices.contains(e.getDevice())) {
             return;
         }
-        Event event = EventDecoder.decode(e);
-        Applied a = ledger.apply(e.getDevice(), e.getSeq(), e.getTs(), event);
+        count(trace.fold(e, EventDecoder.decode(e)), counts);
+    }
+
+    private static void count(Applied a, ReplayCounts counts) {
         counts.add(Status.valueOf(a.outcome().status().name().toLowerCase(Locale.ROOT)));
-        export.entry(event, a, ledger.tables(e.getDevice()));
     }
 }

@@ -46,7 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (before the first snapshot, exactly at one, between two, after the end, and at seeded random
  * times), the entry audit lists exactly the entries of a use-after-unmap story that touched the
  * faulting address or the BO, and {@code GET /devices/{d}/bos/{bo}?asOf=T} (read from the BO
- * history, the plain {@code bo-versions} store) agrees with both.
+ * history, the plain {@code bo-versions} store) agrees with both. {@code export --perfetto} of the
+ * events topic, and the engine's {@code /devices/{d}/perfetto}, write exactly the trace that {@code
+ * export --perfetto} writes from the same events in a file.
  */
 class AuditCommandIT {
     private static final long SEED = 515L;
@@ -60,6 +62,9 @@ class AuditCommandIT {
     private static final Topics TOPICS = Topics.prefixed("audit.", 3, (short) 1);
     private static final Map<String, List<RandomDeviceTrace.Line>> TRACES = new LinkedHashMap<>();
     private static final List<String> STORY = story();
+
+    /** Every line published, in order. */
+    private static final List<String> PUBLISHED = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -94,6 +99,7 @@ class AuditCommandIT {
         List<String> lines =
                 new ArrayList<>(all.stream().map(RandomDeviceTrace.Line::json).toList());
         lines.addAll(STORY);
+        PUBLISHED.addAll(lines);
         try (EventPublisher p =
                 new EventPublisher(broker.bootstrapServers(), TOPICS.events(), Map.of())) {
             for (String line : lines) {
@@ -302,6 +308,55 @@ class AuditCommandIT {
             }
         }
         assertTrue(compared > 10, "BOs compared: " + compared);
+    }
+
+    @Test
+    void perfettoExportOfTheTopicIsTheExportOfTheTraceFile() throws Exception {
+        Path trace = dir.resolve("published.jsonl");
+        Files.write(trace, PUBLISHED);
+        String[] topic = {"--bootstrap", broker.bootstrapServers(), "--topic-prefix", "audit."};
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://" + engine.http().host() + ":" + engine.http().port() + "/devices/";
+        List<String> devices = new ArrayList<>(TRACES.keySet());
+        devices.add("uau");
+        for (String d : devices) {
+            CliRun fromFile = run("export", "--perfetto", "--device", d, trace.toString());
+            CliRun fromTopic = run(concat(List.of("export", "--perfetto", "--device", d), topic));
+            assertEquals(0, fromFile.exit(), fromFile.err());
+            assertEquals(0, fromTopic.exit(), fromTopic.err());
+            assertTrue(fromFile.out().contains("\"ph\":\"X\""), d);
+            assertEquals(fromFile.out(), fromTopic.out(), d);
+            HttpResponse<String> served = get(http, base + d + "/perfetto");
+            assertEquals(200, served.statusCode(), served.body());
+            assertEquals(fromFile.out(), served.body(), d);
+        }
+        long from = ts(5);
+        long to = ts(9) + 1;
+        CliRun window =
+                run(
+                        "export",
+                        "--perfetto",
+                        "--device",
+                        "uau",
+                        "--from",
+                        String.valueOf(from),
+                        "--to",
+                        String.valueOf(to),
+                        trace.toString());
+        assertTrue(window.err().contains("; 5 entries written"), window.err());
+        assertEquals(
+                window.out(), get(http, base + "uau/perfetto?from=" + from + "&to=" + to).body());
+        CliRun fleet = run(concat(List.of("export", "--perfetto"), topic));
+        assertEquals(0, fleet.exit(), fleet.err());
+        assertTrue(fleet.err().contains("export: " + PUBLISHED.size() + " events: "), fleet.err());
+        assertEquals(404, get(http, base + "nobody/perfetto").statusCode());
+        assertEquals(400, get(http, base + "uau/perfetto?to=0").statusCode());
+    }
+
+    private static String[] concat(List<String> head, String[] tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(Arrays.asList(tail));
+        return all.toArray(String[]::new);
     }
 
     private static HttpResponse<String> get(HttpClient http, String uri) throws Exception {

@@ -2,39 +2,52 @@ package io.vmledger.tools.audit;
 
 import io.vmledger.core.event.Event;
 import io.vmledger.schema.VmEvent;
+import io.vmledger.schema.topic.Topics;
 import io.vmledger.schema.wire.EventAdmission;
 import io.vmledger.tools.kafka.TopicReader;
 import java.util.Arrays;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * One device's events in an events-topic partition, in order: exactly the records the engine folds
- * for it ({@link EventAdmission}); other devices' records are passed over, and the device's records
- * the engine dead-letters are passed over and counted.
+ * One device's events in an events-topic partition, or every device's events in the whole topic, in
+ * order (per device): exactly the records the engine folds ({@link EventAdmission}), committed ones
+ * only, up to the end the topic had when reading began. Other devices' records are passed over, and
+ * records the engine dead-letters are passed over and counted.
  */
-final class DeviceEvents implements AutoCloseable {
+public final class DeviceEvents implements AutoCloseable {
     /**
      * An event as published, its domain form, and the record timestamp (ms) it was published with.
      */
-    record Published(VmEvent event, Event domain, long timestampMs, long offset) {}
+    public record Published(VmEvent event, Event domain, long timestampMs, long offset) {}
 
     private final TopicReader<String, VmEvent> cursor;
-    private final String device;
+
+    /** The serialized key of the device read, or null for every device. */
     private final byte[] key;
 
-    /** The device's records the engine would dead-letter, skipped. */
+    /** Records the engine would dead-letter, skipped. */
     private long skipped;
 
     DeviceEvents(TopicReader<String, VmEvent> cursor, String device) {
         this.cursor = cursor;
-        this.device = device;
-        this.key = cursor.topic().serializeKey(device);
+        this.key = device == null ? null : cursor.topic().serializeKey(device);
     }
 
-    /** The device's next event, or null at the end. */
-    Published next() {
+    /** {@code device}'s events, from the start of its partition of {@code topics}' events topic. */
+    public static DeviceEvents of(String bootstrap, Topics topics, String device) {
+        return new DeviceEvents(
+                TopicReader.partitionOf(bootstrap, topics.events(), device), device);
+    }
+
+    /** Every device's events, from the start of every partition of the events topic. */
+    public static DeviceEvents fleet(String bootstrap, Topics topics) {
+        return new DeviceEvents(TopicReader.all(bootstrap, topics.events()), null);
+    }
+
+    /** The next event, or null at the end. */
+    public Published next() {
         for (ConsumerRecord<byte[], byte[]> r = cursor.next(); r != null; r = cursor.next()) {
-            if (!Arrays.equals(key, r.key())) {
+            if (key != null && !Arrays.equals(key, r.key())) {
                 continue;
             }
             EventAdmission.Verdict v = EventAdmission.of(r.key(), r.value());
@@ -48,10 +61,9 @@ final class DeviceEvents implements AutoCloseable {
     }
 
     /**
-     * Records of the device that are not an event of it (dead-lettered by the engine), skipped so
-     * far.
+     * Records that are not an event of their key's device (dead-lettered by the engine), so far.
      */
-    long skipped() {
+    public long skipped() {
         return skipped;
     }
 

@@ -48,11 +48,12 @@ import org.apache.kafka.streams.state.HostInfo;
  * WebUi}), {@code /alerts} and {@code /coredumps} ({@code ?device=}), {@code
  * /devices/{d}/overview}, {@code /devices/{d}/vms/{vm}/map?from=&to=&px=} (the VAs of a window
  * merged into at most about 2 px items, {@link VaBuckets}), {@code /devices/{d}/timeline} and
- * {@code /devices/{d}/bos/{bo}/history} (the ledger, read back from the topics). With {@code
- * ?seq=N} the overview, VM, VA, map, lookup and BO queries answer from the device's state right
- * after its ledger entry N ({@link TimeTravel}). Numbers are decimal or {@code 0x} hex u64; times
- * are microseconds since the epoch (decimal or {@code 0x} hex) or ISO-8601 with offset. A parameter
- * a path does not take is a 400.
+ * {@code /devices/{d}/bos/{bo}/history} (the ledger, read back from the topics), {@code
+ * /devices/{d}/perfetto?from=&to=} (the device's ledger as a Perfetto trace, {@link DeviceTrace}).
+ * With {@code ?seq=N} the overview, VM, VA, map, lookup and BO queries answer from the device's
+ * state right after its ledger entry N ({@link TimeTravel}). Numbers are decimal or {@code 0x} hex
+ * u64; times are microseconds since the epoch (decimal or {@code 0x} hex) or ISO-8601 with offset.
+ * A parameter a path does not take is a 400.
  */
 public final class QueryRouter {
     /** Marks a forwarded request, so that it is never forwarded twice. */
@@ -80,6 +81,7 @@ public final class QueryRouter {
     private final PrometheusMeterRegistry metrics;
     private final FleetOutputs outputs;
     private final TimeTravel travel;
+    private final DeviceTrace perfetto;
 
     /** The widest map one request draws, in buckets. */
     static final int MAX_PX = 8192;
@@ -104,6 +106,7 @@ public final class QueryRouter {
             Topics topics) {
         this.outputs = new FleetOutputs(bootstrap, topics);
         this.travel = new TimeTravel(bootstrap, topics, config);
+        this.perfetto = new DeviceTrace(bootstrap, topics, config);
         this.streams = streams;
         this.self = self;
         this.local = new LocalQueries(streams, config, boundaries);
@@ -222,7 +225,7 @@ public final class QueryRouter {
      */
     private static boolean readsHistory(List<String> s, Map<String, String> params) {
         return params.containsKey("seq")
-                || (s.size() == 1 && s.get(0).equals("timeline"))
+                || (s.size() == 1 && (s.get(0).equals("timeline") || s.get(0).equals("perfetto")))
                 || (s.size() == 3 && s.get(0).equals("bos") && s.get(2).equals("history"));
     }
 
@@ -232,6 +235,16 @@ public final class QueryRouter {
             accept(params);
             local.device(device, partition);
             return HttpReply.json(travel.timeline(device));
+        }
+        if (s.size() == 1 && s.get(0).equals("perfetto")) {
+            accept(params, "from", "to");
+            local.device(device, partition);
+            long from = params.containsKey("from") ? micros("from", params.get("from")) : 0;
+            long to = params.containsKey("to") ? micros("to", params.get("to")) : Long.MAX_VALUE;
+            if (to <= from) {
+                throw new BadRequest(400, "to must be after from");
+            }
+            return perfetto.of(device, from, to);
         }
         if (s.size() == 3 && s.get(0).equals("bos") && s.get(2).equals("history")) {
             accept(params);
@@ -578,8 +591,13 @@ public final class QueryRouter {
 
     /** A time parameter: microseconds since the epoch or ISO-8601 with offset. */
     static Instant time(String name, String text) {
+        return Instant.EPOCH.plus(micros(name, text), ChronoUnit.MICROS);
+    }
+
+    /** A time parameter in microseconds since the epoch (given as such or as ISO-8601). */
+    static long micros(String name, String text) {
         try {
-            return Instant.EPOCH.plus(EventTime.parse(text), ChronoUnit.MICROS);
+            return EventTime.parse(text);
         } catch (IllegalArgumentException e) {
             throw new BadRequest(400, name + ": " + e.getMessage());
         }

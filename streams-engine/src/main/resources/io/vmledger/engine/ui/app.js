@@ -71,6 +71,10 @@ function fleetPage() {
 function devicePage(device) {
   const d = encodeURIComponent(device);
   view.append(el("h2", `Device ${device}`));
+  const actions = el("p");
+  actions.className = "actions";
+  actions.innerHTML = `<a id="perfetto-export" download="${esc(device)}.perfetto.json" href="/devices/${d}/perfetto">Export timeline for Perfetto</a>: the device's ledger as a trace file; open it at ui.perfetto.dev (Open trace file) or with trace_processor.`;
+  view.append(actions);
   const body = el("div");
   view.append(body);
   return every(3000, async () => {
