@@ -35,6 +35,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -427,6 +428,18 @@ class WebUiIT {
                                     b.findElement(By.id("view"))
                                             .getText()
                                             .contains("drm-total-memory"));
+            // the export link downloads the device's ledger as a Perfetto trace: a slice per entry
+            WebElement export = b.findElement(By.id("perfetto-export"));
+            assertEquals(DEVICE + ".perfetto.json", export.getAttribute("download"));
+            Object slices =
+                    ((JavascriptExecutor) b)
+                            .executeAsyncScript(
+                                    "const done = arguments[arguments.length - 1];"
+                                            + " fetch(arguments[0]).then(r => r.json()).then("
+                                            + " t => done(t.traceEvents.filter(e => e.ph === 'X').length),"
+                                            + " e => done(String(e)));",
+                                    export.getAttribute("href"));
+            assertEquals(11L, slices);
             b.get(base() + "/#/alerts");
             new WebDriverWait(b, WAIT)
                     .until(x -> b.findElements(By.cssSelector("table.alerts")).size() == 1);
