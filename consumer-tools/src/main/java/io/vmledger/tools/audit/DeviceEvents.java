@@ -44,6 +44,11 @@ public final class DeviceEvents implements AutoCloseable {
         return new DeviceEvents(TopicReader.all(bootstrap, topics.events()), null);
     }
 
+    /** Goes on from {@code offset} of the partition read (a one-device reader). */
+    void seek(long offset) {
+        cursor.seek(offset);
+    }
+
     /** The next event, or null at the end. */
     public Published next() {
         for (ConsumerRecord<byte[], byte[]> r = cursor.next(); r != null; r = cursor.next()) {

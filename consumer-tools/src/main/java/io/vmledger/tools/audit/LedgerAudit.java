@@ -20,6 +20,15 @@ public final class LedgerAudit {
     /** A matching entry and its event. */
     public record Match(LedgerEntry entry, VmEvent event) {}
 
+    /**
+     * Where reading a device's ledger and events partitions stopped: the offsets after the last
+     * entry read and after its event ({@link #START}: nothing read yet).
+     */
+    public record Position(long ledger, long events) {
+        /** Before the first record of both partitions. */
+        public static final Position START = new Position(-1, -1);
+    }
+
     private LedgerAudit() {}
 
     /**
@@ -37,8 +46,7 @@ public final class LedgerAudit {
             long to,
             Consumer<Match> out) {
         long fromMs = Math.floorDiv(from, 1000);
-        byte[] key = topics.ledger().serializeKey(device);
-        long read = 0;
+        long[] read = {0};
         try (TopicReader<String, LedgerEntry> ledger =
                         TopicReader.partitionOf(bootstrap, topics.ledger(), device)
                                 .fromTime(fromMs);
@@ -47,46 +55,94 @@ public final class LedgerAudit {
                                 TopicReader.partitionOf(bootstrap, topics.events(), device)
                                         .fromTime(fromMs),
                                 device)) {
-            for (ConsumerRecord<byte[], byte[]> r = ledger.next(); r != null; r = ledger.next()) {
-                if (!Arrays.equals(key, r.key()) || r.timestamp() < fromMs) {
-                    continue;
-                }
-                DeviceEvents.Published e = events.next();
-                while (e != null && e.timestampMs() < fromMs) {
-                    e = events.next();
-                }
-                if (e == null) {
-                    throw new IllegalStateException(
-                            "ledger entry at offset "
-                                    + r.offset()
-                                    + " of "
-                                    + topics.ledger().name()
-                                    + " has no event of device '"
-                                    + device
-                                    + "' in "
-                                    + topics.events().name());
-                }
-                LedgerEntry entry = ledger.value(r);
-                if (entry.getSeq() == null || entry.getSeq() != e.event().getSeq()) {
-                    throw new IllegalStateException(
-                            "ledger entry seq "
-                                    + entry.getSeq()
-                                    + " of device '"
-                                    + device
-                                    + "' does not pair with event seq "
-                                    + e.event().getSeq()
-                                    + ": are these the engine's topics?");
-                }
-                long ts = entry.getTs() == null ? 0 : entry.getTs();
-                if (ts < from || ts > to) {
-                    continue;
-                }
-                read++;
-                if (touches.match(entry, e.event())) {
-                    out.accept(new Match(entry, e.event()));
-                }
-            }
+            pair(
+                    ledger,
+                    events,
+                    device,
+                    fromMs,
+                    m -> {
+                        long ts = m.entry().getTs() == null ? 0 : m.entry().getTs();
+                        if (ts < from || ts > to) {
+                            return;
+                        }
+                        read[0]++;
+                        if (touches.match(m.entry(), m.event())) {
+                            out.accept(m);
+                        }
+                    });
         }
-        return read;
+        return read[0];
+    }
+
+    /**
+     * Hands every entry of {@code device} after {@code at} to {@code out} with its event, in ledger
+     * order, up to the end the topics have now.
+     *
+     * @return where to go on from next time
+     */
+    public static Position follow(
+            String bootstrap, Topics topics, String device, Position at, Consumer<Match> out) {
+        try (TopicReader<String, LedgerEntry> ledger =
+                        TopicReader.partitionOf(bootstrap, topics.ledger(), device);
+                DeviceEvents events =
+                        new DeviceEvents(
+                                TopicReader.partitionOf(bootstrap, topics.events(), device),
+                                device)) {
+            if (at.ledger() >= 0) {
+                ledger.seek(at.ledger());
+                events.seek(at.events());
+            }
+            Position reached = pair(ledger, events, device, Long.MIN_VALUE, out);
+            return reached == null ? at : reached;
+        }
+    }
+
+    /**
+     * Pairs the device's entries from {@code ledger} (record time at or after {@code fromMs}) with
+     * its events from {@code events}: the n-th entry read with the n-th event.
+     *
+     * @return the position after the last pair, or null if there was none
+     */
+    private static Position pair(
+            TopicReader<String, LedgerEntry> ledger,
+            DeviceEvents events,
+            String device,
+            long fromMs,
+            Consumer<Match> out) {
+        byte[] key = ledger.topic().serializeKey(device);
+        Position reached = null;
+        for (ConsumerRecord<byte[], byte[]> r = ledger.next(); r != null; r = ledger.next()) {
+            if (!Arrays.equals(key, r.key()) || r.timestamp() < fromMs) {
+                continue;
+            }
+            DeviceEvents.Published e = events.next();
+            while (e != null && e.timestampMs() < fromMs) {
+                e = events.next();
+            }
+            if (e == null) {
+                throw new IllegalStateException(
+                        "ledger entry at offset "
+                                + r.offset()
+                                + " of "
+                                + ledger.topic().name()
+                                + " has no event of device '"
+                                + device
+                                + "'");
+            }
+            LedgerEntry entry = ledger.value(r);
+            if (entry.getSeq() == null || entry.getSeq() != e.event().getSeq()) {
+                throw new IllegalStateException(
+                        "ledger entry seq "
+                                + entry.getSeq()
+                                + " of device '"
+                                + device
+                                + "' does not pair with event seq "
+                                + e.event().getSeq()
+                                + ": are these the engine's topics?");
+            }
+            out.accept(new Match(entry, e.event()));
+            reached = new Position(r.offset() + 1, e.offset() + 1);
+        }
+        return reached;
     }
 }

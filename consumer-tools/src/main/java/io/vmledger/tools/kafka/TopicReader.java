@@ -140,6 +140,21 @@ public final class TopicReader<K, V> implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Positions each partition whose number {@code next} maps at that offset (the one after the
+     * last record read before); the others stay where they are. With the offsets of what an earlier
+     * reader handed over, a new one reads only what was written since.
+     */
+    public TopicReader<K, V> resume(Map<Integer, Long> next) {
+        for (TopicPartition p : partitions) {
+            Long offset = next.get(p.partition());
+            if (offset != null) {
+                consumer.seek(p, offset);
+            }
+        }
+        return this;
+    }
+
     /** The topic this reader reads. */
     public Topic<K, V> topic() {
         return topic;

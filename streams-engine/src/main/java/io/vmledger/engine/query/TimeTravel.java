@@ -35,6 +35,9 @@ final class TimeTravel {
 
     private static final int CACHED_STATES = 4;
 
+    /** Devices whose timelines are kept between requests. */
+    private static final int CACHED_TIMELINES = 16;
+
     /** The ops of a VM_BIND an entry shows (with {@code ops_total}). */
     static final int OPS_SHOWN = 4;
 
@@ -43,20 +46,27 @@ final class TimeTravel {
     private final FoldConfig config;
 
     /** Recently rebuilt states by "device\0seq", least recently used first; guarded by itself. */
-    private final Map<String, DeviceQueries> states =
-            new LinkedHashMap<>(8, 0.75f, true) {
-                private static final long serialVersionUID = 1L;
+    private final Map<String, DeviceQueries> states = lru(CACHED_STATES);
 
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, DeviceQueries> eldest) {
-                    return size() > CACHED_STATES;
-                }
-            };
+    /** Timelines of the devices asked for last, least recently used first; guarded by itself. */
+    private final Map<String, Timeline> timelines = lru(CACHED_TIMELINES);
 
     TimeTravel(String bootstrap, Topics topics, FoldConfig config) {
         this.bootstrap = bootstrap;
         this.topics = topics;
         this.config = config;
+    }
+
+    /** A map that keeps its {@code capacity} most recently used entries. */
+    private static <V> Map<String, V> lru(int capacity) {
+        return new LinkedHashMap<>(2 * capacity, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > capacity;
+            }
+        };
     }
 
     /**
@@ -82,44 +92,60 @@ final class TimeTravel {
         return q;
     }
 
-    /** {@code {"device":…,"total":N,"entries":[…]}}: the device's newest {@link #KEEP} entries. */
+    /**
+     * {@code {"device":…,"total":N,"entries":[…]}}: the device's newest {@link #KEEP} entries. The
+     * timelines of the last few devices asked for are kept and extended by what the ledger gained
+     * since ({@link LedgerAudit#follow}), so a page polling a busy device reads only its new
+     * entries.
+     */
     String timeline(String device) {
-        return entries(device, new Touches(null, null, null));
+        Timeline t;
+        synchronized (timelines) {
+            t = timelines.computeIfAbsent(device, d -> new Timeline());
+        }
+        synchronized (t) {
+            t.position = LedgerAudit.follow(bootstrap, topics, device, t.position, t::add);
+            return json(device, t.total, t.rows);
+        }
     }
 
     /** The device's entries that touched BO {@code bo}. */
     String boHistory(String device, long bo) {
-        return entries(device, new Touches(null, null, bo));
+        Timeline t = new Timeline();
+        LedgerAudit.scan(
+                bootstrap, topics, device, new Touches(null, null, bo), 0, Long.MAX_VALUE, t::add);
+        return json(device, t.total, t.rows);
     }
 
-    private String entries(String device, Touches touches) {
-        Deque<String> rows = new ArrayDeque<>();
-        long[] total = {0};
-        long[] at = {0};
-        LedgerAudit.scan(
-                bootstrap,
-                topics,
-                device,
-                touches,
-                0,
-                Long.MAX_VALUE,
-                m -> {
-                    total[0]++;
-                    long seq = m.entry().getSeq();
-                    if (total[0] == 1 || Long.compareUnsigned(seq, at[0]) > 0) {
-                        at[0] = seq;
-                    }
-                    rows.addLast(entry(m, at[0]));
-                    if (rows.size() > KEEP) {
-                        rows.removeFirst();
-                    }
-                });
+    private static String json(String device, long total, Deque<String> rows) {
         StringBuilder b = new StringBuilder(64 + rows.size() * 160);
         b.append("{\"device\":");
         JsonOut.string(b, device);
-        b.append(",\"total\":").append(total[0]).append(",\"entries\":[");
+        b.append(",\"total\":").append(total).append(",\"entries\":[");
         b.append(String.join(",", rows));
         return b.append("]}").toString();
+    }
+
+    /**
+     * Ledger entries listed so far (the newest {@link #KEEP}), how many there were, the highest seq
+     * among them, and where reading stopped; guarded by itself.
+     */
+    private static final class Timeline {
+        final Deque<String> rows = new ArrayDeque<>();
+        long total;
+        long at;
+        LedgerAudit.Position position = LedgerAudit.Position.START;
+
+        void add(LedgerAudit.Match m) {
+            long seq = m.entry().getSeq();
+            if (total++ == 0 || Long.compareUnsigned(seq, at) > 0) {
+                at = seq;
+            }
+            rows.addLast(entry(m, at));
+            if (rows.size() > KEEP) {
+                rows.removeFirst();
+            }
+        }
     }
 
     /**

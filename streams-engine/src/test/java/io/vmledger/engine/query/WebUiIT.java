@@ -13,6 +13,7 @@ import io.vmledger.engine.ReplayReference;
 import io.vmledger.engine.VmledgerEngine;
 import io.vmledger.engine.topology.EngineTopology;
 import io.vmledger.producer.kafka.EventPublisher;
+import io.vmledger.schema.json.TraceJson;
 import io.vmledger.schema.topic.Topics;
 import java.io.File;
 import java.net.URI;
@@ -61,6 +62,7 @@ class WebUiIT {
     private static VmledgerEngine engine;
     private static List<String> trace;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Topics TOPICS = Topics.prefixed("webui.", 1, (short) 1);
 
     /** The known trace: seq 10 unmaps BO 2, seq 11 faults inside the hole it left. */
     static List<String> trace() {
@@ -138,7 +140,7 @@ class WebUiIT {
     static void start() throws Exception {
         dir = Files.createTempDirectory("vmledger-webui");
         broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), 0);
-        Topics topics = Topics.prefixed("webui.", 1, (short) 1);
+        Topics topics = TOPICS;
         EngineConfig config =
                 new EngineConfig(
                         broker.bootstrapServers(),
@@ -181,6 +183,47 @@ class WebUiIT {
         }
         if (broker != null) {
             broker.close();
+        }
+    }
+
+    @Test
+    void theTimelineAndTheCoredumpsFollowWhatTheLedgerGains() throws Exception {
+        String device = "ui-tail";
+        List<String> lines = trace().stream().map(l -> l.replace(DEVICE, device)).toList();
+        String path = "/devices/" + device + "/timeline";
+        String dumps = "/coredumps?device=" + device;
+        publish(lines.subList(0, 8));
+        awaitTotal(path, 8);
+        assertEquals(
+                new TimeTravel(broker.bootstrapServers(), TOPICS, FoldConfig.DEFAULT)
+                        .timeline(device),
+                get(path).body());
+        assertEquals("{\"coredumps\":[]}", get(dumps).body());
+        publish(lines.subList(8, lines.size()));
+        awaitTotal(path, lines.size());
+        // extended from where the last answer stopped: the same as a timeline read from the start
+        assertEquals(
+                new TimeTravel(broker.bootstrapServers(), TOPICS, FoldConfig.DEFAULT)
+                        .timeline(device),
+                get(path).body());
+        String body = get(dumps).body();
+        assertTrue(body.contains("\"seq\":11") && body.contains(device), body);
+        assertTrue(get("/coredumps").body().contains("\"device\":\"" + DEVICE + "\""));
+    }
+
+    private static void publish(List<String> lines) {
+        try (EventPublisher p =
+                new EventPublisher(broker.bootstrapServers(), TOPICS.events(), Map.of())) {
+            lines.stream().map(TraceJson::parse).forEach(p::send);
+            p.flush();
+        }
+    }
+
+    private static void awaitTotal(String timeline, int total) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!get(timeline).body().contains("\"total\":" + total + ",")) {
+            assertTrue(System.nanoTime() < deadline, timeline + " never reached " + total);
+            Thread.sleep(200);
         }
     }
 
