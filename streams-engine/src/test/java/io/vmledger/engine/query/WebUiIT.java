@@ -187,7 +187,7 @@ class WebUiIT {
     }
 
     @Test
-    void theTimelineAndTheCoredumpsFollowWhatTheLedgerGains() throws Exception {
+    void theTimelineAndTheCoredumpsFollowWhatTheLedgerGainsDuplicatesIncluded() throws Exception {
         String device = "ui-tail";
         List<String> lines = trace().stream().map(l -> l.replace(DEVICE, device)).toList();
         String path = "/devices/" + device + "/timeline";
@@ -199,8 +199,12 @@ class WebUiIT {
                         .timeline(device),
                 get(path).body());
         assertEquals("{\"coredumps\":[]}", get(dumps).body());
-        publish(lines.subList(8, lines.size()));
-        awaitTotal(path, lines.size());
+        // a duplicate of seq 5 after seq 8: its entry's state is the one after seq 8 ("at")
+        List<String> rest = new ArrayList<>(List.of(lines.get(4)));
+        rest.addAll(lines.subList(8, lines.size()));
+        publish(rest);
+        awaitTotal(path, lines.size() + 1);
+        assertTrue(get(path).body().contains("{\"seq\":5,\"at\":8,"), get(path).body());
         // extended from where the last answer stopped: the same as a timeline read from the start
         assertEquals(
                 new TimeTravel(broker.bootstrapServers(), TOPICS, FoldConfig.DEFAULT)
