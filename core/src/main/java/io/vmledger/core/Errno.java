@@ -24,5 +24,10 @@ public enum Errno {
     /** No space left in the VM window for a kernel-chosen address. */
     ENOSPC,
     /** Out of memory: the pre-allocated page-table pool ran out (§5.2). */
-    ENOMEM
+    ENOMEM,
+    /**
+     * Operation already in progress: a legacy SUBMIT's BO table lists a BO twice, so locking it
+     * again finds it already locked (docs/kernel-model.md, "Submits").
+     */
+    EALREADY
 }

@@ -9,6 +9,7 @@ import io.vmledger.core.dump.CrashState;
 import io.vmledger.core.event.Event;
 import io.vmledger.core.event.Madv;
 import io.vmledger.core.event.SubmitBo;
+import io.vmledger.core.fold.Outcome;
 import io.vmledger.core.ledger.Applied;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,14 +61,59 @@ class SubmitsTest {
         t.boNew(1, 10, 0x1000);
         t.boNew(2, 20, 0x1000);
         t.error(submit(1, 1, read(99)), Errno.EINVAL);
-        t.error(submit(1, 1, new SubmitBo(10, 0x8, null)), Errno.EINVAL);
-        t.error(submit(1, 1, read(10), read(10)), Errno.EINVAL);
+        t.error(submit(1, 1, new SubmitBo(10, 0x10, null)), Errno.EINVAL);
+        t.error(submit(1, 1, read(10), read(10)), Errno.EALREADY);
         t.error(new Event.Submit(1, 4, 1, List.of()), Errno.ENOENT);
         t.error(submit(2, 1, read(20)), Errno.EINVAL);
         t.ok(submit(2, 1));
         t.error(submit(2, 1), Errno.EEXIST);
         t.error(new Event.GpuFault(2, 0, false, "T", null, 0L, 9L), Errno.ENOENT);
         assertEquals(0, t.bo(10).pins(), "a rejected submit pins nothing");
+    }
+
+    @Test
+    void everyEntrysFlagsAreCheckedBeforeAnyHandleAndEveryHandleBeforeAnyPin() {
+        LedgerFixture t = new LedgerFixture();
+        t.legacyFile(1);
+        t.boNew(1, 10, 0x1000);
+        t.boNew(1, 11, 0x1000);
+        t.ok(new Event.Madvise(10, Madv.DONTNEED));
+        Outcome o = t.error(submit(1, 1, read(10), read(99)), Errno.EINVAL);
+        assertTrue(o.reason().contains("invalid handle: bo 99 at index 1"), o.reason());
+        o = t.error(submit(1, 1, read(99), new SubmitBo(11, 0, null)), Errno.EINVAL);
+        assertTrue(o.reason().contains("flags 0x0 at index 1"), o.reason());
+        o = t.error(submit(1, 1, read(11), read(11), read(99)), Errno.EINVAL);
+        assertTrue(o.reason().contains("invalid handle: bo 99 at index 2"), o.reason());
+        o = t.error(submit(1, 1, read(10), read(11), read(11)), Errno.EALREADY);
+        assertTrue(o.reason().contains("bo 11 at index 2"), o.reason());
+        assertTrue(o.reason().contains("index 1"), o.reason());
+        t.error(submit(1, 1, read(11), read(10)), Errno.EBUSY);
+        assertEquals(0, t.bo(11).pins(), "a rejected submit pins nothing");
+    }
+
+    @Test
+    void anEntryMustBeReadOrWriteAndMayAskForNoImplicitSync() {
+        LedgerFixture t = new LedgerFixture();
+        t.legacyFile(1);
+        t.boNew(1, 10, 0x1000);
+        Outcome o = t.error(submit(1, 1, new SubmitBo(10, SubmitBo.DUMP, null)), Errno.EINVAL);
+        assertTrue(o.reason().contains("neither READ nor WRITE"), o.reason());
+        t.error(submit(1, 1, new SubmitBo(10, SubmitBo.NO_IMPLICIT, null)), Errno.EINVAL);
+        t.ok(submit(1, 1, new SubmitBo(10, SubmitBo.WRITE | SubmitBo.NO_IMPLICIT, null)));
+        assertEquals(1, t.bo(10).pins());
+    }
+
+    @Test
+    void aBoIsLookedUpInTheVmBeforeItsPagesArePinned() {
+        LedgerFixture t = new LedgerFixture();
+        t.ok(new Event.FileOpen(1, false, LedgerFixture.VA_START, 0x2000, true));
+        t.boNew(1, 10, 0x4000);
+        t.boNew(1, 11, 0x1000);
+        t.ok(new Event.Madvise(10, Madv.DONTNEED));
+        t.ok(new Event.Madvise(11, Madv.DONTNEED));
+        t.error(submit(1, 1, read(10)), Errno.ENOSPC);
+        Outcome o = t.error(submit(1, 1, read(11)), Errno.EBUSY);
+        assertTrue(o.reason().contains("bo 11 at index 0 cannot be pinned"), o.reason());
     }
 
     @Test

@@ -14,10 +14,9 @@ import io.vmledger.core.state.VmRecord;
 import io.vmledger.core.store.CompositeKey;
 import io.vmledger.core.store.Cursor;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * GEM_SUBMIT as far as it touches VM state (docs/kernel-model.md, "Submits"), {@code device_info},
@@ -29,9 +28,10 @@ import java.util.Set;
  *   submit ──► in flight (BOs looked up and pinned) ──(submit_retired | file_close)──► gone
  * </pre>
  *
- * On a legacy context the kernel looks every BO of the table up in the context's VM, mapping the
- * whole BO if it has no VMA there yet ({@code msm_gem_get_and_pin_iova}), and pins it until the
- * submit retires. A VM_BIND context's submit carries no BO table (§3.2).
+ * On a legacy context the kernel checks the whole table's flags, then its handles, then locks its
+ * BOs, then looks every BO up in the context's VM, mapping the whole BO if it has no VMA there yet,
+ * and pins it until the submit retires ({@code submit_pin_objects}). A VM_BIND context's submit
+ * carries no BO table (§3.2).
  */
 public final class Submits {
     private final DeviceModel m;
@@ -47,7 +47,11 @@ public final class Submits {
         return null;
     }
 
-    /** GEM_SUBMIT: validates the queue and the BO table, then looks up and pins each BO. */
+    /**
+     * GEM_SUBMIT: validates the queue, then the BO table ({@link #checkTable}), then per BO in
+     * table order looks it up in the VM (placing a new VMA: ENOSPC when it does not fit) and only
+     * then pins its pages (EBUSY for DONTNEED or purged), as {@code submit_pin_objects} does.
+     */
     public Rejection submit(Event.Submit e) {
         FileRecord f = m.openFile(e.file());
         if (f == null) {
@@ -78,35 +82,24 @@ public final class Submits {
         if (vm.unusable()) {
             return Rejection.of(Errno.EPIPE, "context is unusable");
         }
+        Rejection checked = checkTable(e);
+        if (checked != null) {
+            return checked;
+        }
         KernelVmMapper mapper = new KernelVmMapper(m);
-        Set<Long> seen = new HashSet<>();
         List<long[]> placed = new ArrayList<>(e.bos().size());
         List<Va> planned = new ArrayList<>();
         for (int i = 0; i < e.bos().size(); i++) {
             SubmitBo sb = e.bos().get(i);
-            String at = " at index " + i;
-            if ((sb.flags() & ~SubmitBo.FLAGS) != 0) {
-                return Rejection.of(
-                        Errno.EINVAL,
-                        "invalid flags " + U64.hex(sb.flags()) + at + " of the BO table");
-            }
-            if (m.handles(e.file(), sb.bo()) == 0) {
-                return Rejection.of(
-                        Errno.EINVAL, "invalid handle: bo " + U64.toString(sb.bo()) + at);
-            }
-            if (!seen.add(sb.bo())) {
-                return Rejection.of(
-                        Errno.EINVAL, "bo " + U64.toString(sb.bo()) + at + " is listed twice");
-            }
             BoRecord b = m.liveBo(sb.bo());
-            Rejection pin = BoRegistry.pinRefusal(b, at);
-            if (pin != null) {
-                return pin;
-            }
             long[] iova = new long[1];
             Rejection r = mapper.place(vm, b, sb.iova(), planned, iova);
             if (r != null) {
                 return r;
+            }
+            Rejection pin = BoRegistry.pinRefusal(b, " at index " + i);
+            if (pin != null) {
+                return pin;
             }
             planned.add(Va.of(iova[0], b.size(), b.bo(), 0));
             placed.add(iova);
@@ -122,6 +115,57 @@ public final class Submits {
             table.add(new SubmitBo(sb.bo(), sb.flags(), iova));
         }
         m.tables().submits().put(key, new SubmitRecord(table, 0));
+        return null;
+    }
+
+    /**
+     * The BO table's checks before any BO is looked up in the VM, each over the whole table and in
+     * the kernel's order: every entry's flags, then every handle ({@code submit_lookup_objects},
+     * two passes), then the lock of every BO in table order ({@code submit_lock_objects}), where a
+     * BO listed again is already locked by this submit: EALREADY.
+     */
+    private Rejection checkTable(Event.Submit e) {
+        List<SubmitBo> bos = e.bos();
+        for (int i = 0; i < bos.size(); i++) {
+            Rejection r = flagsRefusal(bos.get(i).flags(), i);
+            if (r != null) {
+                return r;
+            }
+        }
+        for (int i = 0; i < bos.size(); i++) {
+            long bo = bos.get(i).bo();
+            if (m.handles(e.file(), bo) == 0) {
+                return Rejection.of(
+                        Errno.EINVAL, "invalid handle: bo " + U64.toString(bo) + " at index " + i);
+            }
+        }
+        Map<Long, Integer> locked = new HashMap<>();
+        for (int i = 0; i < bos.size(); i++) {
+            long bo = bos.get(i).bo();
+            Integer first = locked.putIfAbsent(bo, i);
+            if (first != null) {
+                return Rejection.of(
+                        Errno.EALREADY,
+                        "bo "
+                                + U64.toString(bo)
+                                + " at index "
+                                + i
+                                + " is listed twice: already locked at index "
+                                + first);
+            }
+        }
+        return null;
+    }
+
+    /** An entry's flags: only MSM_SUBMIT_BO_* bits, and READ or WRITE among them (EINVAL). */
+    private static Rejection flagsRefusal(long flags, int i) {
+        String what = "invalid flags " + U64.hex(flags) + " at index " + i + " of the BO table";
+        if ((flags & ~SubmitBo.FLAGS) != 0) {
+            return Rejection.of(Errno.EINVAL, what);
+        }
+        if ((flags & SubmitBo.READ_OR_WRITE) == 0) {
+            return Rejection.of(Errno.EINVAL, what + ": neither READ nor WRITE");
+        }
         return null;
     }
 
