@@ -54,7 +54,7 @@ class SubmitsTest {
     }
 
     @Test
-    void theKernelsSubmitChecksAreErrors() {
+    void theKernelsSubmitChecksAreErrorsAnUnusableContextBeforeItsQueue() {
         LedgerFixture t = new LedgerFixture();
         t.legacyFile(1);
         t.vmBindFile(2);
@@ -69,6 +69,9 @@ class SubmitsTest {
         t.error(submit(2, 1), Errno.EEXIST);
         t.error(new Event.GpuFault(2, 0, false, "T", null, 0L, 9L), Errno.ENOENT);
         assertEquals(0, t.bo(10).pins(), "a rejected submit pins nothing");
+        t.ok(new Event.GpuHang(2));
+        t.error(new Event.Submit(2, 4, 2, List.of()), Errno.EPIPE);
+        t.error(submit(2, 2), Errno.EPIPE);
     }
 
     @Test

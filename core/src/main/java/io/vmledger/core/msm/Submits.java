@@ -48,7 +48,8 @@ public final class Submits {
     }
 
     /**
-     * GEM_SUBMIT: validates the queue, then the BO table ({@link #checkTable}), then per BO in
+     * GEM_SUBMIT: refuses an unusable context before it even looks the queue up (EPIPE), as the
+     * ioctl does, then validates the queue, then the BO table ({@link #checkTable}), then per BO in
      * table order looks it up in the VM (placing a new VMA: ENOSPC when it does not fit) and only
      * then pins its pages (EBUSY for DONTNEED or purged), as {@code submit_pin_objects} does.
      */
@@ -56,6 +57,10 @@ public final class Submits {
         FileRecord f = m.openFile(e.file());
         if (f == null) {
             return BoRegistry.notOpen(e.file());
+        }
+        VmRecord vm = m.vm(e.file());
+        if (vm.unusable()) {
+            return Rejection.of(Errno.EPIPE, "context is unusable");
         }
         Boolean vmBindQueue = m.tables().queues().get(CompositeKey.of(e.file(), e.queue()));
         if (vmBindQueue == null) {
@@ -77,10 +82,6 @@ public final class Submits {
                             + " of queue "
                             + U64.toString(e.queue())
                             + " is already in flight");
-        }
-        VmRecord vm = m.vm(e.file());
-        if (vm.unusable()) {
-            return Rejection.of(Errno.EPIPE, "context is unusable");
         }
         Rejection checked = checkTable(e);
         if (checked != null) {
