@@ -177,20 +177,24 @@ public final class ExportCommand implements Callable<Integer> {
     private void readTopic(LedgerTrace trace, ReplayCounts counts, Progress progress)
             throws IOException {
         Topics topics = kafka.topics(1);
-        List<DeviceEvents> sources = new ArrayList<>();
         if (devices.isEmpty()) {
-            sources.add(DeviceEvents.fleet(kafka.bootstrap, topics));
+            foldAll(DeviceEvents.fleet(kafka.bootstrap, topics), trace, counts, progress);
         }
         for (String d : devices) {
-            sources.add(DeviceEvents.of(kafka.bootstrap, topics, d));
+            foldAll(DeviceEvents.of(kafka.bootstrap, topics, d), trace, counts, progress);
         }
-        for (DeviceEvents events : sources) {
-            try (events) {
-                for (DeviceEvents.Published e = events.next(); e != null; e = events.next()) {
-                    count(trace.fold(e.event(), e.domain()), counts);
-                    progress.tick(counts.total());
-                }
-            }
+    }
+
+    private static void foldAll(
+            DeviceEvents events, LedgerTrace trace, ReplayCounts counts, Progress progress)
+            throws IOException {
+        try (events) {
+            trace.foldAll(
+                    events,
+                    a -> {
+                        count(a, counts);
+                        progress.tick(counts.total());
+                    });
         }
     }
 

@@ -9,7 +9,7 @@ import io.vmledger.schema.VmEvent;
 import io.vmledger.tools.audit.DeviceEvents;
 import java.io.IOException;
 import java.io.Writer;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * The fold of devices' events exactly as {@code replay} does it (one {@link InMemoryLedger}, alerts
@@ -37,17 +37,11 @@ public final class LedgerTrace {
         return a;
     }
 
-    /**
-     * Folds every event {@code events} yields, telling {@code progress} the running count after
-     * each; returns the count.
-     */
-    public long foldAll(DeviceEvents events, LongConsumer progress) throws IOException {
-        long n = 0;
+    /** Folds every event {@code events} yields, handing what each gave to {@code applied}. */
+    public void foldAll(DeviceEvents events, Consumer<Applied> applied) throws IOException {
         for (DeviceEvents.Published e = events.next(); e != null; e = events.next()) {
-            fold(e.event(), e.domain());
-            progress.accept(++n);
+            applied.accept(fold(e.event(), e.domain()));
         }
-        return n;
     }
 
     /** Ends the trace and flushes it (the writer stays open). */

@@ -33,7 +33,7 @@ final class DeviceTrace {
         Capped out = new Capped();
         try (DeviceEvents events = DeviceEvents.of(bootstrap, topics, device)) {
             LedgerTrace trace = new LedgerTrace(out, config, from, to);
-            trace.foldAll(events, n -> {});
+            trace.foldAll(events, applied -> {});
             trace.finish();
         } catch (IOException tooLarge) {
             return HttpReply.error(

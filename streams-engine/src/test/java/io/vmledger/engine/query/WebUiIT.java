@@ -140,7 +140,6 @@ class WebUiIT {
     static void start() throws Exception {
         dir = Files.createTempDirectory("vmledger-webui");
         broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), 0);
-        Topics topics = TOPICS;
         EngineConfig config =
                 new EngineConfig(
                         broker.bootstrapServers(),
@@ -149,7 +148,7 @@ class WebUiIT {
                         EngineConfig.STALL_TIMEOUT,
                         1,
                         0,
-                        topics,
+                        TOPICS,
                         FoldConfig.DEFAULT,
                         EngineTopology.StoreType.ROCKSDB,
                         "127.0.0.1",
@@ -162,18 +161,10 @@ class WebUiIT {
         assertTrue(engine.awaitRunning(WAIT), "engine did not reach RUNNING");
         trace = trace();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            topics.ensure(admin);
+            TOPICS.ensure(admin);
         }
-        try (EventPublisher p =
-                new EventPublisher(broker.bootstrapServers(), topics.events(), Map.of())) {
-            new ReplayReference(trace).events().forEach(p::send);
-            p.flush();
-        }
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!get("/devices/" + DEVICE + "/timeline").body().contains("\"total\":11")) {
-            assertTrue(System.nanoTime() < deadline, "the engine did not fold the trace");
-            Thread.sleep(200);
-        }
+        publish(trace);
+        awaitTotal("/devices/" + DEVICE + "/timeline", trace.size());
     }
 
     @AfterAll
