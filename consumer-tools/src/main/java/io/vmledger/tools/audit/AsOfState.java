@@ -12,7 +12,6 @@ import io.vmledger.schema.store.SortedByteStore;
 import io.vmledger.schema.store.StoreLayout;
 import io.vmledger.schema.store.StoreTableSource;
 import io.vmledger.schema.topic.Topics;
-import io.vmledger.tools.kafka.TopicReader;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -78,13 +77,10 @@ public final class AsOfState {
         DeviceLedger ledger = new DeviceLedger(config, AlertThresholds.DEFAULT);
         long replayed = 0;
         long skipped;
-        try (DeviceEvents events =
-                new DeviceEvents(
-                        snapshot.isPresent()
-                                ? TopicReader.partitionOf(bootstrap, topics.events(), device)
-                                        .seek(snapshot.get().get(0).getSourceOffset() + 1)
-                                : TopicReader.partitionOf(bootstrap, topics.events(), device),
-                        device)) {
+        try (DeviceEvents events = DeviceEvents.of(bootstrap, topics, device)) {
+            if (snapshot.isPresent()) {
+                events.seek(snapshot.get().get(0).getSourceOffset() + 1);
+            }
             for (DeviceEvents.Published e = events.next(); e != null; e = events.next()) {
                 VmEvent v = e.event();
                 if (v.getTs() != null && v.getTs() > asOf

@@ -84,10 +84,7 @@ public final class LedgerAudit {
             String bootstrap, Topics topics, String device, Position at, Consumer<Match> out) {
         try (TopicReader<String, LedgerEntry> ledger =
                         TopicReader.partitionOf(bootstrap, topics.ledger(), device);
-                DeviceEvents events =
-                        new DeviceEvents(
-                                TopicReader.partitionOf(bootstrap, topics.events(), device),
-                                device)) {
+                DeviceEvents events = DeviceEvents.of(bootstrap, topics, device)) {
             if (at.ledger() >= 0) {
                 ledger.seek(at.ledger());
                 events.seek(at.events());
